@@ -1,0 +1,84 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { Sensitive } from './load-env';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const URL_OPTS = { require_tld: false, require_protocol: true } as const;
+
+/** Variables every app reads. Each app extends the chain it needs and overrides PORT's default. */
+export class BaseEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(LOG_LEVELS as unknown as string[])
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+}
+
+export class RedisEnv extends BaseEnv {
+  @IsUrl({ ...URL_OPTS, protocols: ['redis', 'rediss'] })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** BullMQ key prefix; lets several deployments (or test files) share one Redis. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ . or -' })
+  QUEUE_PREFIX = 'bull';
+}
+
+export class RedisDatabaseEnv extends RedisEnv {
+  @IsUrl({ ...URL_OPTS, protocols: ['postgres', 'postgresql'] })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lever_assess';
+}
+
+/**
+ * ENCRYPTION_KEY: base64 of 32 bytes, required in production. ENCRYPTION_KEYS_PREVIOUS: a
+ * comma-separated list of retired keys still accepted for decryption while secrets are rotated.
+ */
+export class EncryptionEnv extends RedisDatabaseEnv {
+  @IsOptional()
+  @Sensitive()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ENCRYPTION_KEY must be the base64 encoding of exactly 32 bytes' })
+  ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @Sensitive()
+  @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'ENCRYPTION_KEYS_PREVIOUS must be a comma-separated list of base64 32-byte keys',
+  })
+  ENCRYPTION_KEYS_PREVIOUS?: string;
+
+  validateCrossField(): string[] {
+    return this.NODE_ENV === 'production' && !this.ENCRYPTION_KEY
+      ? ['ENCRYPTION_KEY: is required when NODE_ENV=production']
+      : [];
+  }
+}
+
+export const DEV_PLATFORM_API_KEY = 'dev-platform-key';
+
+/** Apps that call Lever and the assessment platform on behalf of accounts. */
+export class IntegrationEnv extends EncryptionEnv {
+  @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
+  LEVER_API_URL = 'https://api.lever.co/v1';
+
+  @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
+  PLATFORM_API_URL = 'http://127.0.0.1:4020';
+
+  @Sensitive()
+  @IsString()
+  PLATFORM_API_KEY = DEV_PLATFORM_API_KEY;
+
+  override validateCrossField(): string[] {
+    const problems = super.validateCrossField();
+    if (this.NODE_ENV === 'production' && this.PLATFORM_API_KEY === DEV_PLATFORM_API_KEY) {
+      problems.push('PLATFORM_API_KEY: must be set (not the development default) when NODE_ENV=production');
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Shared vocabulary of lever-assess. The string values are persisted (Postgres enums, job
+ * payloads, API responses): never rename one without a migration.
+ */
+export const RuleKind = { TakeHome: 'take_home', LiveInterview: 'live_interview' } as const;
+export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
+export const RULE_KINDS: readonly RuleKind[] = Object.values(RuleKind);
+
+export const AssessmentStatus = {
+  Sent: 'sent',
+  Completed: 'completed',
+  Scored: 'scored',
+  Expired: 'expired',
+  Canceled: 'canceled',
+  Error: 'error',
+} as const;
+export type AssessmentStatus = (typeof AssessmentStatus)[keyof typeof AssessmentStatus];
+export const ASSESSMENT_STATUSES: readonly AssessmentStatus[] = Object.values(AssessmentStatus);
+/** Statuses that still occupy the (account, opportunity, rule) slot: a new trigger is a duplicate. */
+export const ACTIVE_ASSESSMENT_STATUSES: readonly AssessmentStatus[] = [AssessmentStatus.Sent, AssessmentStatus.Completed];
+
+export const AccountStatus = { Active: 'active', Disconnected: 'disconnected', Disabled: 'disabled' } as const;
+export type AccountStatus = (typeof AccountStatus)[keyof typeof AccountStatus];
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = Object.values(AccountStatus);
+
+export const PlatformEventType = {
+  Completed: 'invitation.completed',
+  Scored: 'invitation.scored',
+  Expired: 'invitation.expired',
+} as const;
+export type PlatformEventType = (typeof PlatformEventType)[keyof typeof PlatformEventType];
+export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = Object.values(PlatformEventType);
+
+/** The status tag suffixes shown in Lever: `<prefix> - <suffix>`. */
+export const StatusTagSuffix = {
+  Sent: 'Sent',
+  NeedsReview: 'Needs Review',
+  Pass: 'Pass',
+  Fail: 'Fail',
+  Expired: 'Expired',
+  Error: 'Error',
+} as const;
+export type StatusTagSuffix = (typeof StatusTagSuffix)[keyof typeof StatusTagSuffix];
+export const STATUS_TAG_SUFFIXES: readonly StatusTagSuffix[] = Object.values(StatusTagSuffix);
+
+/** Default take-home time limit (DESIGN.md Flow B). */
+export const DEFAULT_TIME_LIMIT_MINUTES = 120;
