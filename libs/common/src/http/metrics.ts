@@ -37,6 +37,12 @@ export function histogram<L extends string>(
   return (register.getSingleMetric(name) as Histogram<L>) ?? new Histogram({ name, help, labelNames, ...(buckets ? { buckets } : {}) });
 }
 
-export function gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-  return (register.getSingleMetric(name) as Gauge<L>) ?? new Gauge({ name, help, labelNames });
+/** `collect` runs at every scrape, for gauges read from elsewhere (queue depth). */
+export function gauge<L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  collect?: (this: Gauge<L>) => Promise<void> | void,
+): Gauge<L> {
+  return (register.getSingleMetric(name) as Gauge<L>) ?? new Gauge({ name, help, labelNames, ...(collect ? { collect } : {}) });
 }

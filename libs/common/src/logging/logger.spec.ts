@@ -1,0 +1,41 @@
+import { Writable } from 'node:stream';
+import { withLogContext } from './correlation';
+import { createLogger } from './logger';
+import { redactUrl } from './redact';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe('createLogger', () => {
+  it('writes JSON with service and correlation context', () => {
+    const { lines, stream } = capture();
+    const log = createLogger('gateway', 'info', stream);
+    withLogContext({ correlationId: 'corr-1', accountId: 'acc-1' }, () => {
+      withLogContext({ assessmentId: 'as-1' }, () => log.info({ step: 'x' }, 'hello'));
+    });
+    expect(lines[0]).toMatchObject({ service: 'gateway', level: 'info', msg: 'hello', correlationId: 'corr-1', accountId: 'acc-1', assessmentId: 'as-1', step: 'x' });
+  });
+
+  it('redacts secret-looking keys at any depth', () => {
+    const { lines, stream } = capture();
+    const log = createLogger('api', 'info', stream);
+    log.info({ lever: { apiKey: 'k-123', signatureToken: 's-1', performAsUserId: 'u1' }, headers: { authorization: 'Basic abc' } }, 'created');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/k-123|s-1|Basic abc/);
+    expect(lines[0]).toMatchObject({ lever: { apiKey: '[redacted]', performAsUserId: 'u1' } });
+  });
+
+  it('masks passwords in connection URLs', () => {
+    expect(redactUrl('redis://:hunter2@redis:6379')).toBe('redis://:[redacted]@redis:6379');
+    expect(redactUrl('postgres://app:pw@db/x')).toBe('postgres://app:[redacted]@db/x');
+    expect(redactUrl('postgres://postgres@db/x')).toBe('postgres://postgres@db/x');
+  });
+});

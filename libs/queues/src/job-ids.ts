@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+import type { LeverEventJob, PlatformEventJob } from './job-payloads';
+
+// BullMQ rejects job ids containing ':' and all-digit ids, so ids are hashed with a letter prefix.
+const hash = (parts: string[]) => createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40);
+
+/** One job per (account, Lever delivery token): a redelivery while the job exists is dropped. */
+export const leverEventJobId = (job: Pick<LeverEventJob, 'accountId' | 'deliveryToken'>) =>
+  `le-${hash([job.accountId, job.deliveryToken])}`;
+
+/** One job per platform event id. */
+export const platformEventJobId = (job: Pick<PlatformEventJob, 'eventId'>) => `pe-${hash([job.eventId])}`;

@@ -1,0 +1,103 @@
+import { PLATFORM_EVENT_TYPES, type PlatformEventType } from '@lever-assess/domain';
+import type { QueueName } from './queue-names';
+
+/**
+ * Job payloads, declared once for producers and consumers. They carry ids and event facts only
+ * (claim check): consumers reload current state from Postgres and Lever. Timestamps are ISO strings
+ * (JSON-safe). `correlationId` follows a trigger from the webhook to the Lever write, in every log line.
+ */
+export interface LeverEventJob {
+  accountId: string;
+  opportunityId: string;
+  candidateId: string;
+  /** Null when Lever sends no fromStageId (first stage). */
+  fromStageId: string | null;
+  toStageId: string;
+  triggeredAt: string;
+  deliveryToken: string;
+  correlationId: string;
+}
+
+export interface PlatformEventJob {
+  eventId: string;
+  type: PlatformEventType;
+  invitationId: string;
+  /** Our assessment id, echoed back by the platform. */
+  reference: string;
+  score: number | null;
+  reportUrl: string | null;
+  occurredAt: string;
+  correlationId: string;
+}
+
+export interface LeverSyncJob {
+  accountId: string;
+  opportunityId: string;
+  assessmentId: string;
+  correlationId: string;
+}
+
+export interface JobPayloads {
+  'lever-events': LeverEventJob;
+  'platform-events': PlatformEventJob;
+  'lever-sync': LeverSyncJob;
+}
+export type JobOf<Q extends QueueName> = JobPayloads[Q];
+
+/** A payload read from Redis that does not match its queue's shape; never retried. */
+export class InvalidJobPayloadError extends Error {
+  readonly code = 'INVALID_JOB_PAYLOAD';
+  constructor(queue: QueueName, problem: string) {
+    super(`Invalid ${queue} job payload: ${problem}`);
+    this.name = 'InvalidJobPayloadError';
+  }
+}
+
+type Check = (value: unknown) => string | null;
+const str: Check = (v) => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? null : 'must be a non-empty string');
+const nullableStr: Check = (v) => (v === null ? null : str(v));
+const isoDate: Check = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO timestamp');
+const nullableScore: Check = (v) => (v === null || (typeof v === 'number' && Number.isFinite(v)) ? null : 'must be a number or null');
+const eventType: Check = (v) => ((PLATFORM_EVENT_TYPES as readonly unknown[]).includes(v) ? null : `must be one of ${PLATFORM_EVENT_TYPES.join(', ')}`);
+
+const SCHEMAS: { [Q in QueueName]: Record<keyof JobPayloads[Q], Check> } = {
+  'lever-events': {
+    accountId: str,
+    opportunityId: str,
+    candidateId: str,
+    fromStageId: nullableStr,
+    toStageId: str,
+    triggeredAt: isoDate,
+    deliveryToken: str,
+    correlationId: str,
+  },
+  'platform-events': {
+    eventId: str,
+    type: eventType,
+    invitationId: str,
+    reference: str,
+    score: nullableScore,
+    reportUrl: nullableStr,
+    occurredAt: isoDate,
+    correlationId: str,
+  },
+  'lever-sync': { accountId: str, opportunityId: str, assessmentId: str, correlationId: str },
+};
+
+/**
+ * Validates a payload read from Redis (untrusted: written by another version or by hand) and
+ * returns it typed, keeping only declared fields.
+ * @throws InvalidJobPayloadError naming the first bad field
+ */
+export function parseJobPayload<Q extends QueueName>(queue: Q, data: unknown): JobOf<Q> {
+  if (typeof data !== 'object' || data === null) throw new InvalidJobPayloadError(queue, 'not an object');
+  const schema = SCHEMAS[queue] as Record<string, Check>;
+  const out: Record<string, unknown> = {};
+  for (const [field, check] of Object.entries(schema)) {
+    const value = (data as Record<string, unknown>)[field];
+    const problem = check(value);
+    if (problem) throw new InvalidJobPayloadError(queue, `${field} ${problem}`);
+    out[field] = value;
+  }
+  return out as unknown as JobOf<Q>;
+}
