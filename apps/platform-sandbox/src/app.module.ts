@@ -1,4 +1,4 @@
-import { HealthController, MetricsController, healthChecksProvider } from '@lever-assess/common';
+import { ObservabilityModule } from '@lever-assess/common';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { PlatformSandboxEnv } from './config';
 
@@ -7,8 +7,8 @@ export class AppModule {
   static forRoot(_env: PlatformSandboxEnv): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, MetricsController],
-      providers: [healthChecksProvider([], () => [])],
+      // Health (/health/live, /health/ready) and /metrics; the sandbox has no dependencies to check.
+      imports: [ObservabilityModule],
     };
   }
 }

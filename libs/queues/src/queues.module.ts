@@ -1,11 +1,11 @@
-import { gauge } from '@lever-assess/common';
+import { HealthRegistry, gauge } from '@lever-assess/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_CONFIG } from './queue-config';
 import type { QueueName } from './queue-names';
-import { createRedis, redisOptionsFromUrl } from './redis-connection';
+import { createRedis, redisHealthCheck, redisOptionsFromUrl } from './redis-connection';
 
 /** A general-purpose ioredis client (health checks, pub/sub publishing, rate limiter). */
 export const REDIS = Symbol('REDIS');
@@ -24,9 +24,12 @@ export interface QueuesModuleOptions {
   failFast?: boolean;
 }
 
+/** Registers the Redis readiness check and closes the shared client on shutdown. */
 @Injectable()
-class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis, health: HealthRegistry) {
+    health.register(redisHealthCheck(redis));
+  }
   async onApplicationShutdown() {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -71,7 +74,7 @@ export class QueuesModule {
       ],
       providers: [
         { provide: REDIS, useFactory: () => createRedis(options.redisUrl, { failFast: options.failFast, name: 'lever-assess' }) },
-        RedisCloser,
+        RedisLifecycle,
         {
           provide: REGISTERED_QUEUES,
           inject: options.queues.map((name) => getQueueToken(name)),

@@ -1,11 +1,10 @@
-import type { DynamicModule, InjectionToken, Provider, Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { EnvValidationError } from '../env/load-env';
 import { createLogger, NestPinoLogger, type AppLogger } from '../logging/logger';
-import { HEALTH_CHECKS, type HealthCheck } from './health';
 import { histogram } from './metrics';
 
 export interface HttpAppOptions {
@@ -57,6 +56,8 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   return app;
 }
 
+type AppOptions = Omit<HttpAppOptions, 'service' | 'logLevel' | 'logger'>;
+
 /**
  * The entry point of every app: validate env, build, listen; on any start-up failure print why
  * and exit 1 so the orchestrator restarts the pod (and a bad variable is named, not guessed at).
@@ -65,14 +66,15 @@ export async function runHttpApp<E extends { PORT: number; LOG_LEVEL: string }>(
   service: string,
   loadEnv: () => E,
   buildModule: (env: E, logger: AppLogger) => Type | DynamicModule,
-  options: Omit<HttpAppOptions, 'service' | 'logLevel' | 'logger'> = {},
+  options: AppOptions | ((env: E) => AppOptions) = {},
   afterInit?: (app: NestFastifyApplication, env: E, logger: AppLogger) => Promise<void>,
 ): Promise<NestFastifyApplication | undefined> {
   let logger = createLogger(service);
   try {
     const env = loadEnv();
     logger = createLogger(service, env.LOG_LEVEL);
-    const app = await createHttpApp(buildModule(env, logger), { ...options, service, logger });
+    const appOptions = typeof options === 'function' ? options(env) : options;
+    const app = await createHttpApp(buildModule(env, logger), { ...appOptions, service, logger });
     await app.init();
     if (afterInit) await afterInit(app, env, logger);
     await app.listen(env.PORT, '0.0.0.0');
@@ -87,9 +89,4 @@ export async function runHttpApp<E extends { PORT: number; LOG_LEVEL: string }>(
     }
     process.exit(1);
   }
-}
-
-/** Registers the app's dependency checks for /health/ready. */
-export function healthChecksProvider(inject: InjectionToken[], useFactory: (...deps: never[]) => HealthCheck[]): Provider {
-  return { provide: HEALTH_CHECKS, inject, useFactory: useFactory as (...deps: unknown[]) => HealthCheck[] };
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Global, HttpCode, HttpStatus, Injectable, Module, Res } from '@nestjs/common';
+import { MetricsController } from './metrics';
 import type { FastifyReply } from 'fastify';
 
 /** One dependency an app needs to serve: Redis, Postgres, … */
@@ -8,7 +9,20 @@ export interface HealthCheck {
   check(): Promise<void>;
 }
 
-export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+/**
+ * Collects the checks of every module an app imports: QueuesModule adds Redis, PersistenceModule
+ * adds Postgres, so an app's readiness follows from what it uses, with no per-app wiring.
+ */
+@Injectable()
+export class HealthRegistry {
+  private readonly checks = new Map<string, HealthCheck>();
+  register(check: HealthCheck): void {
+    this.checks.set(check.name, check);
+  }
+  list(): HealthCheck[] {
+    return [...this.checks.values()];
+  }
+}
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
@@ -17,7 +31,7 @@ const CHECK_TIMEOUT_MS = 2_000;
  */
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
+  constructor(private readonly registry: HealthRegistry) {}
 
   @Get('live')
   @HttpCode(HttpStatus.OK)
@@ -28,7 +42,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const results = await Promise.all(
-      this.checks.map(async ({ name, check }) => {
+      this.registry.list().map(async ({ name, check }) => {
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, { status: 'up' }] as const;
@@ -52,3 +66,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+/** Health and metrics endpoints for an app; global so any module can register its checks. */
+@Global()
+@Module({ controllers: [HealthController, MetricsController], providers: [HealthRegistry], exports: [HealthRegistry] })
+export class ObservabilityModule {}
