@@ -1,0 +1,6 @@
+export * from './platform-contract.types';
+export * from './platform.errors';
+export * from './platform-client';
+export { PlatformCallbackParseError, parsePlatformCallback } from './platform-callback.parser';
+export { parseInvitation, parseInvitationState, parseTestList } from './platform-response.parser';
+export { backoffDelayMs, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry-policy';
