@@ -1,0 +1,171 @@
+import { LeverUnexpectedResponseError } from './lever.errors';
+import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
+import {
+  LeverResponseShapeError,
+  parseNote,
+  parseNoteId,
+  parseOpportunity,
+  parsePage,
+  parseStage,
+  parseTag,
+  parseUser,
+  unwrapData,
+} from './lever-parsers';
+import type {
+  CreateNoteInput,
+  LeverAuth,
+  LeverNote,
+  LeverOpportunity,
+  LeverPage,
+  LeverStage,
+  LeverTag,
+  LeverUser,
+  ListOpportunitiesQuery,
+} from './lever.types';
+
+export type LeverClientOptions = LeverHttpOptions;
+
+/** Lever's largest page; fewer round trips for the "all pages" helpers. */
+const PAGE_LIMIT = 100;
+/** Guard against a server that keeps answering hasNext with the same token. */
+const MAX_PAGES = 1_000;
+
+/**
+ * Typed client for the subset of Lever's Data API (v1) lever-assess uses. Multi-tenant: one
+ * instance serves every account, each call names its account and key. Writes accept the
+ * optional `performAs` Lever user id (sent as the perform_as query parameter).
+ */
+export class LeverClient {
+  private readonly http: LeverHttp;
+
+  constructor(options: LeverClientOptions) {
+    this.http = new LeverHttp(options);
+  }
+
+  async getOpportunity(auth: LeverAuth, opportunityId: string): Promise<LeverOpportunity> {
+    const body = await this.call(auth, {
+      method: 'GET', route: '/opportunities/:id', params: { id: opportunityId },
+      query: { expand: ['stage', 'applications'] }, idempotent: true,
+    });
+    return this.parse(auth, 'GET /opportunities/:id', () => parseOpportunity(unwrapData(body, 'opportunity')));
+  }
+
+  /** One page; pass the previous page's `next` as `offset` to continue. */
+  async listOpportunities(auth: LeverAuth, query: ListOpportunitiesQuery = {}): Promise<LeverPage<LeverOpportunity>> {
+    const body = await this.call(auth, {
+      method: 'GET', route: '/opportunities', idempotent: true,
+      query: { limit: query.limit, tag: query.tag, email: query.email, offset: query.offset, expand: 'stage' },
+    });
+    return this.parse(auth, 'GET /opportunities', () => parsePage(body, 'opportunities', parseOpportunity));
+  }
+
+  listStages(auth: LeverAuth): Promise<LeverStage[]> {
+    return this.all(auth, '/stages', {}, parseStage);
+  }
+
+  async getStage(auth: LeverAuth, stageId: string): Promise<LeverStage> {
+    const body = await this.call(auth, { method: 'GET', route: '/stages/:id', params: { id: stageId }, idempotent: true });
+    return this.parse(auth, 'GET /stages/:id', () => parseStage(unwrapData(body, 'stage')));
+  }
+
+  /** Active users (Lever's default); `email` must match the user's canonical email exactly. */
+  listUsers(auth: LeverAuth, query: { email?: string } = {}): Promise<LeverUser[]> {
+    return this.all(auth, '/users', { email: query.email }, parseUser);
+  }
+
+  async getUser(auth: LeverAuth, userId: string): Promise<LeverUser> {
+    const body = await this.call(auth, { method: 'GET', route: '/users/:id', params: { id: userId }, idempotent: true });
+    return this.parse(auth, 'GET /users/:id', () => parseUser(unwrapData(body, 'user')));
+  }
+
+  listTags(auth: LeverAuth): Promise<LeverTag[]> {
+    return this.all(auth, '/tags', {}, parseTag);
+  }
+
+  /**
+   * Tag writes return the updated opportunity when Lever sends one (undocumented; null
+   * otherwise). Adding a tag already present is harmless, so these are retried like reads.
+   */
+  addTags(auth: LeverAuth, opportunityId: string, tags: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.opportunityWrite(auth, '/opportunities/:id/addTags', opportunityId, { tags }, performAs);
+  }
+
+  removeTags(auth: LeverAuth, opportunityId: string, tags: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.opportunityWrite(auth, '/opportunities/:id/removeTags', opportunityId, { tags }, performAs);
+  }
+
+  /** Links belong to the contact: they show on all of that person's opportunities. */
+  addLinks(auth: LeverAuth, opportunityId: string, links: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.opportunityWrite(auth, '/opportunities/:id/addLinks', opportunityId, { links }, performAs);
+  }
+
+  /** Must name the exact strings that were added. */
+  removeLinks(auth: LeverAuth, opportunityId: string, links: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.opportunityWrite(auth, '/opportunities/:id/removeLinks', opportunityId, { links }, performAs);
+  }
+
+  /** Moves the opportunity to `stageId`; Lever then sends a candidateStageChange webhook. */
+  changeStage(auth: LeverAuth, opportunityId: string, stageId: string, performAs?: string): Promise<LeverOpportunity | null> {
+    return this.opportunityWrite(auth, '/opportunities/:id/stage', opportunityId, { stage: stageId }, performAs, 'PUT');
+  }
+
+  /**
+   * Not idempotent: retried only after a 429. Any other failure surfaces at once; a
+   * LeverUnavailableError with writeMayHaveApplied=true means check listNotes before writing again.
+   */
+  async createNote(auth: LeverAuth, opportunityId: string, note: CreateNoteInput, performAs?: string): Promise<{ noteId: string }> {
+    const body = await this.call(auth, {
+      method: 'POST', route: '/opportunities/:id/notes', params: { id: opportunityId },
+      query: { perform_as: performAs },
+      body: { value: note.value, secret: note.secret ?? false, notifyFollowers: note.notifyFollowers ?? false },
+      idempotent: false,
+    });
+    return this.parse(auth, 'POST /opportunities/:id/notes', () => parseNoteId(body));
+  }
+
+  listNotes(auth: LeverAuth, opportunityId: string): Promise<LeverNote[]> {
+    return this.all(auth, '/opportunities/:id/notes', {}, parseNote, { id: opportunityId });
+  }
+
+  private async opportunityWrite(
+    auth: LeverAuth, route: string, opportunityId: string, body: object, performAs: string | undefined, method: 'POST' | 'PUT' = 'POST',
+  ): Promise<LeverOpportunity | null> {
+    const res = await this.call(auth, {
+      method, route, params: { id: opportunityId }, query: { perform_as: performAs }, body, idempotent: true,
+    });
+    const data = res && typeof res === 'object' ? (res as { data?: unknown }).data : undefined;
+    if (!data || typeof data !== 'object' || typeof (data as { id?: unknown }).id !== 'string') return null;
+    return this.parse(auth, `${method} ${route}`, () => parseOpportunity(data));
+  }
+
+  /** Follows `next` while `hasNext` is true (a missing hasNext is the last page). */
+  private async all<T>(
+    auth: LeverAuth, route: string, query: LeverRequest['query'], item: (v: unknown) => T, params?: Record<string, string>,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let offset: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const body = await this.call(auth, { method: 'GET', route, params, query: { ...query, limit: PAGE_LIMIT, offset }, idempotent: true });
+      const parsed = this.parse(auth, `GET ${route}`, () => parsePage(body, route, item));
+      out.push(...parsed.data);
+      if (!parsed.hasNext || !parsed.next || parsed.next === offset) return out;
+      offset = parsed.next;
+    }
+    throw new LeverUnexpectedResponseError({ accountId: auth.accountId, endpoint: `GET ${route}` }, `more than ${MAX_PAGES} pages`);
+  }
+
+  private call(auth: LeverAuth, req: LeverRequest): Promise<unknown> {
+    return this.http.request(auth, req);
+  }
+
+  private parse<T>(auth: LeverAuth, endpoint: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof LeverResponseShapeError) {
+        throw new LeverUnexpectedResponseError({ accountId: auth.accountId, endpoint }, err.message);
+      }
+      throw err;
+    }
+  }
+}

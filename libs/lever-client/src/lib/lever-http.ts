@@ -1,0 +1,169 @@
+import { performance } from 'node:perf_hooks';
+import {
+  LeverAuthError,
+  LeverBadRequestError,
+  LeverNotFoundError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnavailableError,
+  LeverUnexpectedResponseError,
+  type LeverFailure,
+} from './lever.errors';
+import type { LeverAuth, LeverClientLogger } from './lever.types';
+import { leverRequestDuration, leverRequestsTotal } from './lever-metrics';
+import { parseErrorBody } from './lever-parsers';
+import type { LeverRateLimiter } from './rate-limit/lever-rate-limiter';
+import { RETRYABLE_STATUSES, fullJitterDelayMs, parseRetryAfterMs } from './retry-policy';
+
+export interface LeverHttpOptions {
+  /** e.g. https://api.lever.co/v1 or http://127.0.0.1:4010/v1 */
+  baseUrl: string;
+  limiter: LeverRateLimiter;
+  timeoutMs?: number;
+  /** Attempts per call, first one included. The job queue owns long retries. */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** A Retry-After longer than this is not slept through: the typed error carries it instead. */
+  maxRetryAfterMs?: number;
+  logger?: LeverClientLogger;
+}
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export interface LeverRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Templated path, used in metrics, logs and errors: "/opportunities/:id/addTags". */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /**
+   * Idempotent calls are retried on any retryable failure. Non-idempotent ones (createNote) only
+   * on 429, when Lever refused the request and so stored nothing.
+   */
+  idempotent: boolean;
+}
+
+/** Sends one logical Lever call: limiter, timeout, retries, typed errors, metrics, debug log. */
+export class LeverHttp {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoff: { baseMs: number; capMs: number };
+  private readonly maxRetryAfterMs: number;
+
+  constructor(private readonly options: LeverHttpOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.backoff = { baseMs: options.backoffBaseMs ?? 250, capMs: options.backoffCapMs ?? 4_000 };
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
+  }
+
+  async request(auth: LeverAuth, req: LeverRequest): Promise<unknown> {
+    const url = this.url(req);
+    const endpoint = `${req.method} ${req.route}`;
+    const base: LeverFailure = { accountId: auth.accountId, endpoint };
+    const init = {
+      method: req.method,
+      headers: this.headers(auth, req.body !== undefined),
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      await this.options.limiter.acquire(auth.accountId);
+      const started = performance.now();
+      let status: number;
+      let text: string;
+      let retryAfterHeader: string | null;
+      try {
+        const res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+        text = await res.text();
+        status = res.status;
+        retryAfterHeader = res.headers.get('retry-after');
+      } catch (err) {
+        const cause = describeFetchError(err, this.timeoutMs);
+        this.observe(auth, req, cause.kind, started, attempt);
+        const notSent = cause.kind === 'network' && cause.code === 'ECONNREFUSED';
+        if ((!req.idempotent && !notSent) || attempt >= this.maxAttempts) {
+          throw new LeverUnavailableError({ ...base, cause: cause.text }, !req.idempotent && !notSent);
+        }
+        await sleep(fullJitterDelayMs(attempt, this.backoff));
+        continue;
+      }
+      this.observe(auth, req, String(status), started, attempt);
+      if (status >= 200 && status < 300) return this.parseJson(text, { ...base, status });
+
+      const failure: LeverFailure = { ...base, status, ...parseErrorBody(text) };
+      if (status === 401) throw new LeverAuthError(failure);
+      if (status === 403) throw new LeverPermissionError(failure);
+      if (status === 404) throw new LeverNotFoundError(failure);
+      if (!RETRYABLE_STATUSES.has(status)) throw new LeverBadRequestError(failure);
+
+      const retryAfterMs = parseRetryAfterMs(retryAfterHeader);
+      const delayMs = retryAfterMs ?? fullJitterDelayMs(attempt, this.backoff);
+      // A 429 means the key is over Lever's budget (perhaps through another tool sharing it):
+      // every replica backs off, not just this call.
+      if (status === 429) await this.options.limiter.penalize(auth.accountId, delayMs);
+      const mayRetry = (req.idempotent || status === 429) && attempt < this.maxAttempts && delayMs <= this.maxRetryAfterMs;
+      if (!mayRetry) {
+        if (status === 429) throw new LeverRateLimitedError(failure, retryAfterMs ?? this.backoff.capMs);
+        throw new LeverUnavailableError(failure, !req.idempotent, retryAfterMs ?? undefined);
+      }
+      await sleep(delayMs);
+    }
+  }
+
+  private url(req: LeverRequest): string {
+    const path = req.route.replace(/:(\w+)/g, (_m, name: string) => {
+      const value = req.params?.[name];
+      if (!value) throw new TypeError(`Lever ${req.route}: missing value for :${name}`);
+      return encodeURIComponent(value);
+    });
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value === undefined) continue;
+      // Lever takes multi-value parameters as repeated keys: ?expand=stage&expand=applications
+      for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
+    }
+    const qs = search.toString();
+    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  private headers(auth: LeverAuth, hasBody: boolean): Record<string, string> {
+    // Lever: Basic auth with the key as user name and an empty password ("key:").
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${Buffer.from(`${auth.apiKey}:`).toString('base64')}`,
+      Accept: 'application/json',
+      'User-Agent': 'lever-assess',
+    };
+    if (hasBody) headers['Content-Type'] = 'application/json';
+    return headers;
+  }
+
+  private parseJson(text: string, failure: LeverFailure): unknown {
+    if (text.trim() === '') return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new LeverUnexpectedResponseError(failure, 'body is not JSON');
+    }
+  }
+
+  private observe(auth: LeverAuth, req: LeverRequest, status: string, started: number, attempt: number) {
+    const ms = Math.round(performance.now() - started);
+    leverRequestsTotal.inc({ method: req.method, route: req.route, status });
+    leverRequestDuration.observe({ method: req.method, route: req.route }, ms / 1000);
+    this.options.logger?.debug({ method: req.method, route: req.route, status, ms, attempt, accountId: auth.accountId }, 'lever request');
+  }
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): { kind: 'timeout' | 'network'; code?: string; text: string } {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', text: `no answer within ${timeoutMs} ms` };
+  const code = e?.cause?.code;
+  return { kind: 'network', code, text: `network error: ${code ?? e?.cause?.message ?? e?.message ?? 'unknown'}` };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,125 @@
+/**
+ * Typed Lever failures. Callers branch on the class (or the stable `code`) and on `retryable`:
+ * a queue worker retries retryable errors later and records the others as the account's error.
+ * Messages name the endpoint and quote Lever's own `code`/`message`, never the API key.
+ */
+export abstract class LeverError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly accountId: string,
+    readonly status?: number,
+    /** Lever's error body fields when the response was JSON. */
+    readonly leverCode?: string,
+    readonly leverMessage?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** What a failed response said, carried into the error. */
+export interface LeverFailure {
+  accountId: string;
+  /** "GET /opportunities/:id" (templated, no ids). */
+  endpoint: string;
+  status?: number;
+  leverCode?: string;
+  leverMessage?: string;
+}
+
+function detail(f: LeverFailure): string {
+  const body = [f.leverCode, f.leverMessage].filter(Boolean).join(': ');
+  return `${f.endpoint}${f.status ? ` -> ${f.status}` : ''}${body ? ` (Lever says ${body})` : ''}`;
+}
+
+/** 401: the key was not accepted. Lever answers 401 for unknown and revoked keys alike. */
+export class LeverAuthError extends LeverError {
+  readonly code = 'LEVER_KEY_REVOKED';
+  readonly retryable = false;
+  constructor(f: LeverFailure) {
+    super(
+      `Lever rejected the API key as invalid or revoked; paste a new key for this account. ${detail(f)}`,
+      f.accountId, f.status ?? 401, f.leverCode, f.leverMessage,
+    );
+  }
+}
+
+/** 403: the key lacks the permission for this endpoint (Lever key permissions cannot be edited). */
+export class LeverPermissionError extends LeverError {
+  readonly code = 'LEVER_PERMISSION_MISSING';
+  readonly retryable = false;
+  constructor(
+    f: LeverFailure,
+    readonly endpoint = f.endpoint,
+  ) {
+    super(
+      `The Lever API key lacks the permission for ${f.endpoint}; create a key with that permission. ${detail(f)}`,
+      f.accountId, f.status ?? 403, f.leverCode, f.leverMessage,
+    );
+  }
+}
+
+/** 404: the object does not exist (for example an opportunity deleted since the webhook). */
+export class LeverNotFoundError extends LeverError {
+  readonly code = 'LEVER_NOT_FOUND';
+  readonly retryable = false;
+  constructor(f: LeverFailure) {
+    super(`Lever object not found: ${detail(f)}`, f.accountId, f.status ?? 404, f.leverCode, f.leverMessage);
+  }
+}
+
+/** 400 or any other 4xx that is not retryable: our request was wrong. */
+export class LeverBadRequestError extends LeverError {
+  readonly code = 'LEVER_BAD_REQUEST';
+  readonly retryable = false;
+  constructor(f: LeverFailure) {
+    super(`Lever refused the request: ${detail(f)}`, f.accountId, f.status, f.leverCode, f.leverMessage);
+  }
+}
+
+/**
+ * 429 after the attempt budget, or our own limiter would have to wait longer than allowed.
+ * `retryAfterMs` is when the caller may try again (a queue delays the account's job by it).
+ */
+export class LeverRateLimitedError extends LeverError {
+  readonly code = 'LEVER_RATE_LIMITED';
+  readonly retryable = true;
+  constructor(
+    f: LeverFailure,
+    readonly retryAfterMs: number,
+  ) {
+    super(`Lever rate limit reached, retry in ${retryAfterMs} ms: ${detail(f)}`, f.accountId, f.status, f.leverCode, f.leverMessage);
+  }
+}
+
+/**
+ * 5xx, 408, timeout or network failure after the attempt budget. `writeMayHaveApplied` is true
+ * when a non-idempotent write (createNote) failed without a clear answer: Lever may have stored
+ * it, so check before writing again.
+ */
+export class LeverUnavailableError extends LeverError {
+  readonly code = 'LEVER_UNAVAILABLE';
+  readonly retryable = true;
+  constructor(
+    f: LeverFailure & { cause?: string },
+    readonly writeMayHaveApplied = false,
+    readonly retryAfterMs?: number,
+  ) {
+    super(
+      `Lever unavailable: ${detail(f)}${f.cause ? ` [${f.cause}]` : ''}`,
+      f.accountId, f.status, f.leverCode, f.leverMessage,
+    );
+  }
+}
+
+/** A 2xx whose body is not what Lever documents (not JSON, or required fields missing). */
+export class LeverUnexpectedResponseError extends LeverError {
+  readonly code = 'LEVER_UNEXPECTED_RESPONSE';
+  readonly retryable = false;
+  constructor(f: LeverFailure, reason: string) {
+    super(`Unexpected Lever response from ${f.endpoint}: ${reason}`, f.accountId, f.status);
+  }
+}
