@@ -2,10 +2,13 @@
 const { readdirSync, existsSync } = require('node:fs');
 const path = require('node:path');
 
-const projects = ['apps', 'libs'].flatMap((dir) =>
-  readdirSync(path.join(__dirname, dir))
-    .map((name) => path.join(__dirname, dir, name, 'jest.config.js'))
-    .filter((file) => existsSync(file)),
-);
+const projectDirs = [
+  ...['apps', 'libs'].flatMap((dir) => readdirSync(path.join(__dirname, dir)).map((name) => path.join(dir, name))),
+  'e2e',
+];
 
-module.exports = { projects };
+module.exports = {
+  projects: projectDirs
+    .map((dir) => path.join(__dirname, dir, 'jest.config.js'))
+    .filter((file) => existsSync(file)),
+};

@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './test-database';
 export * from './test-redis';
 export * from './waiting';
+export * from './built-app';

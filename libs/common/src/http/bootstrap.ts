@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { EnvValidationError } from '../env/load-env';
+import { EnvValidationError, describeEnv } from '../env/load-env';
 import { createLogger, NestPinoLogger, type AppLogger } from '../logging/logger';
 import { histogram } from './metrics';
 
@@ -72,6 +72,11 @@ export async function runHttpApp<E extends { PORT: number; LOG_LEVEL: string }>(
   let logger = createLogger(service);
   try {
     const env = loadEnv();
+    if (process.argv.includes('--check-config')) {
+      // Validates the environment and prints it (secrets masked) without starting: for CI and ops.
+      process.stdout.write(JSON.stringify({ service, config: describeEnv(env) }) + '\n');
+      process.exit(0);
+    }
     logger = createLogger(service, env.LOG_LEVEL);
     const appOptions = typeof options === 'function' ? options(env) : options;
     const app = await createHttpApp(buildModule(env, logger), { ...appOptions, service, logger });
