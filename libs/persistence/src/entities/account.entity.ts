@@ -1,0 +1,66 @@
+import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { sqlIn } from './sql-check.util';
+
+/**
+ * A customer company connected to Lever. The `*_enc` columns hold values sealed by SecretBox
+ * (@lever-assess/common) before they get here; they are `select: false` so that an ordinary read
+ * never carries them (AccountsRepository has explicit `...WithSecrets` reads).
+ */
+@Entity('accounts')
+@Check('ck_accounts_status', sqlIn('status', ACCOUNT_STATUSES))
+export class Account {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** Status tags are `<tagPrefix> - <suffix>`. */
+  @Column({ type: 'text' })
+  tagPrefix: string;
+
+  @Column({ type: 'text', default: AccountStatus.Active })
+  status: AccountStatus;
+
+  /** Why the account is disconnected/disabled (e.g. LEVER_KEY_REVOKED), shown to admins. */
+  @Column({ type: 'text', nullable: true })
+  statusReason: string | null;
+
+  /** Path segment of the Lever webhook URL: random, unguessable, never reused. */
+  @Index('uq_accounts_webhook_key', { unique: true })
+  @Column({ type: 'text' })
+  webhookKey: string;
+
+  /** Sealed. Absent unless selected explicitly. */
+  @Column({ type: 'text', select: false })
+  leverApiKeyEnc?: string;
+
+  /** Sealed signature token of the candidateStageChange webhook. Absent unless selected. */
+  @Column({ type: 'text', select: false })
+  leverSignatureTokenEnc?: string;
+
+  /** Sealed JSON map `{ <eventName>: token }`, one blob. Absent unless selected. */
+  @Column({ type: 'text', nullable: true, select: false })
+  leverSignatureTokensEnc?: string | null;
+
+  /** Lever user the integration acts as (notes, tags are attributed to them). */
+  @Column({ type: 'text', nullable: true })
+  performAsUserId: string | null;
+
+  @Column({ type: 'text' })
+  platformAccountId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** An account read with its sealed secrets (for calling Lever / verifying its webhooks). */
+export type AccountWithSecrets = Account & {
+  leverApiKeyEnc: string;
+  leverSignatureTokenEnc: string;
+  leverSignatureTokensEnc: string | null;
+};

@@ -1,0 +1,55 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createDataSourceOptions } from './data-source/data-source-options';
+import { ENTITIES } from './entities';
+import { AccountsRepository } from './repositories/accounts.repository';
+import { AdminTokensRepository } from './repositories/admin-tokens.repository';
+import { AssessmentNotesRepository } from './repositories/assessment-notes.repository';
+import { AssessmentsRepository } from './repositories/assessments.repository';
+import { AuditLogRepository } from './repositories/audit-log.repository';
+import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
+import { TestsRepository } from './repositories/tests.repository';
+import { TriggerRulesRepository } from './repositories/trigger-rules.repository';
+
+export const REPOSITORIES = [
+  AccountsRepository,
+  TestsRepository,
+  TriggerRulesRepository,
+  AssessmentsRepository,
+  AssessmentNotesRepository,
+  LeverDeliveriesRepository,
+  AdminTokensRepository,
+  AuditLogRepository,
+];
+
+export interface PersistenceModuleOptions {
+  databaseUrl: string;
+  /** Connection attempts at start-up before Nest gives up (default 10, 3 s apart). */
+  retryAttempts?: number;
+  retryDelayMs?: number;
+  poolSize?: number;
+}
+
+/**
+ * TypeORM for Nest with the shared options (schema changed by migrations only) and every
+ * repository of this lib. The TypeORM DataSource is injectable too (e.g. for
+ * postgresHealthCheck).
+ */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...createDataSourceOptions(options.databaseUrl, options.poolSize ? { poolSize: options.poolSize } : {}),
+          retryAttempts: options.retryAttempts ?? 10,
+          retryDelay: options.retryDelayMs ?? 3_000,
+        }),
+        TypeOrmModule.forFeature(ENTITIES),
+      ],
+      providers: REPOSITORIES,
+      exports: [...REPOSITORIES, TypeOrmModule],
+    };
+  }
+}

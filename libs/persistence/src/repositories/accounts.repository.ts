@@ -1,0 +1,98 @@
+import type { AccountStatus } from '@lever-assess/domain';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import type { Repository } from 'typeorm';
+import { Account, type AccountWithSecrets } from '../entities/account.entity';
+import { normalizePage, type Page, type PageRequest } from './pagination';
+import { assertSealed } from './sealed-secret';
+
+/** Secrets arrive sealed by SecretBox; this repository never sees plaintext. */
+export interface NewAccount {
+  name: string;
+  tagPrefix: string;
+  leverApiKeyEnc: string;
+  leverSignatureTokenEnc: string;
+  leverSignatureTokensEnc?: string | null;
+  performAsUserId?: string | null;
+  platformAccountId: string;
+}
+
+export type AccountPatch = Partial<NewAccount>;
+
+const SECRET_COLUMNS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+
+/** 24 random bytes, base64url: 32 URL-safe characters, not guessable. */
+export function generateWebhookKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+@Injectable()
+export class AccountsRepository {
+  constructor(@InjectRepository(Account) private readonly repo: Repository<Account>) {}
+
+  /** Creates the account with a fresh webhook key. Resolves it without secrets. */
+  async create(input: NewAccount): Promise<Account> {
+    for (const field of SECRET_COLUMNS) assertSealed(field, input[field]);
+    const { identifiers } = await this.repo.insert({
+      name: input.name,
+      tagPrefix: input.tagPrefix,
+      leverApiKeyEnc: input.leverApiKeyEnc,
+      leverSignatureTokenEnc: input.leverSignatureTokenEnc,
+      leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
+      performAsUserId: input.performAsUserId ?? null,
+      platformAccountId: input.platformAccountId,
+      webhookKey: generateWebhookKey(),
+    });
+    return (await this.findById(identifiers[0].id as string))!;
+  }
+
+  /** Without secrets. */
+  findById(id: string): Promise<Account | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** With the sealed secrets, for workers that call Lever on the account's behalf. */
+  findByIdWithSecrets(id: string): Promise<AccountWithSecrets | null> {
+    return this.withSecrets().where('a.id = :id', { id }).getOne() as Promise<AccountWithSecrets | null>;
+  }
+
+  /** With the sealed secrets: the gateway verifies the webhook signature with them. */
+  findByWebhookKey(webhookKey: string): Promise<AccountWithSecrets | null> {
+    return this.withSecrets().where('a.webhookKey = :webhookKey', { webhookKey }).getOne() as Promise<AccountWithSecrets | null>;
+  }
+
+  /** Oldest first, without secrets. */
+  async list(page?: PageRequest): Promise<Page<Account>> {
+    const { limit, offset } = normalizePage(page);
+    const [items, total] = await this.repo.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    return { items, total, limit, offset };
+  }
+
+  /** Resolves the updated account (without secrets), or null when it does not exist. */
+  async update(id: string, patch: AccountPatch): Promise<Account | null> {
+    for (const field of SECRET_COLUMNS) assertSealed(field, patch[field]);
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(values).length > 0) {
+      const { affected } = await this.repo.update({ id }, values);
+      if (!affected) return null;
+    }
+    return this.findById(id);
+  }
+
+  /** Resolves false when the account does not exist. `reason` is cleared when not given. */
+  async setStatus(id: string, status: AccountStatus, reason: string | null = null): Promise<boolean> {
+    const { affected } = await this.repo.update({ id }, { status, statusReason: reason });
+    return (affected ?? 0) > 0;
+  }
+
+  /** Deletes the account and, by cascade, its catalog, rules, assessments and deliveries. */
+  async delete(id: string): Promise<boolean> {
+    const { affected } = await this.repo.delete({ id });
+    return (affected ?? 0) > 0;
+  }
+
+  private withSecrets() {
+    return this.repo.createQueryBuilder('a').addSelect(SECRET_COLUMNS.map((c) => `a.${c}`));
+  }
+}

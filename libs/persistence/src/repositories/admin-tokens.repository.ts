@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { IsNull, type Repository } from 'typeorm';
+import { AdminToken } from '../entities/admin-token.entity';
+
+/** The stored form of a config-API token: SHA-256, hex. Tokens are random, so no salt is needed. */
+export function hashAdminToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Config-API bearer tokens (not tenant data: an admin token spans accounts). */
+@Injectable()
+export class AdminTokensRepository {
+  constructor(@InjectRepository(AdminToken) private readonly repo: Repository<AdminToken>) {}
+
+  /** Stores a token by its hash (see hashAdminToken); the plaintext never reaches the database. */
+  async create(name: string, tokenHash: string): Promise<AdminToken> {
+    const { identifiers } = await this.repo.insert({ name, tokenHash });
+    return (await this.repo.findOneBy({ id: identifiers[0].id as string }))!;
+  }
+
+  /** The token with this hash unless it was revoked. */
+  findActiveByHash(tokenHash: string): Promise<AdminToken | null> {
+    return this.repo.findOneBy({ tokenHash, revokedAt: IsNull() });
+  }
+
+  list(): Promise<AdminToken[]> {
+    return this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async touch(id: string, at: Date = new Date()): Promise<void> {
+    await this.repo.update({ id }, { lastUsedAt: at });
+  }
+
+  /** Resolves false when the token does not exist or was revoked already. */
+  async revoke(id: string, at: Date = new Date()): Promise<boolean> {
+    const { affected } = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    return (affected ?? 0) > 0;
+  }
+}

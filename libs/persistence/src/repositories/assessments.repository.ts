@@ -1,0 +1,179 @@
+import { ACTIVE_ASSESSMENT_STATUSES, AssessmentStatus, type RuleKind } from '@lever-assess/domain';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Assessment, UQ_ASSESSMENT_ACTIVE } from '../entities/assessment.entity';
+import { TestDefinition } from '../entities/test-definition.entity';
+import { TriggerRule } from '../entities/trigger-rule.entity';
+import { ReferenceNotFoundError } from '../errors/persistence.errors';
+import { isUniqueViolation } from '../errors/postgres-errors';
+import { translateCheckViolation } from './constraint-errors';
+import { normalizePage, type Page, type PageRequest } from './pagination';
+import type { Scoped } from './scoped';
+
+export type NewAssessment = Scoped<{
+  opportunityId: string;
+  candidateId: string;
+  contactId?: string | null;
+  ruleId: string;
+  testId?: string | null;
+  kind: RuleKind;
+  /** Default 'sent': the row is written before the platform call, whose Idempotency-Key is its id. */
+  status?: AssessmentStatus;
+  triggeredAt: Date;
+  sourceDeliveryToken?: string | null;
+  errorCode?: string | null;
+  errorText?: string | null;
+}>;
+
+export type AssessmentPatch = Partial<
+  Pick<
+    Assessment,
+    | 'status'
+    | 'contactId'
+    | 'testId'
+    | 'platformInvitationId'
+    | 'candidateUrl'
+    | 'interviewerUrl'
+    | 'reportUrl'
+    | 'score'
+    | 'errorCode'
+    | 'errorText'
+    | 'completedAt'
+    | 'scoredAt'
+  >
+>;
+
+export interface AssessmentFilters {
+  opportunityId?: string;
+  status?: AssessmentStatus;
+}
+
+// The active row can finish between our failed insert and the re-read; a few rounds settle it.
+const INSERT_ATTEMPTS = 3;
+
+@Injectable()
+export class AssessmentsRepository {
+  constructor(
+    @InjectRepository(Assessment) private readonly repo: Repository<Assessment>,
+    @InjectRepository(TriggerRule) private readonly rules: Repository<TriggerRule>,
+    @InjectRepository(TestDefinition) private readonly tests: Repository<TestDefinition>,
+  ) {}
+
+  /**
+   * Inserts the assessment unless one is already active (sent/completed) for the same account,
+   * opportunity and rule; then resolves that one with `created: false`. The partial unique index
+   * `uq_assessment_active` decides, so concurrent duplicate triggers create exactly one row.
+   * @throws ReferenceNotFoundError when the rule or test is not the account's.
+   */
+  async insertIfNoActive(input: NewAssessment): Promise<{ assessment: Assessment; created: boolean }> {
+    await this.assertReferences(input);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { identifiers } = await this.repo.insert({
+          accountId: input.accountId,
+          opportunityId: input.opportunityId,
+          candidateId: input.candidateId,
+          contactId: input.contactId ?? null,
+          ruleId: input.ruleId,
+          testId: input.testId ?? null,
+          kind: input.kind,
+          status: input.status ?? AssessmentStatus.Sent,
+          triggeredAt: input.triggeredAt,
+          sourceDeliveryToken: input.sourceDeliveryToken ?? null,
+          errorCode: input.errorCode ?? null,
+          errorText: input.errorText ?? null,
+        });
+        const assessment = await this.findById(input.accountId, identifiers[0].id as string);
+        return { assessment: assessment!, created: true };
+      } catch (err) {
+        if (!isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) throw translateCheckViolation(err);
+        const existing = await this.findActive(input);
+        if (existing) return { assessment: existing, created: false };
+        if (attempt >= INSERT_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  findById(accountId: string, id: string): Promise<Assessment | null> {
+    return this.repo.findOneBy({ accountId, id });
+  }
+
+  /** The sent/completed assessment occupying the (account, opportunity, rule) slot, if any. */
+  findActive(where: Scoped<{ opportunityId: string; ruleId: string }>): Promise<Assessment | null> {
+    return this.repo.findOneBy({
+      accountId: where.accountId,
+      opportunityId: where.opportunityId,
+      ruleId: where.ruleId,
+      status: In([...ACTIVE_ASSESSMENT_STATUSES]),
+    });
+  }
+
+  /**
+   * The one lookup without an account: a platform callback carries only our assessment id
+   * (`reference`) and the platform's invitation id. Both must match, so a forged reference alone
+   * reads nothing.
+   */
+  findByPlatformReference(assessmentId: string, platformInvitationId: string): Promise<Assessment | null> {
+    return this.repo.findOneBy({ id: assessmentId, platformInvitationId });
+  }
+
+  /** Newest first. */
+  async list(accountId: string, filters: AssessmentFilters = {}, page?: PageRequest): Promise<Page<Assessment>> {
+    const { limit, offset } = normalizePage(page);
+    const where: FindOptionsWhere<Assessment> = { accountId };
+    if (filters.opportunityId !== undefined) where.opportunityId = filters.opportunityId;
+    if (filters.status !== undefined) where.status = filters.status;
+    const [items, total] = await this.repo.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total, limit, offset };
+  }
+
+  /** Resolves the updated assessment, or null when it does not exist in the account. */
+  async update(accountId: string, id: string, patch: AssessmentPatch): Promise<Assessment | null> {
+    return this.updateWhere({ accountId, id }, patch);
+  }
+
+  /**
+   * Updates only while the status is one of `from`, so repeated or out-of-order events cannot
+   * move an assessment backwards (e.g. 'completed' arriving after 'scored'). Resolves the updated
+   * assessment, or null when it is missing or in another status.
+   */
+  async transition(
+    accountId: string,
+    id: string,
+    from: readonly AssessmentStatus[],
+    patch: AssessmentPatch,
+  ): Promise<Assessment | null> {
+    return this.updateWhere({ accountId, id, status: In([...from]) }, patch);
+  }
+
+  private async updateWhere(where: FindOptionsWhere<Assessment>, patch: AssessmentPatch): Promise<Assessment | null> {
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(values).length === 0) return this.repo.findOneBy(where);
+    if (patch.testId) await this.assertTest(where.accountId as string, patch.testId);
+    try {
+      const { affected } = await this.repo.update(where, values);
+      if (!affected) return null;
+    } catch (err) {
+      throw translateCheckViolation(err);
+    }
+    return this.findById(where.accountId as string, where.id as string);
+  }
+
+  // Foreign keys prove the rule and test exist; these prove they are the same tenant's.
+  private async assertReferences(input: NewAssessment): Promise<void> {
+    if (!(await this.rules.existsBy({ accountId: input.accountId, id: input.ruleId }))) {
+      throw new ReferenceNotFoundError(input.accountId, 'trigger rule', input.ruleId);
+    }
+    if (input.testId) await this.assertTest(input.accountId, input.testId);
+  }
+
+  private async assertTest(accountId: string, testId: string): Promise<void> {
+    if (!(await this.tests.existsBy({ accountId, id: testId }))) throw new ReferenceNotFoundError(accountId, 'test', testId);
+  }
+}

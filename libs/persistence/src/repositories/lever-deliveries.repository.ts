@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, type Repository } from 'typeorm';
+import { LeverDelivery } from '../entities/lever-delivery.entity';
+import type { Scoped } from './scoped';
+
+export type NewLeverDelivery = Scoped<{
+  deliveryToken: string;
+  opportunityId: string;
+  toStageId: string;
+  triggeredAt: Date;
+}>;
+
+/** Lever's delivery token is processed once per account (DESIGN.md "HTTP surfaces"). */
+@Injectable()
+export class LeverDeliveriesRepository {
+  constructor(@InjectRepository(LeverDelivery) private readonly repo: Repository<LeverDelivery>) {}
+
+  /** Resolves true the first time this (account, token) is recorded, false on every repeat. */
+  async recordOnce(delivery: NewLeverDelivery): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        accountId: delivery.accountId,
+        deliveryToken: delivery.deliveryToken,
+        opportunityId: delivery.opportunityId,
+        toStageId: delivery.toStageId,
+        triggeredAt: delivery.triggeredAt,
+      })
+      .orIgnore()
+      .returning('"delivery_token"')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  find(accountId: string, deliveryToken: string): Promise<LeverDelivery | null> {
+    return this.repo.findOneBy({ accountId, deliveryToken });
+  }
+
+  /** What processing decided, for support (e.g. `no_rule`, `assessment:<id>`). */
+  async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
+    const { affected } = await this.repo.update({ accountId, deliveryToken }, { outcome });
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * Housekeeping across all accounts: forgets deliveries received before `cutoff`. Keep them
+   * longer than the webhook replay window, or an old token could be processed again.
+   */
+  async deleteReceivedBefore(cutoff: Date): Promise<number> {
+    const { affected } = await this.repo.delete({ receivedAt: LessThan(cutoff) });
+    return affected ?? 0;
+  }
+}
