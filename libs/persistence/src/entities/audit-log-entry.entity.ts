@@ -28,7 +28,7 @@ export class AuditLogEntry {
   entityId: string;
 
   /** Never secrets: AuditLogRepository redacts secret-looking keys before writing. */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   details: Record<string, unknown>;
 
   @CreateDateColumn({ type: 'timestamptz' })

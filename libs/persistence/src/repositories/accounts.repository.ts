@@ -44,7 +44,7 @@ export class AccountsRepository {
       platformAccountId: input.platformAccountId,
       webhookKey: generateWebhookKey(),
     });
-    return (await this.findById(identifiers[0].id as string))!;
+    return this.repo.findOneByOrFail({ id: identifiers[0].id as string });
   }
 
   /** Without secrets. */

@@ -17,7 +17,7 @@ export class AdminTokensRepository {
   /** Stores a token by its hash (see hashAdminToken); the plaintext never reaches the database. */
   async create(name: string, tokenHash: string): Promise<AdminToken> {
     const { identifiers } = await this.repo.insert({ name, tokenHash });
-    return (await this.repo.findOneBy({ id: identifiers[0].id as string }))!;
+    return this.repo.findOneByOrFail({ id: identifiers[0].id as string });
   }
 
   /** The token with this hash unless it was revoked. */

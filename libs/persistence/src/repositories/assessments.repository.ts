@@ -84,8 +84,8 @@ export class AssessmentsRepository {
           errorCode: input.errorCode ?? null,
           errorText: input.errorText ?? null,
         });
-        const assessment = await this.findById(input.accountId, identifiers[0].id as string);
-        return { assessment: assessment!, created: true };
+        const assessment = await this.repo.findOneByOrFail({ accountId: input.accountId, id: identifiers[0].id as string });
+        return { assessment, created: true };
       } catch (err) {
         if (!isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) throw translateCheckViolation(err);
         const existing = await this.findActive(input);

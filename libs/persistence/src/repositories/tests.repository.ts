@@ -27,7 +27,7 @@ export class TestsRepository {
   async create(accountId: string, input: NewTest): Promise<TestDefinition> {
     try {
       const { identifiers } = await this.repo.insert({ accountId, ...input });
-      return (await this.findById(accountId, identifiers[0].id as string))!;
+      return await this.repo.findOneByOrFail({ accountId, id: identifiers[0].id as string });
     } catch (err) {
       throw this.translate(err, accountId);
     }

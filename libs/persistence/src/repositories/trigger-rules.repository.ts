@@ -39,7 +39,7 @@ export class TriggerRulesRepository {
     const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     try {
       const { identifiers } = await this.repo.insert({ ...values, accountId });
-      return (await this.findById(accountId, identifiers[0].id as string))!;
+      return await this.repo.findOneByOrFail({ accountId, id: identifiers[0].id as string });
     } catch (err) {
       throw translateCheckViolation(err);
     }
