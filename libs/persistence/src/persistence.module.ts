@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createDataSourceOptions } from './data-source/data-source-options';
 import { ENTITIES } from './entities';
+import { PostgresHealthRegistration } from './health/postgres-health.registration';
 import { AccountsRepository } from './repositories/accounts.repository';
 import { AdminTokensRepository } from './repositories/admin-tokens.repository';
 import { AssessmentNotesRepository } from './repositories/assessment-notes.repository';
@@ -32,8 +33,8 @@ export interface PersistenceModuleOptions {
 
 /**
  * TypeORM for Nest with the shared options (schema changed by migrations only) and every
- * repository of this lib. The TypeORM DataSource is injectable too (e.g. for
- * postgresHealthCheck).
+ * repository of this lib. Registers the Postgres readiness check with HealthRegistry when the
+ * app imports ObservabilityModule. The TypeORM DataSource is injectable too.
  */
 @Module({})
 export class PersistenceModule {
@@ -48,7 +49,7 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      providers: REPOSITORIES,
+      providers: [...REPOSITORIES, PostgresHealthRegistration],
       exports: [...REPOSITORIES, TypeOrmModule],
     };
   }

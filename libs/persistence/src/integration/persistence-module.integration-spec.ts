@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { HealthRegistry, ObservabilityModule } from '@lever-assess/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import {
@@ -20,7 +21,7 @@ describe(PersistenceModule.name, () => {
     await createDatabase(url);
     await runMigrations(url);
     moduleRef = await Test.createTestingModule({
-      imports: [PersistenceModule.forRoot({ databaseUrl: url, retryAttempts: 1, poolSize: 2 })],
+      imports: [ObservabilityModule, PersistenceModule.forRoot({ databaseUrl: url, retryAttempts: 1, poolSize: 2 })],
     }).compile();
     await moduleRef.init();
   });
@@ -41,6 +42,12 @@ describe(PersistenceModule.name, () => {
       platformAccountId: 'p',
     });
     await expect(accounts.findByWebhookKey(created.webhookKey)).resolves.toMatchObject({ id: created.id });
+  });
+
+  it('registers its readiness check with the HealthRegistry', async () => {
+    const checks = moduleRef.get(HealthRegistry).list();
+    expect(checks.map((c) => c.name)).toEqual(['postgres']);
+    await expect(checks[0].check()).resolves.toBeUndefined();
   });
 
   it('reports Postgres health through the injected DataSource', async () => {

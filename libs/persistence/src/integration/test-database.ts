@@ -6,9 +6,9 @@ import { createDatabase, createDataSource, dropDatabase, runMigrations } from '.
 
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
-/** A URL to a database of its own for one test file: `la_test_<random>`. */
+/** A URL to a database of its own for one test file: `la_test_<pid>_<random>`. */
 export function uniqueDatabaseUrl(): string {
-  return `${SERVER_URL}/la_test_${randomBytes(6).toString('hex')}`;
+  return `${SERVER_URL}/la_test_${process.pid}_${randomBytes(6).toString('hex')}`;
 }
 
 export interface TestDatabase {
