@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { LeverApiError } from '../lever-api/lever-api.error';
+import type { CandidateInput, CompanyCreated, CompanyInput, KeyInput } from './sandbox-input';
+import { LEVER_PERMISSIONS, type ApiKeyRecord, type Company, type Opportunity } from './sandbox.model';
+
+const DEFAULT_STAGES = ['New applicant', 'Recruiter Screen', 'Phone Interview', 'Onsite', 'Offer'];
+
+/** All sandbox data: companies and the key index. Lever semantics live in LeverDataService. */
+export class SandboxStore {
+  private readonly companies = new Map<string, Company>();
+  private readonly keysByValue = new Map<string, ApiKeyRecord>();
+  private readonly keysById = new Map<string, ApiKeyRecord>();
+
+  clear(): void {
+    this.companies.clear();
+    this.keysByValue.clear();
+    this.keysById.clear();
+  }
+
+  createCompany(input: CompanyInput): CompanyCreated {
+    const id = input.id ?? randomUUID();
+    if (this.companies.has(id)) throw LeverApiError.badRequest(`company ${id} already exists`);
+    const now = Date.now();
+    const stageInputs: { id?: string; text: string }[] = input.stages?.length ? input.stages : DEFAULT_STAGES.map((text) => ({ text }));
+    const company: Company = {
+      id,
+      name: input.name,
+      keys: new Map(),
+      stages: stageInputs.map((s) => ({ id: s.id ?? randomUUID(), text: s.text })),
+      users: new Map(),
+      contacts: new Map(),
+      opportunities: new Map(),
+      webhook: input.webhook ?? { url: null, signatureToken: randomUUID().replace(/-/g, '') },
+    };
+    for (const u of input.users ?? []) {
+      const userId = u.id ?? randomUUID();
+      company.users.set(userId, {
+        id: userId, name: u.name, email: u.email, username: u.email.split('@')[0], accessRole: u.accessRole ?? 'team member',
+        createdAt: now, deactivatedAt: u.deactivated ? now : null,
+      });
+    }
+    this.companies.set(id, company);
+    for (const k of input.keys ?? []) this.addKey(company, k);
+    this.addCandidates(id, input.candidates ?? []);
+    return this.describe(company);
+  }
+
+  addKey(company: Company, input: KeyInput): ApiKeyRecord {
+    if (this.keysByValue.has(input.apiKey)) throw LeverApiError.badRequest('an API key with that value already exists');
+    const record: ApiKeyRecord = {
+      id: input.id ?? `key_${randomUUID()}`,
+      apiKey: input.apiKey,
+      companyId: company.id,
+      state: input.state ?? 'active',
+      permissions: new Set(input.permissions ?? LEVER_PERMISSIONS),
+    };
+    company.keys.set(record.id, record);
+    this.keysByValue.set(record.apiKey, record);
+    this.keysById.set(record.id, record);
+    return record;
+  }
+
+  addCandidates(companyId: string, inputs: CandidateInput[]): { id: string; contactId: string; name: string }[] {
+    const company = this.company(companyId);
+    return inputs.map((c) => {
+      const stage = c.stage ? company.stages.find((s) => s.id === c.stage || s.text === c.stage) : company.stages[0];
+      if (!stage) throw LeverApiError.badRequest(`candidate ${c.name}: unknown stage ${c.stage}`);
+      const contactId = c.contactId ?? randomUUID();
+      const contact = company.contacts.get(contactId) ?? { id: contactId, name: c.name, headline: c.headline ?? '', emails: [], links: [] };
+      for (const e of c.emails ?? []) if (!contact.emails.includes(e)) contact.emails.push(e);
+      for (const l of c.links ?? []) if (!contact.links.includes(l)) contact.links.push(l);
+      company.contacts.set(contactId, contact);
+      const at = c.createdAt ?? Date.now();
+      const opportunity: Opportunity = {
+        id: c.id ?? randomUUID(),
+        contactId,
+        tags: [...new Set(c.tags ?? [])],
+        stageId: stage.id,
+        stageChanges: [{ toStageId: stage.id, toStageIndex: company.stages.indexOf(stage), userId: null, updatedAt: at }],
+        ownerId: c.ownerId ?? null,
+        origin: c.origin ?? 'applied',
+        applicationId: randomUUID(),
+        postingId: randomUUID(),
+        createdAt: at,
+        updatedAt: at,
+        lastAdvancedAt: at,
+        archivedAt: c.archived ? at : null,
+        archiveReason: c.archived ? randomUUID() : null,
+        isAnonymized: c.isAnonymized ?? false,
+        notes: [],
+        history: [],
+      };
+      if (company.opportunities.has(opportunity.id)) throw LeverApiError.badRequest(`opportunity ${opportunity.id} already exists`);
+      company.opportunities.set(opportunity.id, opportunity);
+      return { id: opportunity.id, contactId, name: contact.name };
+    });
+  }
+
+  company(companyId: string): Company {
+    const company = this.companies.get(companyId);
+    if (!company) throw LeverApiError.notFound('companies', companyId);
+    return company;
+  }
+
+  keyByValue(apiKey: string): ApiKeyRecord | undefined {
+    return this.keysByValue.get(apiKey);
+  }
+
+  key(keyId: string): ApiKeyRecord {
+    const key = this.keysById.get(keyId);
+    if (!key) throw LeverApiError.notFound('keys', keyId);
+    return key;
+  }
+
+  /** Finds an opportunity in any company (control API only; Lever routes stay within a company). */
+  findOpportunity(opportunityId: string): { company: Company; opportunity: Opportunity } {
+    for (const company of this.companies.values()) {
+      const opportunity = company.opportunities.get(opportunityId);
+      if (opportunity) return { company, opportunity };
+    }
+    throw LeverApiError.notFound('opportunities', opportunityId);
+  }
+
+  describe(company: Company): CompanyCreated {
+    return {
+      id: company.id,
+      name: company.name,
+      keys: [...company.keys.values()].map((k) => ({ id: k.id, apiKey: k.apiKey, permissions: [...k.permissions], state: k.state })),
+      stages: company.stages.map((s) => ({ ...s })),
+      users: [...company.users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email })),
+      opportunities: [...company.opportunities.values()].map((o) => ({
+        id: o.id, contactId: o.contactId, name: company.contacts.get(o.contactId)?.name ?? '',
+      })),
+    };
+  }
+}
