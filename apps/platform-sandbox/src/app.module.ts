@@ -10,6 +10,7 @@ import { AutoCompleter } from './lifecycle/auto-completer';
 import { InvitationLifecycle } from './lifecycle/invitation-lifecycle.service';
 import { PagesController } from './pages/pages.controller';
 import { ApiKeyGuard } from './traffic/api-key.guard';
+import { ConnectionReaper } from './traffic/connection-reaper';
 import { SandboxTraffic } from './traffic/sandbox-traffic.service';
 import { TrafficGuard } from './traffic/traffic.guard';
 
@@ -30,6 +31,7 @@ export class AppModule {
         AutoCompleter,
         TrafficGuard,
         ApiKeyGuard,
+        ConnectionReaper,
       ],
     };
   }

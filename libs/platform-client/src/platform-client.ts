@@ -151,7 +151,9 @@ export class PlatformClient {
         statusLabel = 'timeout';
         return { kind: 'timeout' };
       }
-      return { kind: 'network', detail: networkDetail(err) };
+      const detail = networkDetail(err);
+      this.logger?.debug({ method: spec.method, route: spec.route, attempt, detail }, 'platform request network error');
+      return { kind: 'network', detail };
     } finally {
       const seconds = (performance.now() - started) / 1000;
       platformRequestsTotal.inc({ method: spec.method, route: spec.route, status: statusLabel });
@@ -206,13 +208,15 @@ function parseJson(text: string): unknown {
   }
 }
 
+// Duck-typed, not instanceof: fetch's DOMException may come from another realm (Jest's VM, workers).
 function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function networkDetail(err: unknown): string {
   const cause = (err as { cause?: { code?: unknown } })?.cause;
-  return typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.message : String(err);
+  return typeof cause?.code === 'string' ? cause.code : String((err as { message?: unknown } | null)?.message ?? err);
 }
 
 const MAX_MESSAGE_LENGTH = 500;
