@@ -165,7 +165,7 @@ describe('lever-sandbox Lever API', () => {
       const tags = (await api('GET', '/tags')).body.data;
       expect(tags).toEqual(expect.arrayContaining([{ text: 'Acme - Sent', count: 1 }, { text: 'Full-time', count: 1 }, { text: ACME_OVERRIDE_TAG, count: 1 }]));
       const state = await sandbox.control.opportunity(OPP.Ada);
-      expect(state.history.map((h: { performAs: string | null }) => h.performAs)).toEqual([null, USER.AssessmentBot, null]);
+      expect(state.history.map((h) => h.performAs)).toEqual([null, USER.AssessmentBot, null]);
     });
 
     it('keeps links on the contact: they show on every opportunity of the person', async () => {
@@ -223,11 +223,11 @@ describe('lever-sandbox Lever API', () => {
       try {
         await sandbox.control.setWebhook(ACME_COMPANY_ID, receiver.url, SIGNATURE_TOKEN);
         await api('PUT', `/opportunities/${OPP.Grace}/stage`, { body: { stage: STAGE.Onsite } });
-        const [delivery] = await eventually(async () => {
-          const list = await sandbox.control.deliveries(ACME_COMPANY_ID);
-          return list[0]?.state === 'delivered' ? list : null;
-        });
-        expect(delivery.attempts.map((a: { status: number }) => a.status)).toEqual([500, 500, 204]);
+        const delivery = (await eventually(async () => {
+          const [first] = await sandbox.control.deliveries(ACME_COMPANY_ID);
+          return first?.state === 'delivered' ? first : null;
+        }))!;
+        expect(delivery.attempts.map((a) => a.status)).toEqual([500, 500, 204]);
         expect(new Set(receiver.received.map((r) => r.body.token)).size).toBe(1);
       } finally {
         await receiver.close();
@@ -239,10 +239,10 @@ describe('lever-sandbox Lever API', () => {
       try {
         await sandbox.control.setWebhook(ACME_COMPANY_ID, receiver.url, SIGNATURE_TOKEN);
         await api('PUT', `/opportunities/${OPP.Grace}/stage`, { body: { stage: STAGE.Offer } });
-        const [delivery] = await eventually(async () => {
-          const list = await sandbox.control.deliveries(ACME_COMPANY_ID);
-          return list[0]?.state === 'failed' ? list : null;
-        }, { timeoutMs: 15_000 });
+        const delivery = (await eventually(async () => {
+          const [first] = await sandbox.control.deliveries(ACME_COMPANY_ID);
+          return first?.state === 'failed' ? first : null;
+        }, { timeoutMs: 15_000 }))!;
         expect(delivery.attempts).toHaveLength(6); // first try + 5 retries, like Lever
       } finally {
         await receiver.close();
@@ -284,7 +284,7 @@ describe('lever-sandbox Lever API', () => {
         body: JSON.stringify({ name: 'X', keys: [{ apiKey: 'k', permissions: ['opportunities:admin'] }] }),
       });
       expect(res.status).toBe(400);
-      expect((await res.json()).message).toContain('opportunities:admin');
+      expect(((await res.json()) as { message: string }).message).toContain('opportunities:admin');
     });
   });
 });

@@ -1,14 +1,19 @@
+/** Status recorded when the client closed the connection before the answer (nginx's 499). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** One Lever API request as the sandbox received it. */
 export interface RequestLogEntry {
   /** Arrival time, ms since epoch. */
   at: number;
+  /** Known once authentication ran; null for requests without a known key. */
   keyId: string | null;
   method: string;
   /** Templated route ("/v1/opportunities/:id"). */
   route: string;
   path: string;
-  status: number;
-  ms: number;
+  /** Null while the request is in flight. */
+  status: number | null;
+  ms: number | null;
   performAs: string | null;
 }
 
@@ -31,7 +36,10 @@ export class RequestLog {
   stats(keyId: string): { total: number; byStatus: Record<string, number>; maxPerSecond: number } {
     const list = this.list({ keyId });
     const byStatus: Record<string, number> = {};
-    for (const e of list) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+    for (const e of list) {
+      const status = e.status === null ? 'in-flight' : String(e.status);
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+    }
     return { total: list.length, byStatus, maxPerSecond: maxInWindow(list.map((e) => e.at), 1000) };
   }
 

@@ -1,6 +1,7 @@
 import { createParamDecorator, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import type { RequestLogEntry } from '../control/request-log';
 import type { ApiKeyRecord, Company, LeverPermission } from '../store/sandbox.model';
 import { SandboxState } from '../store/sandbox-state.service';
 import { LeverApiError } from './lever-api.error';
@@ -15,7 +16,7 @@ export interface LeverCallerContext {
   company: Company;
 }
 
-export type SandboxRequest = FastifyRequest & { sandboxKeyId?: string; sandboxCaller?: LeverCallerContext };
+export type SandboxRequest = FastifyRequest & { sandboxLogEntry?: RequestLogEntry; sandboxCaller?: LeverCallerContext };
 
 /** The authenticated key and its company, set by LeverApiGuard. */
 export const LeverCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): LeverCallerContext => {
@@ -68,7 +69,7 @@ export class LeverApiGuard implements CanActivate {
     const apiKey = colon < 0 ? decoded : decoded.slice(0, colon);
     const key = apiKey ? this.state.store.keyByValue(apiKey) : undefined;
     if (!key) throw UNAUTHORIZED();
-    req.sandboxKeyId = key.id;
+    if (req.sandboxLogEntry) req.sandboxLogEntry.keyId = key.id;
     if (key.state !== 'active') throw UNAUTHORIZED();
     return key;
   }

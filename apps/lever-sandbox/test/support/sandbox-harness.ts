@@ -3,6 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
+import type { RequestLogEntry } from '../../src/control/request-log';
+import type { HistoryEntry, Note, Opportunity } from '../../src/store/sandbox.model';
+import type { WebhookDelivery } from '../../src/webhooks/webhook-sender.service';
 import { loadLeverSandboxEnv } from '../../src/config';
 
 export interface RunningSandbox {
@@ -31,7 +34,7 @@ export const basicAuth = (apiKey: string) => `Basic ${Buffer.from(`${apiKey}:`).
 export class SandboxControl {
   constructor(private readonly baseUrl: string) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}/_sandbox${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -48,28 +51,28 @@ export class SandboxControl {
     );
   }
   fault(keyId: string, fault: { status?: number; count?: number; retryAfter?: string; delayMs?: number }) {
-    return this.call('POST', `/keys/${keyId}/faults`, fault);
+    return this.call<unknown>('POST', `/keys/${keyId}/faults`, fault);
   }
   revoke(keyId: string) {
-    return this.call('POST', `/keys/${keyId}/revoke`);
+    return this.call<unknown>('POST', `/keys/${keyId}/revoke`);
   }
-  async requests(keyId: string): Promise<{ at: number; status: number; route: string; method: string; performAs: string | null }[]> {
-    return (await this.call('GET', `/requests?keyId=${encodeURIComponent(keyId)}`)).data;
+  async requests(keyId: string): Promise<RequestLogEntry[]> {
+    return (await this.call<{ data: RequestLogEntry[] }>('GET', `/requests?keyId=${encodeURIComponent(keyId)}`)).data;
   }
   stats(keyId: string) {
     return this.call<{ total: number; byStatus: Record<string, number>; maxPerSecond: number }>('GET', `/keys/${keyId}/stats`);
   }
   opportunity(id: string) {
-    return this.call('GET', `/opportunities/${id}`);
+    return this.call<OpportunityState>('GET', `/opportunities/${id}`);
   }
-  async deliveries(companyId?: string): Promise<any[]> {
-    return (await this.call('GET', `/webhook-deliveries${companyId ? `?companyId=${companyId}` : ''}`)).data;
+  async deliveries(companyId?: string): Promise<WebhookDelivery[]> {
+    return (await this.call<{ data: WebhookDelivery[] }>('GET', `/webhook-deliveries${companyId ? `?companyId=${companyId}` : ''}`)).data;
   }
   setWebhook(companyId: string, url: string | null, signatureToken: string) {
-    return this.call('PUT', `/companies/${companyId}/webhook`, { url, signatureToken });
+    return this.call<unknown>('PUT', `/companies/${companyId}/webhook`, { url, signatureToken });
   }
   reset() {
-    return this.call('POST', '/reset');
+    return this.call<unknown>('POST', '/reset');
   }
 }
 
@@ -89,7 +92,26 @@ export async function createTestCompany(control: SandboxControl, opts: { permiss
 
 export interface ReceivedWebhook {
   headers: IncomingMessage['headers'];
-  body: any;
+  body: LeverWebhookBody;
+}
+
+export interface LeverWebhookBody {
+  triggeredAt: number;
+  event: string;
+  token: string;
+  signature: string;
+  data: Record<string, unknown>;
+}
+
+/** GET /_sandbox/opportunities/:id */
+export interface OpportunityState {
+  id: string;
+  tags: string[];
+  links: string[];
+  stage: { id: string; text: string | null };
+  notes: Note[];
+  history: HistoryEntry[];
+  stageChanges: Opportunity['stageChanges'];
 }
 
 /** A small HTTP server standing in for webhook-gateway; answers with `status(n)` for the n-th call. */

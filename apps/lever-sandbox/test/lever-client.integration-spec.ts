@@ -1,0 +1,245 @@
+import {
+  LeverAuthError, LeverBadRequestError, LeverClient, LeverNotFoundError, LeverPermissionError, LeverRateLimitedError,
+  LeverUnavailableError, RedisTokenBucketLimiter, type LeverAuth,
+} from '@lever-assess/lever-client';
+import { createTestRedisNamespace, eventually, type TestRedisNamespace } from '@lever-assess/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { register } from 'prom-client';
+import { ACME_ASSESSMENT_BOT_EMAIL, ACME_COMPANY_ID, ACME_OPPORTUNITY_IDS as OPP, ACME_STAGE_IDS as STAGE, ACME_USER_IDS as USER } from '../src/seed/acme.seed';
+import { createTestCompany, startSandbox, type RunningSandbox } from './support/sandbox-harness';
+
+const ACME_KEY = 'client-spec-acme-key';
+
+describe('LeverClient against lever-sandbox', () => {
+  let sandbox: RunningSandbox;
+  let ns: TestRedisNamespace;
+  let client: LeverClient;
+  const acme: LeverAuth = { accountId: ACME_COMPANY_ID, apiKey: ACME_KEY };
+
+  const makeClient = (opts: { timeoutMs?: number; maxAttempts?: number } = {}) =>
+    new LeverClient({
+      baseUrl: sandbox.apiUrl,
+      limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rl:`, ratePerSecond: 8, burst: 8 }),
+      backoffBaseMs: 20,
+      backoffCapMs: 100,
+      ...opts,
+    });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ LEVER_SANDBOX_API_KEY: ACME_KEY });
+    ns = await createTestRedisNamespace('lever_client_spec');
+    client = makeClient();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await ns.cleanup();
+  });
+
+  describe('reads', () => {
+    it('normalises an opportunity (stage expanded, contact, emails, urls, archive state)', async () => {
+      const ada = await client.getOpportunity(acme, OPP.Ada);
+      expect(ada).toMatchObject({
+        id: OPP.Ada, name: 'Ada Lovelace', emails: ['ada@candidates.example'], tags: [], stageId: STAGE.NewApplicant,
+        stageName: 'New applicant', archived: false, isAnonymized: false, urls: { show: expect.stringContaining(OPP.Ada) },
+      });
+      expect(ada.contactId).toEqual(expect.any(String));
+      expect(ada.applications).toEqual([expect.objectContaining({ type: 'posting' })]);
+      expect((await client.getOpportunity(acme, OPP.KatherineArchived)).archived).toBe(true);
+      expect((await client.getOpportunity(acme, OPP.SamNoEmail)).emails).toEqual([]);
+    });
+
+    it('resolves the perform_as user by email and reads stages and users', async () => {
+      expect(await client.listUsers(acme, { email: ACME_ASSESSMENT_BOT_EMAIL })).toEqual([
+        expect.objectContaining({ id: USER.AssessmentBot, name: 'Assessment Bot', deactivatedAt: null }),
+      ]);
+      expect(await client.getUser(acme, USER.Monica)).toMatchObject({ id: USER.Monica, name: 'Monica Geller' });
+      expect(await client.getStage(acme, STAGE.CodingTest)).toEqual({ id: STAGE.CodingTest, text: 'Coding Test' });
+    });
+
+    it('follows pagination across several pages', async () => {
+      const stages = Array.from({ length: 130 }, (_, i) => `Stage ${i}`);
+      const candidates = Array.from({ length: 230 }, (_, i) => ({ name: `Candidate ${i}`, emails: [`c${i}@test.example`], tags: [`tag-${i}`] }));
+      const { auth, company } = await createTestCompany(sandbox.control, { stages, candidates });
+
+      expect((await client.listStages(auth)).map((s) => s.text)).toEqual(stages);
+      expect(await client.listTags(auth)).toHaveLength(230);
+
+      const seen: string[] = [];
+      let offset: string | undefined;
+      let pages = 0;
+      do {
+        const page = await client.listOpportunities(auth, { limit: 60, offset });
+        seen.push(...page.data.map((o) => o.id));
+        offset = page.hasNext ? page.next! : undefined;
+        pages++;
+      } while (offset);
+      expect(pages).toBe(4);
+      expect(seen).toEqual(company.opportunities.map((o) => o.id));
+      const one = await client.listOpportunities(auth, { tag: 'tag-7' });
+      expect(one).toEqual({ data: [expect.objectContaining({ name: 'Candidate 7', stageName: 'Stage 0' })], next: null, hasNext: false });
+    });
+
+    it('maps 404 and 400 to typed, non-retryable errors', async () => {
+      await expect(client.getOpportunity(acme, 'missing')).rejects.toMatchObject({
+        constructor: LeverNotFoundError, status: 404, leverCode: 'ResourceNotFound', retryable: false,
+      });
+      await expect(client.listOpportunities(acme, { offset: 'made-up' })).rejects.toBeInstanceOf(LeverBadRequestError);
+      await expect(client.addTags(acme, OPP.Ada, ['x'], 'not-a-user')).rejects.toMatchObject({ constructor: LeverBadRequestError, status: 400 });
+    });
+
+    it('labels metrics with the templated route, never an id', async () => {
+      const text = await register.getSingleMetricAsString('lever_requests_total');
+      expect(text).toContain('route="/opportunities/:id",status="200"');
+      expect(text).not.toContain(OPP.Ada);
+    });
+  });
+
+  describe('writes', () => {
+    it('adds and removes tags and links, writes and lists notes, moves the stage, all as perform_as', async () => {
+      const bot = USER.AssessmentBot;
+      expect((await client.addTags(acme, OPP.Grace, ['Acme - Sent'], bot))?.tags).toEqual(['Full-time', 'Acme - Sent']);
+      expect((await client.removeTags(acme, OPP.Grace, ['Acme - Sent'], bot))?.tags).toEqual(['Full-time']);
+      const link = 'https://platform.example/reports/42';
+      await client.addLinks(acme, OPP.Ada, [link], bot);
+      expect((await client.getOpportunity(acme, OPP.AdaSecond)).links).toEqual([link]);
+      await client.removeLinks(acme, OPP.Ada, [link], bot);
+      const { noteId } = await client.createNote(acme, OPP.Grace, { value: 'Acme Test: score 82%' }, bot);
+      expect(await client.listNotes(acme, OPP.Grace)).toEqual([
+        { id: noteId, value: 'Acme Test: score 82%', userId: bot, secret: false, createdAt: expect.any(Number) },
+      ]);
+      expect((await client.changeStage(acme, OPP.Grace, STAGE.Onsite, USER.Monica))?.stageId).toBe(STAGE.Onsite);
+      const state = await sandbox.control.opportunity(OPP.Grace);
+      expect(new Set(state.history.map((h) => h.performAs))).toEqual(new Set([bot, USER.Monica]));
+    });
+  });
+
+  describe('retries and failures', () => {
+    it('retries 429s, honouring Retry-After, then succeeds', async () => {
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 429, count: 1, retryAfter: '1' });
+      await sandbox.control.fault(keyId, { status: 429, count: 1 });
+      const started = Date.now();
+      await expect(client.listStages(auth)).resolves.toHaveLength(5);
+      const log = await sandbox.control.requests(keyId);
+      expect(log.map((e) => e.status)).toEqual([429, 429, 200]);
+      expect(log[1].at - log[0].at).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    });
+
+    it('answers LeverRateLimitedError at once when Retry-After is longer than it may sleep', async () => {
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 429, count: 1, retryAfter: '30' });
+      await expect(client.getStage(auth, 'any')).rejects.toMatchObject({ constructor: LeverRateLimitedError, retryAfterMs: 30_000, retryable: true });
+      expect(await sandbox.control.requests(keyId)).toHaveLength(1);
+    });
+
+    it('retries 5xx, then succeeds', async () => {
+      const { auth, keyId, company } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 503, count: 1 });
+      await sandbox.control.fault(keyId, { status: 502, count: 1 });
+      await expect(client.getOpportunity(auth, company.opportunities[0].id)).resolves.toMatchObject({ name: 'Test Candidate' });
+      expect((await sandbox.control.requests(keyId)).map((e) => e.status)).toEqual([503, 502, 200]);
+    });
+
+    it('gives up on persistent 5xx after maxAttempts with LeverUnavailableError', async () => {
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 500, count: 10 });
+      const err = await client.listTags(auth).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LeverUnavailableError);
+      expect(err).toMatchObject({ status: 500, retryable: true, writeMayHaveApplied: false, accountId: auth.accountId });
+      expect(await sandbox.control.requests(keyId)).toHaveLength(3);
+    });
+
+    it('maps a revoked key to LeverAuthError without retrying or leaking the key', async () => {
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.revoke(keyId);
+      const err = (await client.listStages(auth).catch((e: unknown) => e)) as LeverAuthError;
+      expect(err).toBeInstanceOf(LeverAuthError);
+      expect(err).toMatchObject({ code: 'LEVER_KEY_REVOKED', status: 401, retryable: false });
+      expect(err.message).toMatch(/invalid or revoked/);
+      expect(err.message).not.toContain(auth.apiKey);
+      expect(JSON.stringify(err)).not.toContain(auth.apiKey);
+      expect(await sandbox.control.requests(keyId)).toHaveLength(1);
+    });
+
+    it('maps a missing permission to LeverPermissionError naming the endpoint', async () => {
+      const { auth, company } = await createTestCompany(sandbox.control, { permissions: ['opportunities:read', 'opportunities:write'] });
+      await expect(client.listStages(auth)).rejects.toMatchObject({
+        constructor: LeverPermissionError, code: 'LEVER_PERMISSION_MISSING', endpoint: 'GET /stages', status: 403,
+      });
+      await expect(client.createNote(auth, company.opportunities[0].id, { value: 'x' })).rejects.toMatchObject({
+        constructor: LeverPermissionError, endpoint: 'POST /opportunities/:id/notes',
+      });
+    });
+
+    it('retries a timed-out read, then succeeds', async () => {
+      const quick = makeClient({ timeoutMs: 250 });
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { delayMs: 1_000, count: 1 });
+      await expect(quick.listStages(auth)).resolves.toHaveLength(5);
+      await expect(settledStatuses(keyId)).resolves.toEqual([499, 200]);
+    });
+
+    it('gives up on repeated timeouts with LeverUnavailableError after maxAttempts', async () => {
+      const quick = makeClient({ timeoutMs: 250, maxAttempts: 2 });
+      const { auth, keyId } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { delayMs: 1_000, count: 2 });
+      const err = await quick.listStages(auth).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LeverUnavailableError);
+      expect((err as Error).message).toContain('no answer within 250 ms');
+      // Both attempts reached the sandbox and were abandoned by the client (499).
+      await expect(settledStatuses(keyId)).resolves.toEqual([499, 499]);
+    });
+
+    it('never retries createNote after a 5xx: one request, error says the write may have applied', async () => {
+      const { auth, keyId, company } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 500, count: 1 });
+      const err = await client.createNote(auth, company.opportunities[0].id, { value: 'once' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ constructor: LeverUnavailableError, status: 500, writeMayHaveApplied: true });
+      expect(await sandbox.control.requests(keyId)).toHaveLength(1);
+    });
+
+    it('never retries createNote after a timeout, so a slow Lever cannot make duplicates', async () => {
+      const quick = makeClient({ timeoutMs: 250 });
+      const { auth, keyId, company } = await createTestCompany(sandbox.control);
+      const opp = company.opportunities[0].id;
+      await sandbox.control.fault(keyId, { delayMs: 800, count: 1 });
+      await expect(quick.createNote(auth, opp, { value: 'slow' })).rejects.toMatchObject({ constructor: LeverUnavailableError, writeMayHaveApplied: true });
+      await expect(settledStatuses(keyId)).resolves.toEqual([499]);
+      await eventually(async () => (await sandbox.control.opportunity(opp)).notes.length > 0);
+      // Lever stored it after all: exactly one note, which is why the caller must check before rewriting.
+      expect((await sandbox.control.opportunity(opp)).notes).toHaveLength(1);
+    });
+
+    it('retries createNote after a 429 (Lever refused it, nothing was stored)', async () => {
+      const { auth, keyId, company } = await createTestCompany(sandbox.control);
+      const opp = company.opportunities[0].id;
+      await sandbox.control.fault(keyId, { status: 429, count: 1 });
+      await expect(client.createNote(auth, opp, { value: 'after 429' })).resolves.toEqual({ noteId: expect.any(String) });
+      expect((await sandbox.control.requests(keyId)).map((e) => e.status)).toEqual([429, 201]);
+      expect((await sandbox.control.opportunity(opp)).notes).toHaveLength(1);
+    });
+
+    it('reports an unreachable Lever as LeverUnavailableError', async () => {
+      const closedPort = await new Promise<number>((resolve) => {
+        const server = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const noLimit = { acquire: async () => undefined, penalize: async () => undefined };
+      const dead = new LeverClient({ baseUrl: `http://127.0.0.1:${closedPort}/v1`, limiter: noLimit, backoffBaseMs: 5, maxAttempts: 2 });
+      await expect(dead.listStages(acme)).rejects.toMatchObject({ constructor: LeverUnavailableError, message: expect.stringContaining('ECONNREFUSED') });
+    });
+  });
+
+  /** Statuses of the key's requests once none is in flight (the sandbox sees a client abort a moment later). */
+  async function settledStatuses(keyId: string): Promise<(number | null)[]> {
+    const settled = await eventually(async () => {
+      const statuses = (await sandbox.control.requests(keyId)).map((e) => e.status);
+      return statuses.includes(null) ? null : statuses;
+    });
+    return settled!;
+  }
+});
