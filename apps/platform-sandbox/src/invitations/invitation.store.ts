@@ -45,11 +45,11 @@ export class InvitationStore {
     // The request is normalised by the validator (fixed key order), so JSON text compares bodies.
     const fingerprint = JSON.stringify(request);
     const previous = this.byKey.get(idempotencyKey);
-    if (previous) {
+    const existing = previous && this.byId.get(previous.id);
+    if (previous && existing) {
       if (previous.fingerprint !== fingerprint) throw new IdempotencyConflictError();
-      const invitation = this.byId.get(previous.id)!;
-      invitation.requests.create++;
-      return { invitation, replayed: true };
+      existing.requests.create++;
+      return { invitation: existing, replayed: true };
     }
     const id = `inv_${randomBytes(10).toString('hex')}`;
     const base = this.env.PLATFORM_PUBLIC_URL.replace(/\/+$/, '');
