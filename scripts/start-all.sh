@@ -44,10 +44,8 @@ echo "[start] building apps"
 npx nx run-many -t build --parallel=2 --output-style=stream-without-prefixes >/tmp/lever-assess-build.log 2>&1 \
   || { cat /tmp/lever-assess-build.log; exit 1; }
 
-echo "[start] migrating $DATABASE_URL"
+echo "[start] migrating the database"
 node dist/apps/config-api/migrate.js
-echo "[start] seeding the demo account"
-node dist/apps/config-api/seed-demo.js
 
 mkdir -p .run/logs
 pids=()
@@ -60,19 +58,26 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for app in "${APPS[@]}"; do
-  PORT=${PORTS[$app]} node "dist/apps/$app/main.js" >>".run/logs/$app.log" 2>&1 &
-  pids+=($!)
-done
-
-for app in "${APPS[@]}"; do
-  url="http://127.0.0.1:${PORTS[$app]}/health/ready"
-  for i in $(seq 1 120); do
-    if curl -fsS "$url" >/dev/null 2>&1; then printf '[start] %-17s ready  %s\n' "$app" "http://127.0.0.1:${PORTS[$app]}"; break; fi
-    if [ "$i" = 120 ]; then echo "[start] $app did not become ready; last log lines:"; tail -n 20 ".run/logs/$app.log"; exit 1; fi
-    sleep 0.5
+start_apps() {
+  for app in "$@"; do
+    PORT=${PORTS[$app]} node "dist/apps/$app/main.js" >>".run/logs/$app.log" 2>&1 &
+    pids+=($!)
   done
-done
+  for app in "$@"; do
+    url="http://127.0.0.1:${PORTS[$app]}/health/ready"
+    for i in $(seq 1 120); do
+      if curl -fsS "$url" >/dev/null 2>&1; then printf '[start] %-17s ready  %s\n' "$app" "http://127.0.0.1:${PORTS[$app]}"; break; fi
+      if [ "$i" = 120 ]; then echo "[start] $app did not become ready; last log lines:"; tail -n 20 ".run/logs/$app.log"; exit 1; fi
+      sleep 0.5
+    done
+  done
+}
+
+# The sandboxes first: seeding reads the Lever stages and the platform's tests from them.
+start_apps lever-sandbox platform-sandbox
+echo "[start] seeding the demo account"
+node dist/apps/config-api/seed-demo.js
+start_apps webhook-gateway config-api dispatcher result-sync
 
 cat <<MSG
 

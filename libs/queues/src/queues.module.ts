@@ -1,11 +1,11 @@
 import { HealthRegistry, gauge } from '@lever-assess/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_CONFIG } from './queue-config';
 import type { QueueName } from './queue-names';
-import { createRedis, redisHealthCheck, redisOptionsFromUrl } from './redis-connection';
+import { closeRedis, createRedis, logConnectionErrors, redisHealthCheck, redisOptionsFromUrl } from './redis-connection';
 
 /** A general-purpose ioredis client (health checks, pub/sub publishing, rate limiter). */
 export const REDIS = Symbol('REDIS');
@@ -24,14 +24,23 @@ export interface QueuesModuleOptions {
   failFast?: boolean;
 }
 
-/** Registers the Redis readiness check and closes the shared client on shutdown. */
+/**
+ * Registers the Redis readiness check, logs connection errors of the shared client and the queues
+ * (throttled), and closes the shared client on shutdown without hanging on a dead server.
+ */
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis, health: HealthRegistry) {
+  private readonly logger = new Logger('Redis');
+
+  constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(REGISTERED_QUEUES) queues: Queue[], health: HealthRegistry) {
     health.register(redisHealthCheck(redis));
+    const warn = (message: string) => this.logger.warn(message);
+    logConnectionErrors(redis, warn, 'redis client');
+    for (const queue of queues) logConnectionErrors(queue, warn, `queue ${queue.name}`);
   }
+
   async onApplicationShutdown() {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 

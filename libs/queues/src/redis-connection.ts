@@ -51,3 +51,46 @@ export function redisHealthCheck(redis: Redis): HealthCheck {
     },
   };
 }
+
+/**
+ * Closes a client without hanging on a dead server: QUIT when connected (pending replies are
+ * flushed), otherwise, or if QUIT takes longer than `timeoutMs`, drop the socket.
+ */
+export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([redis.quit().catch(() => 'error' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome !== 'OK') redis.disconnect();
+}
+
+/**
+ * Logs connection errors of a client or queue once, then at most every `everyMs` while they
+ * continue: an unreachable Redis must be visible without flooding the log (and an 'error'
+ * listener keeps ioredis from printing "Unhandled error event" to stderr).
+ */
+export function logConnectionErrors(
+  emitter: { on(event: 'error', listener: (err: Error) => void): unknown },
+  log: (message: string, err: Error) => void,
+  label: string,
+  everyMs = 30_000,
+): void {
+  let last = 0;
+  let suppressed = 0;
+  emitter.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    log(`${label}: ${err.message}${suppressed ? ` (${suppressed} similar errors suppressed)` : ''}`, err);
+    last = now;
+    suppressed = 0;
+  });
+}

@@ -24,12 +24,20 @@ export function builtAppPath(app: string): string {
   return path;
 }
 
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface RunningApp {
   url: string;
   process: ChildProcess;
   output(): string;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /**
+   * Sends SIGTERM and resolves with how the process ended (SIGKILL after 30 s). Nest re-raises
+   * the signal once its shutdown hooks are done, so a clean stop ends with signal SIGTERM.
+   */
+  stop(): Promise<AppExit>;
 }
 
 /** Runs `node dist/apps/<app>/main.js` with only the given env (plus PATH) and waits until it listens. */
@@ -43,7 +51,7 @@ export async function startBuiltApp(app: string, env: Record<string, string>, { 
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<AppExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   const running: RunningApp = {
     url,
@@ -51,7 +59,12 @@ export async function startBuiltApp(app: string, env: Record<string, string>, { 
     output: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(killer);
+      }
     },
   };
   try {

@@ -56,6 +56,25 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   return app;
 }
 
+/** Below Kubernetes' default 30 s grace period, so our log line says why before SIGKILL would. */
+export const SHUTDOWN_GRACE_MS = 25_000;
+
+/**
+ * Nest's shutdown hooks close the app on SIGTERM/SIGINT (workers finish the jobs in hand). If a
+ * dependency hangs that close, exit anyway after the grace period rather than linger unkillable.
+ */
+function armShutdownWatchdog(service: string, logger: AppLogger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, `${service} shutting down`);
+      setTimeout(() => {
+        logger.error({ graceMs: SHUTDOWN_GRACE_MS }, `${service} did not shut down in time; exiting`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+}
+
 type AppOptions = Omit<HttpAppOptions, 'service' | 'logLevel' | 'logger'>;
 
 /**
@@ -84,6 +103,7 @@ export async function runHttpApp<E extends { PORT: number; LOG_LEVEL: string }>(
     if (afterInit) await afterInit(app, env, logger);
     await app.listen(env.PORT, '0.0.0.0');
     logger.info({ port: env.PORT }, `${service} listening`);
+    armShutdownWatchdog(service, logger);
     return app;
   } catch (err) {
     if (err instanceof EnvValidationError) {

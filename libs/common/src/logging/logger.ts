@@ -23,7 +23,8 @@ export function createLogger(service: string, level = 'info', destination?: Dest
       },
       serializers: { err: pino.stdSerializers.err },
     },
-    destination,
+    // Synchronous stdout: the last lines before a signal-driven exit (shutdown) are not lost.
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 

@@ -91,6 +91,16 @@ describe('AccountsRepository', () => {
     });
   });
 
+  it('rotates the webhook key: the old key no longer finds the account', async () => {
+    const account = await newAccount(repos);
+    const fresh = await repos.accounts.setWebhookKey(account.id);
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(fresh).not.toBe(account.webhookKey);
+    await expect(repos.accounts.findByWebhookKey(account.webhookKey)).resolves.toBeNull();
+    await expect(repos.accounts.findByWebhookKey(fresh!)).resolves.toMatchObject({ id: account.id });
+    await expect(repos.accounts.setWebhookKey('00000000-0000-4000-8000-000000000000')).resolves.toBeNull();
+  });
+
   it('deleting an account removes its catalog, rules, assessments, notes and deliveries', async () => {
     const account = await newAccount(repos);
     const test = await repos.tests.create(account.id, { name: 'T', platformTestId: 'p', kind: RuleKind.TakeHome });

@@ -86,6 +86,16 @@ export class AccountsRepository {
     return (affected ?? 0) > 0;
   }
 
+  /**
+   * Replaces the webhook key (rotation after a leak): the old URL stops working at once. Without a
+   * key a fresh random one is generated; a fixed key is for the seeded demo account only.
+   * Resolves the new key, or null when the account does not exist.
+   */
+  async setWebhookKey(id: string, webhookKey: string = generateWebhookKey()): Promise<string | null> {
+    const { affected } = await this.repo.update({ id }, { webhookKey });
+    return affected ? webhookKey : null;
+  }
+
   /** Deletes the account and, by cascade, its catalog, rules, assessments and deliveries. */
   async delete(id: string): Promise<boolean> {
     const { affected } = await this.repo.delete({ id });
