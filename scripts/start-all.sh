@@ -55,6 +55,7 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "[start] stopped"
+  exit 0
 }
 trap stop_all INT TERM EXIT
 
@@ -90,5 +91,5 @@ lever-assess is running with the sandboxes and the demo account "Acme".
 Press Ctrl-C to stop everything.
 MSG
 wait -n "${pids[@]}" || true
-echo "[start] an app exited; see .run/logs" >&2
+echo "[start] an app exited unexpectedly; see .run/logs" >&2
 exit 1
