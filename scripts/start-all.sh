@@ -49,15 +49,17 @@ node dist/apps/config-api/migrate.js
 
 mkdir -p .run/logs
 pids=()
-stop_all() {
+stop_all() { # exit status
+  local status=$1
   trap - INT TERM EXIT
   echo; echo "[start] stopping (SIGTERM: each app finishes the work in hand)"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "[start] stopped"
-  exit 0
+  exit "$status"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all 0' INT TERM
+trap 'stop_all $?' EXIT
 
 start_apps() {
   for app in "$@"; do
