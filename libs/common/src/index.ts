@@ -9,4 +9,5 @@ export * from './logging/redact';
 export * from './logging/logger';
 export * from './http/health';
 export * from './http/metrics';
+export * from './http/retry-policy';
 export * from './http/bootstrap';

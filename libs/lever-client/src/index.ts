@@ -4,4 +4,3 @@ export * from './lib/lever.errors';
 export type * from './lib/lever.types';
 export type { LeverRateLimiter } from './lib/rate-limit/lever-rate-limiter';
 export { RedisTokenBucketLimiter, type RedisTokenBucketLimiterOptions } from './lib/rate-limit/redis-token-bucket.limiter';
-export { RETRYABLE_STATUSES, fullJitterDelayMs, parseRetryAfterMs } from './lib/retry-policy';

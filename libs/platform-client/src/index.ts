@@ -3,4 +3,3 @@ export * from './platform.errors';
 export * from './platform-client';
 export { PlatformCallbackParseError, parsePlatformCallback } from './platform-callback.parser';
 export { parseInvitation, parseInvitationState, parseTestList } from './platform-response.parser';
-export { backoffDelayMs, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry-policy';

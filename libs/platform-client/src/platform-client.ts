@@ -1,4 +1,4 @@
-import { currentCorrelationId, type AppLogger } from '@lever-assess/common';
+import { currentCorrelationId, fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs, type AppLogger } from '@lever-assess/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContractFieldError } from './contract-field.reader';
 import type { CreateInvitationRequest, Invitation, InvitationState, PlatformTest } from './platform-contract.types';
@@ -12,7 +12,6 @@ import {
 } from './platform.errors';
 import { platformRequestDuration, platformRequestsTotal } from './platform.metrics';
 import { parseInvitation, parseInvitationState, parseTestList } from './platform-response.parser';
-import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from './retry-policy';
 
 export type PlatformClientLogger = Pick<AppLogger, 'debug' | 'warn'>;
 
@@ -122,7 +121,7 @@ export class PlatformClient {
       if (result.kind === 'answer' && result.status >= 200 && result.status < 300) return this.parse(spec, result);
       const failure = this.toError(spec, result, attempt);
       if (!(failure instanceof PlatformUnavailableError) || attempt >= this.maxAttempts) throw failure;
-      const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, this.retryBaseDelayMs, this.maxRetryDelayMs);
+      const delayMs = failure.retryAfterMs ?? fullJitterDelayMs(attempt, { baseMs: this.retryBaseDelayMs, capMs: this.maxRetryDelayMs });
       if (delayMs > this.maxRetryDelayMs) throw failure;
       this.logger?.warn(
         { method: spec.method, route: spec.route, attempt, status: failure.status, reason: failure.reason, delayMs },
@@ -145,7 +144,7 @@ export class PlatformClient {
       });
       const text = await res.text();
       statusLabel = String(res.status);
-      return { kind: 'answer', status: res.status, text, body: parseJson(text), retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) };
+      return { kind: 'answer', status: res.status, text, body: parseJson(text), retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) ?? undefined };
     } catch (err) {
       if (isAbort(err)) {
         statusLabel = 'timeout';

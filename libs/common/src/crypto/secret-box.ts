@@ -9,6 +9,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  */
 export class SecretBox {
   private readonly keys = new Map<string, Buffer>();
+  private readonly currentKey: Buffer;
   readonly currentKeyId: string;
 
   constructor(currentKey: Buffer, previousKeys: Buffer[] = []) {
@@ -16,6 +17,7 @@ export class SecretBox {
       if (key.length !== 32) throw new Error('SecretBox keys must be 32 bytes');
       this.keys.set(SecretBox.keyId(key), key);
     }
+    this.currentKey = currentKey;
     this.currentKeyId = SecretBox.keyId(currentKey);
   }
 
@@ -42,7 +44,7 @@ export class SecretBox {
 
   encrypt(plaintext: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.currentKey, iv);
     // The key id is authenticated too, so a ciphertext cannot be relabelled to another key.
     cipher.setAAD(Buffer.from(`v1.${this.currentKeyId}`));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,3 +1,4 @@
+import { fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs } from '@lever-assess/common';
 import { performance } from 'node:perf_hooks';
 import {
   LeverAuthError,
@@ -13,7 +14,6 @@ import type { LeverAuth, LeverClientLogger } from './lever.types';
 import { leverRequestDuration, leverRequestsTotal } from './lever-metrics';
 import { parseErrorBody } from './lever-parsers';
 import type { LeverRateLimiter } from './rate-limit/lever-rate-limiter';
-import { RETRYABLE_STATUSES, fullJitterDelayMs, parseRetryAfterMs } from './retry-policy';
 
 export interface LeverHttpOptions {
   /** e.g. https://api.lever.co/v1 or http://127.0.0.1:4010/v1 */
@@ -99,7 +99,7 @@ export class LeverHttp {
       if (status === 401) throw new LeverAuthError(failure);
       if (status === 403) throw new LeverPermissionError(failure);
       if (status === 404) throw new LeverNotFoundError(failure);
-      if (!RETRYABLE_STATUSES.has(status)) throw new LeverBadRequestError(failure);
+      if (!isRetryableStatus(status)) throw new LeverBadRequestError(failure);
 
       const retryAfterMs = parseRetryAfterMs(retryAfterHeader);
       const delayMs = retryAfterMs ?? fullJitterDelayMs(attempt, this.backoff);

@@ -1,13 +1,18 @@
 /**
- * Which failures are worth another attempt, and how long to wait. Kept pure so it is tested
- * without a server.
+ * Which HTTP failures are worth another attempt, and how long to wait: shared by the Lever and
+ * platform clients. Kept pure so it is tested without a server.
  */
 
 /**
- * 408 request timeout, 429 rate limited (also slows the shared limiter), 500 Lever error,
- * 502/504 gateway trouble, 503 maintenance: Lever advises exponential backoff for these.
+ * 408 request timeout, 429 rate limited, 500 server error, 502/504 gateway trouble, 503
+ * maintenance: Lever advises exponential backoff for these, and so does any sane API.
  */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** The statuses above plus any other 5xx but 501 (Not Implemented will not start working on a retry). */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status) || (status >= 500 && status <= 599 && status !== 501);
+}
 
 export interface BackoffOptions {
   baseMs: number;

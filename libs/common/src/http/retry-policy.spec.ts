@@ -1,8 +1,15 @@
-import { RETRYABLE_STATUSES, fullJitterDelayMs, parseRetryAfterMs } from './retry-policy';
+import { RETRYABLE_STATUSES, fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs } from './retry-policy';
 
 describe('retry policy', () => {
   it.each([408, 429, 500, 502, 503, 504])('retries %i', (status) => expect(RETRYABLE_STATUSES.has(status)).toBe(true));
   it.each([400, 401, 403, 404, 409, 422, 501])('does not retry %i', (status) => expect(RETRYABLE_STATUSES.has(status)).toBe(false));
+
+  it.each([
+    [599, true],
+    [505, true],
+    [501, false],
+    [499, false],
+  ])('treats other statuses: %i retryable=%s', (status, expected) => expect(isRetryableStatus(status)).toBe(expected));
 
   describe(fullJitterDelayMs.name, () => {
     const opts = { baseMs: 250, capMs: 4_000 };
