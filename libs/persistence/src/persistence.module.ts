@@ -41,6 +41,8 @@ export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
     return {
       module: PersistenceModule,
+      // Global: repositories are used by feature modules and shared libs (account-access) alike.
+      global: true,
       imports: [
         TypeOrmModule.forRoot({
           ...createDataSourceOptions(options.databaseUrl, options.poolSize ? { poolSize: options.poolSize } : {}),

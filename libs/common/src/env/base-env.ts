@@ -74,6 +74,16 @@ export class IntegrationEnv extends EncryptionEnv {
   @IsString()
   PLATFORM_API_KEY = DEV_PLATFORM_API_KEY;
 
+  /**
+   * Requests per second per Lever API key, shared by every replica through Redis. Lever allows
+   * 10 and the customer's other tools may share the key, so we stay below (lever-api.md 2).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  LEVER_RATE_PER_SECOND = 8;
+
   override validateCrossField(): string[] {
     const problems = super.validateCrossField();
     if (this.NODE_ENV === 'production' && this.PLATFORM_API_KEY === DEV_PLATFORM_API_KEY) {

@@ -1,0 +1,51 @@
+import { SecretBox } from '@lever-assess/common';
+import { LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
+import { PlatformClient } from '@lever-assess/platform-client';
+import { REDIS } from '@lever-assess/queues';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ACCOUNT_ACCESS_OPTIONS, leverRateLimitKeyPrefix, type AccountAccessOptions } from './account-access.options';
+import { LeverAccountsService } from './lever-accounts.service';
+
+/**
+ * Clients for acting on behalf of accounts: SecretBox, LeverClient (rate-limited per account
+ * through Redis), PlatformClient and LeverAccountsService. Needs QueuesModule (REDIS) and
+ * PersistenceModule imported by the app.
+ */
+@Module({})
+export class AccountAccessModule {
+  static forRoot(options: AccountAccessOptions): DynamicModule {
+    return {
+      module: AccountAccessModule,
+      global: true,
+      providers: [
+        { provide: ACCOUNT_ACCESS_OPTIONS, useValue: options },
+        {
+          provide: SecretBox,
+          useFactory: () => {
+            const box = SecretBox.fromEnv({ ENCRYPTION_KEY: options.encryptionKey, ENCRYPTION_KEYS_PREVIOUS: options.encryptionKeysPrevious });
+            if (box.isDevelopmentKey) new Logger('SecretBox').warn('ENCRYPTION_KEY is not set: secrets use the development key');
+            return box;
+          },
+        },
+        {
+          provide: LeverClient,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new LeverClient({
+              baseUrl: options.leverApiUrl,
+              limiter: new RedisTokenBucketLimiter({
+                redis,
+                keyPrefix: leverRateLimitKeyPrefix(options.queuePrefix),
+                ratePerSecond: options.leverRatePerSecond,
+                burst: options.leverRatePerSecond,
+              }),
+            }),
+        },
+        { provide: PlatformClient, useFactory: () => new PlatformClient({ baseUrl: options.platformApiUrl, apiKey: options.platformApiKey }) },
+        LeverAccountsService,
+      ],
+      exports: [SecretBox, LeverClient, PlatformClient, LeverAccountsService],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './account-access.errors';
+export * from './account-access.options';
+export * from './account-access.module';
+export * from './lever-accounts.service';

@@ -1,0 +1,107 @@
+import { SecretBox } from '@lever-assess/common';
+import { AccountStatus } from '@lever-assess/domain';
+import { LeverAuthError, LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
+import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
+import { accountChangesChannel } from '@lever-assess/queues';
+import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually, type TestDatabase, type TestRedisNamespace } from '@lever-assess/testing';
+import IORedis from 'ioredis';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { AccountUnavailableError } from './account-access.errors';
+import { LeverAccountsService } from './lever-accounts.service';
+
+// A fake Lever of the real contract over HTTP: 200 with stages for the good key, 401 otherwise.
+function fakeLever(goodKey: string): Promise<{ server: Server; url: string; requests: () => number }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const ok = req.headers.authorization === `Basic ${Buffer.from(goodKey + ':').toString('base64')}`;
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(ok ? { data: [{ id: 's1', text: 'Coding Test' }], hasNext: false } : { code: 'Unauthorized', message: 'Invalid API key' }));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests: () => requests })),
+  );
+}
+
+describe(LeverAccountsService.name, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let ns: TestRedisNamespace;
+  let subscriber: IORedis;
+  let lever: Awaited<ReturnType<typeof fakeLever>>;
+  let accounts: AccountsRepository;
+  let sut: LeverAccountsService;
+  const box = new SecretBox(Buffer.alloc(32, 7));
+  const published: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('la_test_access');
+    ds = createDataSource(db.url);
+    await ds.initialize();
+    ns = await createTestRedisNamespace('access');
+    subscriber = new IORedis(TEST_REDIS_URL);
+    await subscriber.subscribe(accountChangesChannel(ns.prefix));
+    subscriber.on('message', (_channel, message: string) => published.push(message));
+    lever = await fakeLever('good-key');
+    accounts = new AccountsRepository(ds.getRepository(Account));
+    const client = new LeverClient({ baseUrl: lever.url, limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rate:` }), maxAttempts: 1 });
+    sut = new LeverAccountsService(accounts, box, client, ns.redis, {
+      queuePrefix: ns.prefix,
+      leverApiUrl: lever.url,
+      leverRatePerSecond: 8,
+      platformApiUrl: 'http://127.0.0.1:1',
+      platformApiKey: 'k',
+    });
+  });
+
+  afterAll(async () => {
+    await subscriber?.quit();
+    await ns?.cleanup();
+    await new Promise((r) => lever?.server.close(r));
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const newAccount = (apiKey: string) =>
+    accounts.create({
+      name: 'Acme',
+      tagPrefix: 'Acme Test',
+      leverApiKeyEnc: box.encrypt(apiKey),
+      leverSignatureTokenEnc: box.encrypt('sig'),
+      performAsUserId: 'user-1',
+      platformAccountId: 'p1',
+    });
+
+  it('opens an active account with its decrypted key and perform-as user', async () => {
+    const account = await newAccount('good-key');
+    const stages = await sut.withLever(account.id, ({ auth, performAs }, client) => {
+      expect(auth).toEqual({ accountId: account.id, apiKey: 'good-key' });
+      expect(performAs).toBe('user-1');
+      return client.listStages(auth);
+    });
+    expect(stages).toEqual([{ id: 's1', text: 'Coding Test' }]);
+  });
+
+  it('marks the account disconnected on a 401, announces it, and stops calling Lever for it', async () => {
+    const account = await newAccount('revoked-key');
+    await expect(sut.withLever(account.id, ({ auth }, client) => client.listStages(auth))).rejects.toBeInstanceOf(LeverAuthError);
+    await expect(accounts.findById(account.id)).resolves.toMatchObject({ status: AccountStatus.Disconnected, statusReason: 'LEVER_KEY_REVOKED' });
+    await eventually(() => published.includes(account.id));
+
+    const before = lever.requests();
+    await expect(sut.withLever(account.id, ({ auth }, client) => client.listStages(auth))).rejects.toBeInstanceOf(AccountUnavailableError);
+    expect(lever.requests()).toBe(before);
+
+    await sut.markConnected(account.id);
+    await expect(sut.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });
+  });
+
+  it('refuses unknown and disabled accounts', async () => {
+    await expect(sut.open('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ status: 'missing' });
+    const account = await newAccount('good-key');
+    await accounts.setStatus(account.id, AccountStatus.Disabled);
+    await expect(sut.open(account.id)).rejects.toMatchObject({ code: 'ACCOUNT_UNAVAILABLE', status: 'disabled' });
+  });
+});

@@ -1,0 +1,76 @@
+import { SecretBox } from '@lever-assess/common';
+import { AccountStatus } from '@lever-assess/domain';
+import { LeverAuthError, LeverClient, type LeverAuth } from '@lever-assess/lever-client';
+import { AccountsRepository, type AccountWithSecrets } from '@lever-assess/persistence';
+import { REDIS, publishAccountChanged } from '@lever-assess/queues';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AccountUnavailableError } from './account-access.errors';
+import { ACCOUNT_ACCESS_OPTIONS, type AccountAccessOptions } from './account-access.options';
+
+/** An account ready to be acted for in Lever. */
+export interface LeverAccount {
+  account: AccountWithSecrets;
+  auth: LeverAuth;
+  /** `perform_as` for writes; null when the account has none configured. */
+  performAs: string | null;
+}
+
+/**
+ * The one way workers reach Lever for an account: decrypts the key, refuses accounts that are
+ * disabled or known disconnected (no point hammering Lever with a revoked key), and marks the
+ * account disconnected the moment Lever answers 401, telling the gateway's cache through pub/sub.
+ */
+@Injectable()
+export class LeverAccountsService {
+  private readonly logger = new Logger(LeverAccountsService.name);
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly box: SecretBox,
+    readonly lever: LeverClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(ACCOUNT_ACCESS_OPTIONS) private readonly options: AccountAccessOptions,
+  ) {}
+
+  /** @throws AccountUnavailableError when missing, disabled or disconnected */
+  async open(accountId: string): Promise<LeverAccount> {
+    const account = await this.accounts.findByIdWithSecrets(accountId);
+    if (!account) throw new AccountUnavailableError(accountId, 'missing');
+    if (account.status !== AccountStatus.Active) throw new AccountUnavailableError(accountId, account.status, account.statusReason);
+    return {
+      account,
+      auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc) },
+      performAs: account.performAsUserId,
+    };
+  }
+
+  /**
+   * Runs Lever calls for an account; a 401 marks the account disconnected (reason
+   * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`.
+   */
+  async withLever<T>(accountId: string, work: (access: LeverAccount, lever: LeverClient) => Promise<T>): Promise<T> {
+    const access = await this.open(accountId);
+    try {
+      return await work(access, this.lever);
+    } catch (err) {
+      if (err instanceof LeverAuthError) await this.markDisconnected(accountId, err.code);
+      throw err;
+    }
+  }
+
+  async markDisconnected(accountId: string, reason: string): Promise<void> {
+    await this.setStatus(accountId, AccountStatus.Disconnected, reason);
+    this.logger.warn({ accountId, reason }, 'Lever connection broken: account marked disconnected');
+  }
+
+  async markConnected(accountId: string): Promise<void> {
+    await this.setStatus(accountId, AccountStatus.Active, null);
+  }
+
+  private async setStatus(accountId: string, status: AccountStatus, reason: string | null): Promise<void> {
+    if (await this.accounts.setStatus(accountId, status, reason)) {
+      await publishAccountChanged(this.redis, this.options.queuePrefix, accountId);
+    }
+  }
+}
