@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm run demo`, with `npm start` running: drives candidates of the demo account "Acme" through
+// Flow A with the sandboxes and prints what a recruiter would see in Lever after each step.
+//   1. a new candidate is moved to "Coding Test"  -> invited, tag "Acme Test - Sent"
+//   2. the candidate completes the test           -> "Acme Test - Needs Review"
+//   3. the result arrives (score 85, pass >= 70)  -> "Acme Test - Pass" + report link
+//   4. a candidate without an email               -> "Acme Test - Error" + a note saying what to do
+// Each run creates fresh candidates, so it can be repeated.
+'use strict';
+
+const LEVER = process.env.LEVER_SANDBOX_URL ?? 'http://127.0.0.1:4010';
+const PLATFORM = process.env.PLATFORM_SANDBOX_URL ?? 'http://127.0.0.1:4020';
+const LEVER_KEY = process.env.LEVER_SANDBOX_API_KEY ?? 'demo-lever-key';
+const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';
+const STAGE = { newApplicant: 'New applicant', codingTest: 'Coding Test' };
+const TAG_PREFIX = process.env.DEMO_TAG_PREFIX ?? 'Acme Test';
+const APPS = { 'webhook-gateway': 3000, 'config-api': 3001, dispatcher: 3002, 'result-sync': 3003, 'lever-sandbox': 4010, 'platform-sandbox': 4020 };
+const TIMEOUT_MS = 30_000;
+
+const started = Date.now();
+const log = (msg) => console.log(`[demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+
+async function http(method, url, body, headers = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${text.slice(0, 300)}`);
+  return json;
+}
+const lever = (method, path, body) =>
+  http(method, `${LEVER}/v1${path}`, body, { authorization: 'Basic ' + Buffer.from(LEVER_KEY + ':').toString('base64') });
+
+async function until(what, probe) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up after ${TIMEOUT_MS / 1000}s waiting for: ${what} (see .run/logs/)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const candidateState = (id) => http('GET', `${LEVER}/_sandbox/opportunities/${id}`);
+const statusTags = (state) => state.tags.filter((t) => t.startsWith(`${TAG_PREFIX} - `));
+function show(state) {
+  log(`   Lever now shows ${state.name ?? 'the candidate'}: tags [${state.tags.join(', ')}]`);
+  if (state.links?.length) log(`   links: ${state.links.join(', ')}`);
+  for (const note of state.notes ?? []) log(`   note: ${String(note.value ?? note.text ?? '').replace(/\s+/g, ' ').slice(0, 200)}`);
+}
+const hasOnlyStatus = (suffix) => async (id) => {
+  const state = await candidateState(id);
+  const tags = statusTags(state);
+  return tags.length === 1 && tags[0] === `${TAG_PREFIX} - ${suffix}` ? state : null;
+};
+
+async function addCandidate(name, emails) {
+  const created = await http('POST', `${LEVER}/_sandbox/companies/${ACME_COMPANY_ID}/candidates`, {
+    candidates: [{ name, emails, stage: STAGE.newApplicant }],
+  });
+  const first = created.opportunities[0];
+  return typeof first === 'string' ? first : first.id;
+}
+
+async function moveToCodingTest(opportunityId) {
+  const stages = (await lever('GET', '/stages')).data;
+  const stage = stages.find((s) => s.text === STAGE.codingTest);
+  if (!stage) throw new Error(`the Lever sandbox has no stage "${STAGE.codingTest}"`);
+  await lever('PUT', `/opportunities/${opportunityId}/stage`, { stage: stage.id });
+  const delivery = await until('the stage-change webhook to reach the gateway', async () => {
+    const { data } = await http('GET', `${LEVER}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`);
+    return (data ?? []).find((d) => d.body?.data?.opportunityId === opportunityId && d.state === 'delivered');
+  });
+  const last = delivery.attempts?.[delivery.attempts.length - 1];
+  log(`   webhook candidateStageChange delivered to the gateway (HTTP ${last?.status ?? '2xx'})`);
+}
+
+async function findInvitation(email) {
+  return until('the invitation on the platform', async () => {
+    const { data } = await http('GET', `${PLATFORM}/_sandbox/invitations`);
+    return data.find((inv) => inv.request?.candidate?.email === email);
+  });
+}
+
+async function main() {
+  for (const [app, port] of Object.entries(APPS)) {
+    await http('GET', `http://127.0.0.1:${port}/health/ready`).catch(() => {
+      throw new Error(`${app} is not ready on port ${port}: start everything first with \`npm start\``);
+    });
+  }
+  log('all six apps are ready');
+
+  const run = Date.now().toString(36);
+  const email = `demo-${run}@candidates.example`;
+  log(`1. Recruiter moves a new candidate (${email}) to "${STAGE.codingTest}"`);
+  const opportunityId = await addCandidate(`Demo Candidate ${run}`, [email]);
+  await moveToCodingTest(opportunityId);
+  const invitation = await findInvitation(email);
+  log(`   invitation ${invitation.id} created on the platform (${invitation.request.kind}, test "${invitation.testName}")`);
+  show(await until(`tag "${TAG_PREFIX} - Sent"`, () => hasOnlyStatus('Sent')(opportunityId)));
+
+  log('2. The candidate completes the test');
+  await http('POST', `${PLATFORM}/_sandbox/invitations/${invitation.id}/complete`, {});
+  show(await until(`tag "${TAG_PREFIX} - Needs Review"`, () => hasOnlyStatus('Needs Review')(opportunityId)));
+
+  log('3. The platform scores it 85 (pass threshold 70)');
+  await http('POST', `${PLATFORM}/_sandbox/invitations/${invitation.id}/score`, { score: 85 });
+  show(
+    await until(`tag "${TAG_PREFIX} - Pass" and the report link`, async () => {
+      const state = await hasOnlyStatus('Pass')(opportunityId);
+      return state && state.links.some((l) => l.includes('/reports/')) ? state : null;
+    }),
+  );
+
+  log('4. Recruiter moves a candidate who has no email');
+  const noEmailId = await addCandidate(`No Email ${run}`, []);
+  await moveToCodingTest(noEmailId);
+  show(
+    await until(`tag "${TAG_PREFIX} - Error" and a note`, async () => {
+      const state = await hasOnlyStatus('Error')(noEmailId);
+      return state && state.notes?.length ? state : null;
+    }),
+  );
+  log('done: every step reached Lever as a recruiter would see it');
+}
+
+main().catch((err) => {
+  console.error(`[demo] failed: ${err.message}`);
+  process.exit(1);
+});
