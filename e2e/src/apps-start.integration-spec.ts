@@ -80,7 +80,7 @@ describe('built apps', () => {
   });
 
   it.each(ALL_APPS)('%s defaults to its documented port', async (app) => {
-    const { code, output } = await runBuiltApp(app, { ADMIN_TOKEN: env.ADMIN_TOKEN }, ['--check-config']);
+    const { code, output } = await runBuiltApp(app, { ADMIN_TOKEN: env.ADMIN_TOKEN }, { args: ['--check-config'] });
     expect(code).toBe(0);
     expect(JSON.parse(output.trim().split('\n').pop()!)).toMatchObject({ service: app, config: { PORT: DEFAULT_PORTS[app] } });
   });

@@ -56,7 +56,7 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(ALL_APPS)("%s: its compose environment passes the app's own validation", async (app) => {
-    const { code, output } = await runBuiltApp(app, services[app].environment ?? {}, ['--check-config']);
+    const { code, output } = await runBuiltApp(app, services[app].environment ?? {}, { args: ['--check-config'] });
     expect({ code, output }).toMatchObject({ code: 0 });
   });
 

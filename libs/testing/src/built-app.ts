@@ -18,8 +18,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function builtAppPath(app: string): string {
-  const path = join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js');
+/** `dist/apps/<app>/<entry>.js`; `entry` names an extra webpack entry such as config-api's migrate. */
+export function builtAppPath(app: string, entry = 'main'): string {
+  const path = join(WORKSPACE_ROOT, 'dist/apps', app, `${entry}.js`);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
   return path;
 }
@@ -82,10 +83,17 @@ export async function startBuiltApp(app: string, env: Record<string, string>, { 
   return running;
 }
 
-/** Runs a built app to completion (for --check-config and start-up failures) and returns code and output. */
-export function runBuiltApp(app: string, env: Record<string, string>, args: string[] = [], timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a built entry to completion (--check-config, start-up failures, migrate, seed-demo) and
+ * returns its exit code and output.
+ */
+export function runBuiltApp(
+  app: string,
+  env: Record<string, string>,
+  { args = [], timeoutMs = 20_000, entry = 'main' }: { args?: string[]; timeoutMs?: number; entry?: string } = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [builtAppPath(app), ...args], {
+    const child = spawn(process.execPath, [builtAppPath(app, entry), ...args], {
       cwd: WORKSPACE_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,13 +6,16 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Retries `probe` until it stops throwing (or returns a truthy value), then returns its result;
  * fails loudly with the last error after `timeoutMs`.
  */
-export async function eventually<T>(probe: () => Promise<T> | T, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  { timeoutMs = 10_000, intervalMs = 50 } = {},
+): Promise<Exclude<T, false | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== false && value !== undefined && value !== null) return value;
+      if (value !== false && value !== undefined && value !== null) return value as Exclude<T, false | null | undefined>;
       lastError = new Error(`probe returned ${String(value)}`);
     } catch (err) {
       lastError = err;

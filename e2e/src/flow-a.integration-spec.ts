@@ -1,0 +1,168 @@
+import { signLeverWebhook } from '@lever-assess/common';
+import { QUEUE_NAMES } from '@lever-assess/queues';
+import { TEST_REDIS_URL, eventually, waitForQueuesIdle } from '@lever-assess/testing';
+import { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { FlowHarness, SIGNATURE_TOKEN } from './flow-harness';
+
+// Flow A end to end (issue 3): Lever sandbox -> gateway -> dispatcher -> platform sandbox ->
+// gateway -> result-sync -> Lever sandbox, every app a real process, asserted on what Lever holds.
+describe('Flow A: a stage sends a test', () => {
+  const harness = new FlowHarness();
+  let queues: Queue[];
+  let run = 0;
+  const email = () => `cand-${process.pid}-${++run}@candidates.example`;
+  const idle = () => waitForQueuesIdle(queues, { hardMs: 45_000 });
+  const envelope = (body: Record<string, unknown>) => fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    await harness.start();
+    queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: harness.queuePrefix }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all((queues ?? []).map((q) => q.close()));
+    await harness.stop();
+  }, 120_000);
+
+  it('sends the test, then Needs Review, then Pass with the report link', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Pat Pass', [address]);
+    await harness.moveTo(id, 'Coding Test');
+
+    const invitation = await harness.invitationFor(address);
+    expect(invitation.request).toMatchObject({ kind: 'take_home', timeLimitMinutes: 120, candidate: { name: 'Pat Pass', email: address } });
+    expect(invitation.testName).toBe('Python Basics');
+    const sent = await harness.untilStatus(id, 'Sent');
+    // Writes are attributed to the account's integration user.
+    expect(sent.history.some((h) => h.performAs === 'b0000000-0000-4000-8000-000000000003')).toBe(true);
+
+    await harness.platform(`/invitations/${invitation.id}/complete`);
+    await harness.untilStatus(id, 'Needs Review');
+
+    await harness.platform(`/invitations/${invitation.id}/score`, { score: 85 });
+    const passed = await harness.untilStatus(id, 'Pass', (s) => s.links.some((l) => l.endsWith(`/reports/${invitation.id}`)));
+    expect(passed.links.filter((l) => l.includes('/reports/'))).toHaveLength(1);
+  });
+
+  it.each([
+    [20, 'Fail'],
+    [40, 'Fail'],
+    [55, 'Needs Review'],
+    [70, 'Pass'],
+  ])('a score of %i gives %s (pass >= 70, fail <= 40) with the report link', async (score, suffix) => {
+    const address = email();
+    const id = await harness.addCandidate(`Scored ${score}`, [address]);
+    await harness.moveTo(id, 'Coding Test');
+    const invitation = await harness.invitationFor(address);
+    await harness.untilStatus(id, 'Sent');
+    await harness.platform(`/invitations/${invitation.id}/score`, { score });
+    await harness.untilStatus(id, suffix as string, (s) => s.links.some((l) => l.includes(`/reports/${invitation.id}`)));
+  });
+
+  it('sends the catalog test named by a candidate tag instead of the stage default', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Olga Override', [address], ['python advanced ']);
+    await harness.moveTo(id, 'Coding Test');
+    expect((await harness.invitationFor(address)).testName).toBe('Python Advanced');
+    await harness.untilStatus(id, 'Sent');
+  });
+
+  it('does nothing for a stage without a trigger rule', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Nina Nontrigger', [address]);
+    await harness.moveTo(id, 'Onsite');
+    await eventually(async () => (await harness.deliveriesFor(id)).some((d) => d.state === 'delivered'));
+    await idle();
+    expect((await harness.invitations()).some((i) => i.request.candidate.email === address)).toBe(false);
+    expect(harness.statusTags(await harness.candidate(id))).toEqual([]);
+  });
+
+  it('sends one invitation and one status tag for a delivery repeated three times plus a second delivery of the same move', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Dora Duplicate', [address]);
+    await harness.moveTo(id, 'Coding Test');
+    const [delivery] = await eventually(async () => {
+      const found = (await harness.deliveriesFor(id)).filter((d) => d.state === 'delivered');
+      return found.length ? found : null;
+    });
+    for (let i = 0; i < 2; i++) expect((await envelope(delivery.body)).status).toBeLessThan(300);
+    // A second webhook configured for the same event: same move, its own token and signature.
+    const token = randomBytes(24).toString('hex');
+    const second = { ...delivery.body, token, signature: signLeverWebhook(token, delivery.body.triggeredAt as number, SIGNATURE_TOKEN) };
+    expect((await envelope(second)).status).toBeLessThan(300);
+
+    await harness.untilStatus(id, 'Sent');
+    await idle();
+    expect((await harness.invitations()).filter((i) => i.request.candidate.email === address)).toHaveLength(1);
+    expect(harness.statusTags(await harness.candidate(id))).toEqual(['Acme Test - Sent']);
+  });
+
+  it('shows the Error tag and one note when the candidate has no email', async () => {
+    const id = await harness.addCandidate('Sam Noemail', []);
+    await harness.moveTo(id, 'Coding Test');
+    const state = await harness.untilStatus(id, 'Error', (s) => s.notes.length > 0);
+    await idle();
+    const notes = (await harness.candidate(id)).notes;
+    expect(notes).toHaveLength(1);
+    expect(notes[0].value).toMatch(/email/i);
+    expect(state.tags).toContain('Acme Test - Error');
+  });
+
+  it('refuses forged, stale and malformed deliveries and enqueues nothing for them', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Fiona Forged', [address]);
+    const toStageId = await harness.stageId('Coding Test');
+    const data = { opportunityId: id, candidateId: id, contactId: 'c', toStageId, fromStageId: null };
+    const token = randomBytes(24).toString('hex');
+    const now = Date.now();
+    const forged = await envelope({ triggeredAt: now, event: 'candidateStageChange', data, token, signature: signLeverWebhook(token, now, 'not-the-token') });
+    const stale = now - 25 * 60 * 60 * 1000;
+    const old = await envelope({ triggeredAt: stale, event: 'candidateStageChange', data, token, signature: signLeverWebhook(token, stale, SIGNATURE_TOKEN) });
+    const malformed = await fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"triggeredAt": 1,' });
+    expect([forged.status, old.status, malformed.status]).toEqual([401, 401, 400]);
+    await idle();
+    expect((await harness.invitations()).some((i) => i.request.candidate.email === address)).toBe(false);
+    expect(harness.statusTags(await harness.candidate(id))).toEqual([]);
+  });
+
+  it('ends in the right tags when the scored event arrives before the completed one', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Otto Outoforder', [address]);
+    await harness.moveTo(id, 'Coding Test');
+    const invitation = await harness.invitationFor(address);
+    await harness.untilStatus(id, 'Sent');
+    // Hold both callbacks (completed, then scored), then deliver them in reverse order.
+    await harness.platform(`/invitations/${invitation.id}/score`, { score: 90, send: false });
+    const { data: callbacks } = await harness.json<{ data: { id: string; type: string; invitationId: string }[] }>('GET', `${harness.platformUrl}/_sandbox/callbacks`);
+    const mine = callbacks.filter((c) => c.invitationId === invitation.id);
+    const scored = mine.find((c) => c.type === 'invitation.scored')!;
+    const completed = mine.find((c) => c.type === 'invitation.completed')!;
+    await harness.platform(`/callbacks/${scored.id}/replay`);
+    await harness.untilStatus(id, 'Pass');
+    await harness.platform(`/callbacks/${completed.id}/replay`);
+    await idle();
+    expect(harness.statusTags(await harness.candidate(id))).toEqual(['Acme Test - Pass']);
+  });
+
+  it('carries one correlation id on the log lines from the webhook to the Lever write', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Cora Correlation', [address]);
+    await harness.moveTo(id, 'Coding Test');
+    await harness.untilStatus(id, 'Sent');
+    await idle();
+    const lines = (app: string) =>
+      harness.apps[app]
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [delivery] = await harness.deliveriesFor(id);
+    const accepted = lines('webhook-gateway').find((l) => typeof l.correlationId === 'string' && JSON.stringify(l).includes(id));
+    expect(accepted).toBeDefined();
+    const correlationId = accepted!.correlationId as string;
+    expect(delivery).toBeDefined();
+    expect(lines('dispatcher').some((l) => l.correlationId === correlationId)).toBe(true);
+    expect(lines('result-sync').some((l) => l.correlationId === correlationId)).toBe(true);
+  });
+});

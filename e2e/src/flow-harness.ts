@@ -1,0 +1,178 @@
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  createTestRedisNamespace,
+  eventually,
+  freePort,
+  runBuiltApp,
+  startBuiltApp,
+  type RunningApp,
+  type TestDatabase,
+  type TestRedisNamespace,
+} from '@lever-assess/testing';
+
+/** Fixed by the Lever sandbox's seed (docs/lever-sandbox.md). */
+export const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';
+export const LEVER_KEY = 'demo-lever-key';
+export const SIGNATURE_TOKEN = 'demo-signature-token';
+export const TAG_PREFIX = 'Acme Test';
+const WEBHOOK_KEY = 'e2e-acme-webhook-key';
+const PLATFORM_SECRET = 'e2e-platform-webhook-secret';
+
+export interface CandidateState {
+  id: string;
+  name: string;
+  tags: string[];
+  links: string[];
+  notes: { value: string; userId: string | null }[];
+  history: { performAs?: string | null }[];
+}
+
+export interface Invitation {
+  id: string;
+  status: string;
+  testName: string | null;
+  request: { kind: string; testId: string | null; timeLimitMinutes: number; reference: string; candidate: { name: string; email: string } };
+}
+
+/**
+ * The whole product as processes: both sandboxes, the gateway and both workers, built bundles
+ * on free ports, a fresh database and queue prefix, and the demo account seeded by seed-demo.js.
+ */
+export class FlowHarness {
+  apps: Record<string, RunningApp> = {};
+  private db!: TestDatabase;
+  private ns!: TestRedisNamespace;
+  leverUrl = '';
+  platformUrl = '';
+  gatewayUrl = '';
+  webhookUrl = '';
+
+  async start(): Promise<void> {
+    this.db = await createTestDatabase('la_e2e_flow');
+    this.ns = await createTestRedisNamespace('e2e_flow');
+    const [leverPort, platformPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    this.leverUrl = `http://127.0.0.1:${leverPort}`;
+    this.platformUrl = `http://127.0.0.1:${platformPort}`;
+    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    this.webhookUrl = `${this.gatewayUrl}/webhooks/lever/${WEBHOOK_KEY}`;
+    const common = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: this.db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: this.ns.prefix,
+      ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+      LEVER_API_URL: `${this.leverUrl}/v1`,
+      PLATFORM_API_URL: this.platformUrl,
+      PLATFORM_API_KEY: 'e2e-platform-key',
+      PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+    };
+    this.apps['lever-sandbox'] = await startBuiltApp('lever-sandbox', {
+      PORT: String(leverPort),
+      LEVER_SANDBOX_API_KEY: LEVER_KEY,
+      LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN,
+      LEVER_SANDBOX_WEBHOOK_URL: this.webhookUrl,
+    });
+    this.apps['platform-sandbox'] = await startBuiltApp('platform-sandbox', {
+      PORT: String(platformPort),
+      PLATFORM_API_KEY: common.PLATFORM_API_KEY,
+      PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+      PLATFORM_CALLBACK_URL: `${this.gatewayUrl}/webhooks/platform`,
+      PLATFORM_PUBLIC_URL: this.platformUrl,
+    });
+    // The demo account, seeded as `npm start` does (seed-demo.js is an extra entry of config-api).
+    const seeded = await runBuiltApp('config-api', { ...common, DEMO_WEBHOOK_KEY: WEBHOOK_KEY }, { entry: 'seed-demo', timeoutMs: 30_000 });
+    if (seeded.code !== 0) throw new Error(`seeding failed:\n${seeded.output}`);
+    this.apps['webhook-gateway'] = await startBuiltApp('webhook-gateway', { ...common, PORT: String(gatewayPort) }, { readyPath: '/health/ready' });
+    this.apps.dispatcher = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
+    this.apps['result-sync'] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
+  }
+
+  get queuePrefix(): string {
+    return this.ns.prefix;
+  }
+
+  async stop(): Promise<void> {
+    for (const app of Object.values(this.apps).reverse()) await app.stop();
+    await this.ns?.cleanup();
+    await this.db?.drop();
+  }
+
+  async json<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+
+  lever<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.json<T>(method, `${this.leverUrl}/v1${path}`, body, { authorization: 'Basic ' + Buffer.from(`${LEVER_KEY}:`).toString('base64') });
+  }
+
+  async addCandidate(name: string, emails: string[], tags: string[] = []): Promise<string> {
+    const res = await this.json<{ opportunities: { id: string }[] }>('POST', `${this.leverUrl}/_sandbox/companies/${ACME_COMPANY_ID}/candidates`, {
+      candidates: [{ name, emails, tags, stage: 'New applicant' }],
+    });
+    return res.opportunities[0].id;
+  }
+
+  async stageId(name: string): Promise<string> {
+    const { data } = await this.lever<{ data: { id: string; text: string }[] }>('GET', '/stages');
+    const stage = data.find((s) => s.text === name);
+    if (!stage) throw new Error(`no stage ${name}`);
+    return stage.id;
+  }
+
+  /** A recruiter moves the candidate; the Lever sandbox then sends the signed webhook. */
+  async moveTo(opportunityId: string, stageName: string): Promise<void> {
+    await this.lever('PUT', `/opportunities/${opportunityId}/stage`, { stage: await this.stageId(stageName) });
+  }
+
+  candidate(opportunityId: string): Promise<CandidateState> {
+    return this.json('GET', `${this.leverUrl}/_sandbox/opportunities/${opportunityId}`);
+  }
+
+  statusTags(state: CandidateState): string[] {
+    return state.tags.filter((t) => t.startsWith(`${TAG_PREFIX} - `));
+  }
+
+  /** Waits until the candidate carries exactly this one status tag (and `extra` holds). */
+  untilStatus(opportunityId: string, suffix: string, extra: (s: CandidateState) => boolean = () => true): Promise<CandidateState> {
+    return eventually(
+      async () => {
+        const state = await this.candidate(opportunityId);
+        const tags = this.statusTags(state);
+        if (tags.length !== 1 || tags[0] !== `${TAG_PREFIX} - ${suffix}` || !extra(state)) {
+          throw new Error(`status tags [${tags.join(', ')}], links [${state.links.join(', ')}], notes ${state.notes.length}`);
+        }
+        return state;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+  }
+
+  async invitations(): Promise<Invitation[]> {
+    return (await this.json<{ data: Invitation[] }>('GET', `${this.platformUrl}/_sandbox/invitations`)).data;
+  }
+
+  async invitationFor(email: string): Promise<Invitation> {
+    return eventually(async () => (await this.invitations()).find((i) => i.request.candidate.email === email) ?? null, { timeoutMs: 30_000 });
+  }
+
+  async deliveriesFor(opportunityId: string): Promise<{ body: Record<string, unknown>; state: string }[]> {
+    const { data } = await this.json<{ data: { body: { data?: { opportunityId?: string } }; state: string }[] }>(
+      'GET',
+      `${this.leverUrl}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`,
+    );
+    return data.filter((d) => d.body.data?.opportunityId === opportunityId) as never;
+  }
+
+  platform<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.json<T>('POST', `${this.platformUrl}/_sandbox${path}`, body);
+  }
+}
