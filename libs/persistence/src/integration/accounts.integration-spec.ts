@@ -55,6 +55,26 @@ describe('AccountsRepository', () => {
     await expect(repos.accounts.findByWebhookKey('no-such-key')).resolves.toBeNull();
   });
 
+  it('lists every account with its sealed secrets, page by page in id order', async () => {
+    const created = [await newAccount(repos), await newAccount(repos), await newAccount(repos)];
+    const seen: Account[] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await repos.accounts.listWithSecrets({ afterId, limit: 2 });
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(2);
+      seen.push(...page);
+      afterId = page[page.length - 1].id;
+    }
+    const ids = seen.map((a) => a.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const account of created) {
+      const listed = seen.find((a) => a.id === account.id);
+      expect(listed).toMatchObject({ webhookKey: account.webhookKey, leverSignatureTokenEnc: expect.stringMatching(/^v1\./) });
+    }
+  });
+
   it('refuses plaintext where a sealed secret belongs', async () => {
     await expect(
       repos.accounts.create({

@@ -62,6 +62,17 @@ export class AccountsRepository {
     return this.withSecrets().where('a.webhookKey = :webhookKey', { webhookKey }).getOne() as Promise<AccountWithSecrets | null>;
   }
 
+  /**
+   * One page of every account with its sealed secrets, in id order (keyset pagination: pass the
+   * last id of a page as `afterId` for the next). For the gateway's in-memory cache of webhook
+   * keys and signature tokens, loaded at start-up and as a periodic safety net.
+   */
+  listWithSecrets({ afterId, limit = 500 }: { afterId?: string; limit?: number } = {}): Promise<AccountWithSecrets[]> {
+    const query = this.withSecrets().orderBy('a.id', 'ASC').limit(Math.min(Math.max(1, limit), 1000));
+    if (afterId) query.where('a.id > :afterId', { afterId });
+    return query.getMany() as Promise<AccountWithSecrets[]>;
+  }
+
   /** Oldest first, without secrets. */
   async list(page?: PageRequest): Promise<Page<Account>> {
     const { limit, offset } = normalizePage(page);
