@@ -1,2 +1,4 @@
 export * from './types';
 export * from './status-tag';
+export * from './rules';
+export * from './assessment';

@@ -1,0 +1,17 @@
+import { AssessmentProblemCode, candidateNoEmailProblem, noTestResolvableProblem, platformRejectedProblem } from './assessment-problem';
+
+describe('assessment problems', () => {
+  it.each<[string, string]>([
+    ['candidate.email must look like an email', 'The assessment platform refused the invitation: candidate.email must look like an email. '],
+    ['testId is not in the catalog.  ', 'The assessment platform refused the invitation: testId is not in the catalog. '],
+    ['', 'The assessment platform refused the invitation: no reason given. '],
+  ])('quotes the platform message %p', (message, start) => {
+    const problem = platformRejectedProblem(message);
+    expect(problem.code).toBe(AssessmentProblemCode.PlatformRejected);
+    expect(problem.reason.startsWith(start)).toBe(true);
+  });
+
+  it.each([candidateNoEmailProblem(), noTestResolvableProblem(), platformRejectedProblem('x')])('says what to do: $code', (problem) => {
+    expect(problem.reason).toMatch(/move the candidate back into this stage, or ask an admin to resend/);
+  });
+});

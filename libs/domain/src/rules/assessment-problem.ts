@@ -1,0 +1,39 @@
+/**
+ * Why an invitation could not be sent, as stored on the assessment (`errorCode`, `errorText`)
+ * and shown to recruiters in Lever. Codes are persisted: never rename one. Texts say what went
+ * wrong and what to do, in plain words, and never contain an email address or a secret.
+ */
+export const AssessmentProblemCode = {
+  CandidateNoEmail: 'CANDIDATE_NO_EMAIL',
+  NoTestResolvable: 'NO_TEST_RESOLVABLE',
+  PlatformRejected: 'PLATFORM_REJECTED',
+} as const;
+export type AssessmentProblemCode = (typeof AssessmentProblemCode)[keyof typeof AssessmentProblemCode];
+
+export interface AssessmentProblem {
+  code: AssessmentProblemCode;
+  reason: string;
+}
+
+const AGAIN = 'then move the candidate back into this stage, or ask an admin to resend the assessment.';
+
+export const candidateNoEmailProblem = (): AssessmentProblem => ({
+  code: AssessmentProblemCode.CandidateNoEmail,
+  reason: `The assessment was not sent because the candidate has no email address in Lever. Add an email address to the candidate, ${AGAIN}`,
+});
+
+export const noTestResolvableProblem = (): AssessmentProblem => ({
+  code: AssessmentProblemCode.NoTestResolvable,
+  reason:
+    'The take-home assessment was not sent because no test is chosen: its configuration has no test and none of the candidate\'s tags ' +
+    `is the name of a take-home test in the catalog. Ask an admin to pick a test for this stage (or tag the candidate with a test's name), ${AGAIN}`,
+});
+
+/** `platformMessage` is the platform's own explanation (it names fields, never their values). */
+export function platformRejectedProblem(platformMessage: string): AssessmentProblem {
+  const message = platformMessage.trim().replace(/[.\s]+$/, '') || 'no reason given';
+  return {
+    code: AssessmentProblemCode.PlatformRejected,
+    reason: `The assessment platform refused the invitation: ${message}. Correct this in Lever or in the configuration, ${AGAIN}`,
+  };
+}
