@@ -1,0 +1,57 @@
+import { withLogContext } from '@lever-assess/common';
+import { applyPlatformEvent, platformEventSources } from '@lever-assess/domain';
+import { AssessmentsRepository } from '@lever-assess/persistence';
+import { QUEUE_CONFIG, QueueName, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { InvalidPlatformEventError, UnknownPlatformReferenceError } from '../result-sync.errors';
+import { platformEventPatch, platformEventProblem } from './platform-event-patch';
+
+export type PlatformEventOutcome = 'applied' | 'ignored';
+
+/** Moves an assessment forward on a platform event, then asks lever-sync to show it in Lever. */
+@Injectable()
+export class PlatformEventsService {
+  private readonly logger = new Logger(PlatformEventsService.name);
+
+  constructor(
+    private readonly assessments: AssessmentsRepository,
+    @InjectQueue(QueueName.LeverSync) private readonly leverSync: Queue<LeverSyncJob>,
+  ) {}
+
+  /**
+   * @throws UnknownPlatformReferenceError when reference + invitation id match no assessment
+   * @throws InvalidPlatformEventError when the score or report URL cannot be stored
+   */
+  async apply(event: PlatformEventJob): Promise<PlatformEventOutcome> {
+    const problem = platformEventProblem(event);
+    if (problem) throw new InvalidPlatformEventError(problem);
+    const assessment = await this.assessments.findByPlatformReference(event.reference, event.invitationId);
+    if (!assessment) throw new UnknownPlatformReferenceError(event.reference, event.invitationId);
+
+    return withLogContext({ accountId: assessment.accountId, assessmentId: assessment.id }, async () => {
+      let outcome: PlatformEventOutcome = 'ignored';
+      if (applyPlatformEvent(assessment.status, event.type) !== null) {
+        // Conditional on the statuses the event applies from: a concurrent event that got there
+        // first makes this a no-op instead of a step backwards.
+        const moved = await this.assessments.transition(
+          assessment.accountId,
+          assessment.id,
+          platformEventSources(event.type),
+          platformEventPatch(event, assessment.completedAt),
+        );
+        if (moved) outcome = 'applied';
+      }
+      // Enqueued even when ignored: lever-sync is state-based, and if a previous attempt moved the
+      // row but died before enqueueing, this retry is what brings Lever up to date.
+      await this.leverSync.add(
+        QueueName.LeverSync,
+        { accountId: assessment.accountId, opportunityId: assessment.opportunityId, assessmentId: assessment.id, correlationId: event.correlationId },
+        QUEUE_CONFIG[QueueName.LeverSync].job,
+      );
+      this.logger.log({ msg: `platform event ${outcome}`, eventId: event.eventId, type: event.type, from: assessment.status });
+      return outcome;
+    });
+  }
+}
