@@ -24,6 +24,15 @@ export class GatewayEnv extends EncryptionEnv {
   @Max(10 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
+  /**
+   * Full reload of the in-memory account cache from Postgres, as a safety net for a missed
+   * pub/sub message (changes normally arrive through Redis within a second).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  ACCOUNT_CACHE_RELOAD_MS = 5 * 60_000;
+
   override validateCrossField(): string[] {
     const problems = super.validateCrossField();
     if (this.NODE_ENV === 'production' && this.PLATFORM_WEBHOOK_SECRET === 'dev-platform-webhook-secret') {
@@ -32,5 +41,8 @@ export class GatewayEnv extends EncryptionEnv {
     return problems;
   }
 }
+
+/** Injection token of the validated GatewayEnv. */
+export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
 
 export const loadGatewayEnv = (raw: NodeJS.ProcessEnv = process.env) => loadEnv(GatewayEnv, raw);

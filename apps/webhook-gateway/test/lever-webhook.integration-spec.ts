@@ -1,0 +1,216 @@
+import 'reflect-metadata';
+import { AccountStatus } from '@lever-assess/domain';
+import { QUEUE_CONFIG, leverEventJobId, publishAccountChanged } from '@lever-assess/queues';
+import { eventually } from '@lever-assess/testing';
+import { randomUUID } from 'node:crypto';
+import {
+  createAccount,
+  createGatewayWorld,
+  jobsWhere,
+  leverDelivery,
+  postJson,
+  startGateway,
+  type GatewayWorld,
+  type RunningGateway,
+  type TestAccount,
+} from './gateway-harness';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+describe('POST /webhooks/lever/:webhookKey', () => {
+  let world: GatewayWorld;
+  let gateway: RunningGateway;
+  let acme: TestAccount;
+
+  beforeAll(async () => {
+    world = await createGatewayWorld('gw_lever');
+    // Created before start-up: loaded by the initial full load.
+    acme = await createAccount(world);
+    gateway = await startGateway(world.env);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await world?.dispose();
+  });
+
+  const post = (account: TestAccount, body: unknown) => postJson(`${gateway.url}/webhooks/lever/${account.account.webhookKey}`, body);
+  const jobsFor = (opportunityId: string) => jobsWhere(world.leverEvents, (d) => d.opportunityId === opportunityId);
+  const jobsOfAccount = (accountId: string) => jobsWhere(world.leverEvents, (d) => d.accountId === accountId);
+
+  it('reports ready once the account cache is loaded', async () => {
+    const res = await fetch(`${gateway.url}/health/ready`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ checks: { 'account-cache': { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } } });
+  });
+
+  it('accepts a signed stage change with 202 and queues exactly one job with the delivery ids', async () => {
+    const delivery = leverDelivery({ signatureToken: acme.signatureToken });
+    const res = await post(acme, delivery);
+    expect(res).toEqual({ status: 202, body: { status: 'accepted' } });
+
+    const jobs = await jobsFor(delivery.data.opportunityId as string);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].id).toBe(leverEventJobId({ accountId: acme.account.id, deliveryToken: delivery.token }));
+    expect(jobs[0].data).toEqual({
+      accountId: acme.account.id,
+      opportunityId: delivery.data.opportunityId,
+      candidateId: delivery.data.candidateId,
+      fromStageId: delivery.data.fromStageId,
+      toStageId: delivery.data.toStageId,
+      triggeredAt: new Date(delivery.triggeredAt).toISOString(),
+      deliveryToken: delivery.token,
+      correlationId: delivery.token,
+    });
+    expect(jobs[0].opts.attempts).toBe(QUEUE_CONFIG['lever-events'].job.attempts);
+  });
+
+  it('answers the same delivery three times with 2xx and queues it once', async () => {
+    const delivery = leverDelivery({ signatureToken: acme.signatureToken });
+    const answers = [await post(acme, delivery), await post(acme, delivery), await post(acme, delivery)];
+    expect(answers.map((a) => a.status)).toEqual([202, 200, 200]);
+    expect(answers[2].body).toEqual({ status: 'duplicate' });
+    await expect(jobsFor(delivery.data.opportunityId as string)).resolves.toHaveLength(1);
+  });
+
+  it('still answers 2xx to a late copy of an accepted delivery outside the replay window', async () => {
+    const first = leverDelivery({ signatureToken: acme.signatureToken });
+    expect((await post(acme, first)).status).toBe(202);
+    const late = leverDelivery({ signatureToken: acme.signatureToken, token: first.token, triggeredAt: Date.now() - 2 * DAY_MS, data: first.data });
+    expect(await post(acme, late)).toEqual({ status: 200, body: { status: 'duplicate' } });
+    await expect(jobsFor(first.data.opportunityId as string)).resolves.toHaveLength(1);
+  });
+
+  it('defaults candidateId to the opportunity and fromStageId to null', async () => {
+    const opportunityId = randomUUID();
+    const delivery = leverDelivery({ signatureToken: acme.signatureToken, data: { opportunityId, toStageId: 'stage-2' } });
+    expect((await post(acme, delivery)).status).toBe(202);
+    const [job] = await jobsFor(opportunityId);
+    expect(job.data).toMatchObject({ opportunityId, candidateId: opportunityId, fromStageId: null, toStageId: 'stage-2' });
+  });
+
+  describe('refuses with 401 and queues nothing', () => {
+    it.each([
+      ['a forged signature (another token)', () => leverDelivery({ signatureToken: 'not-the-account-token' }), 'invalid_signature', /regenerated in Lever/],
+      [
+        'an altered token',
+        () => ({ ...leverDelivery({ signatureToken: acme.signatureToken }), token: 'f'.repeat(48) }),
+        'invalid_signature',
+        /regenerated in Lever/,
+      ],
+      [
+        'an unsigned delivery',
+        () => ({ ...leverDelivery({ signatureToken: acme.signatureToken }), signature: undefined }),
+        'invalid_signature',
+        /no signature/,
+      ],
+      [
+        'a stale triggeredAt',
+        () => leverDelivery({ signatureToken: acme.signatureToken, triggeredAt: Date.now() - DAY_MS - 60_000 }),
+        'stale_delivery',
+        /24 h/,
+      ],
+    ])('%s', async (_, make, error, message) => {
+      const delivery = make();
+      const res = await post(acme, delivery);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error, message: expect.stringMatching(message) });
+      await expect(jobsFor(delivery.data.opportunityId as string)).resolves.toHaveLength(0);
+    });
+
+    it('an unknown webhook key', async () => {
+      const res = await postJson(`${gateway.url}/webhooks/lever/no-such-key`, leverDelivery({ signatureToken: acme.signatureToken }));
+      expect(res).toEqual({ status: 401, body: { error: 'unknown_webhook_key', message: expect.stringContaining('webhook URL') } });
+    });
+  });
+
+  describe('refuses malformed bodies with 400 naming the problem, queueing nothing', () => {
+    it('not JSON', async () => {
+      const res = await postJson(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`, '{"token": "abc", ');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'invalid_body', message: expect.stringMatching(/json/i) });
+    });
+
+    it('JSON that is not an object', async () => {
+      expect(await post(acme, [1, 2])).toEqual({ status: 400, body: { error: 'invalid_body', message: 'body must be a JSON object' } });
+    });
+
+    it.each([
+      ['opportunityId', { toStageId: 'stage-2' }, 'data.opportunityId is required'],
+      ['toStageId', { opportunityId: randomUUID() }, 'data.toStageId is required'],
+      ['a numeric opportunityId', { opportunityId: 42, toStageId: 'stage-2' }, 'data.opportunityId must be a non-empty string'],
+    ])('a stage change without %s', async (_, data, message) => {
+      const delivery = leverDelivery({ signatureToken: acme.signatureToken, data });
+      const res = await post(acme, delivery);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'invalid_body', message: expect.stringContaining(message) });
+      await expect(jobsWhere(world.leverEvents, (d) => d.deliveryToken === delivery.token)).resolves.toHaveLength(0);
+    });
+  });
+
+  it('answers 413 to a body over WEBHOOK_BODY_LIMIT_BYTES', async () => {
+    const delivery = { ...leverDelivery({ signatureToken: acme.signatureToken }), padding: 'x'.repeat(300 * 1024) };
+    const res = await post(acme, delivery);
+    expect(res).toEqual({ status: 413, body: { error: 'body_too_large', message: 'The body is larger than 262144 bytes' } });
+    await expect(jobsFor(delivery.data.opportunityId as string)).resolves.toHaveLength(0);
+  });
+
+  it("answers Lever's test ping with 200 without queueing, whatever event name it carries", async () => {
+    const account = await createAccount(world);
+    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    const ping = leverDelivery({ signatureToken: account.signatureToken, event: 'candidateHired', data: {} });
+    await eventually(async () => (await post(account, ping)).status === 200);
+    expect(await post(account, leverDelivery({ signatureToken: account.signatureToken, data: {} }))).toEqual({ status: 200, body: { status: 'ok' } });
+    // Signed pings only: a ping is also how an attacker would probe the URL.
+    expect((await post(account, leverDelivery({ signatureToken: 'wrong', data: {} }))).status).toBe(401);
+    await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
+  });
+
+  it('accepts and ignores other event types, verified with their own token when the account has one', async () => {
+    const account = await createAccount(world, 'stage-token-' + randomUUID(), { candidateHired: 'hired-token-' + randomUUID() });
+    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    const hiredToken = (await world.accounts.findByIdWithSecrets(account.account.id))!.leverSignatureTokensEnc!;
+    const perEvent = JSON.parse(world.box.decrypt(hiredToken)) as Record<string, string>;
+    const hired = leverDelivery({ signatureToken: perEvent.candidateHired, event: 'candidateHired' });
+    await eventually(async () => (await post(account, hired)).status === 200);
+    expect(await post(account, hired)).toEqual({ status: 200, body: { status: 'ignored', reason: 'event "candidateHired" is not used' } });
+    // Other events without their own token are signed with the stage-change token.
+    expect((await post(account, leverDelivery({ signatureToken: account.signatureToken, event: 'applicationCreated' }))).status).toBe(200);
+    // Each token is only good for its own event.
+    expect((await post(account, leverDelivery({ signatureToken: account.signatureToken, event: 'candidateHired' }))).status).toBe(401);
+    expect((await post(account, leverDelivery({ signatureToken: perEvent.candidateHired }))).status).toBe(401);
+    await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
+  });
+
+  it('answers 200 and queues nothing for a disabled account', async () => {
+    const account = await createAccount(world);
+    await world.accounts.setStatus(account.account.id, AccountStatus.Disabled);
+    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    const delivery = leverDelivery({ signatureToken: account.signatureToken });
+    await eventually(async () => (await post(account, delivery)).status === 200);
+    expect(await post(account, delivery)).toEqual({ status: 200, body: { status: 'ignored', reason: 'the account is disabled' } });
+    await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
+  });
+
+  it('logs one line per webhook with outcome, account and correlation id, never a secret or the body', async () => {
+    const delivery = leverDelivery({ signatureToken: acme.signatureToken });
+    await post(acme, delivery);
+    await post(acme, { ...delivery, signature: 'a'.repeat(64) });
+    const lines = gateway.logs.filter((l) => l.correlationId === delivery.token && l.source === 'lever');
+    expect(lines).toEqual([
+      expect.objectContaining({ outcome: 'accepted', status: 202, accountId: acme.account.id, level: 'info' }),
+      expect.objectContaining({ outcome: 'bad_signature', status: 401, accountId: acme.account.id, level: 'warn' }),
+    ]);
+    const everything = JSON.stringify(gateway.logs);
+    expect(everything).not.toContain(acme.signatureToken);
+    expect(everything).not.toContain(delivery.signature);
+    expect(everything).not.toContain(delivery.data.contactId as string);
+  });
+
+  it('counts webhooks by source and outcome', async () => {
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    for (const outcome of ['accepted', 'duplicate', 'ping', 'ignored_event', 'account_disabled', 'unknown_key', 'unsigned', 'bad_signature', 'stale', 'invalid_body', 'body_too_large']) {
+      expect(metrics).toMatch(new RegExp(`webhooks_received_total\\{source="lever",outcome="${outcome}"\\} [1-9]`));
+    }
+  });
+});
