@@ -1,8 +1,18 @@
+import { AccountAccessModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
 import { QueueName, QueuesModule } from '@lever-assess/queues';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
+import { AdminTokensModule } from './admin-tokens/admin-tokens.module';
+import { AssessmentsModule } from './assessments/assessments.module';
+import { AuditModule } from './audit/audit.module';
+import { CatalogModule } from './catalog/catalog.module';
 import type { ConfigApiEnv } from './config';
+import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
+import { LeverModule } from './lever/lever.module';
+import { SharedModule } from './shared/shared.module';
+import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 
 @Module({})
 export class AppModule {
@@ -11,9 +21,20 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule,
-        // Lists and replays failed jobs; enqueues lever-sync after admin actions.
+        // Lists and replays failed jobs; enqueues lever-sync and re-triggers after admin actions.
         QueuesModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync] }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
+        // SecretBox, the rate-limited LeverClient, PlatformClient, LeverAccountsService.
+        AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        SharedModule.forRoot(env),
+        AdminTokensModule,
+        AccountsModule,
+        LeverModule,
+        CatalogModule,
+        TriggerRulesModule,
+        AssessmentsModule,
+        FailedJobsModule,
+        AuditModule,
       ],
     };
   }

@@ -2,5 +2,12 @@ import 'reflect-metadata';
 import { runHttpApp } from '@lever-assess/common';
 import { AppModule } from './app.module';
 import { loadConfigApiEnv } from './config';
+import { setupOpenApi } from './openapi/openapi.setup';
 
-void runHttpApp('config-api', () => loadConfigApiEnv(), (env) => AppModule.forRoot(env));
+void runHttpApp(
+  'config-api',
+  () => loadConfigApiEnv(),
+  (env) => AppModule.forRoot(env),
+  {},
+  async (app) => setupOpenApi(app),
+);

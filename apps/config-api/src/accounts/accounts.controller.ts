@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
+import { ErrorResponseDto } from '../shared/errors/error-response.dto';
+import { PageQueryDto } from '../shared/http/page-query.dto';
+import { AccountsService } from './accounts.service';
+import { AccountDto, AccountPageDto } from './dto/account-response.dto';
+import { CreateAccountDto } from './dto/create-account.dto';
+import { UpdateAccountDto } from './dto/update-account.dto';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Connect a customer: returns the webhook URL to paste into Lever' })
+  @ApiCreatedResponse({ type: AccountDto })
+  create(@CurrentActor() actor: AdminActor, @Body() body: CreateAccountDto): Promise<AccountDto> {
+    return this.accounts.create(actor, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: AccountPageDto })
+  list(@Query() page: PageQueryDto): Promise<AccountPageDto> {
+    return this.accounts.list(page);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AccountDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<AccountDto> {
+    return this.accounts.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update fields, replace secrets, or disable/enable with `status`' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  update(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto): Promise<AccountDto> {
+    return this.accounts.update(actor, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete the account with its catalog, rules and assessments' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  delete(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.accounts.delete(actor, id);
+  }
+
+  @Post(':id/webhook-key/rotate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'New webhook URL; the old one stops working at once' })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  rotate(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<AccountDto> {
+    return this.accounts.rotateWebhookKey(actor, id);
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { LeverModule } from '../lever/lever.module';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
+
+@Module({ imports: [LeverModule], controllers: [AccountsController], providers: [AccountsService] })
+export class AccountsModule {}

@@ -1,0 +1,142 @@
+import { SecretBox } from '@lever-assess/common';
+import { AccountStatus } from '@lever-assess/domain';
+import { AccountsRepository, type Account, type AccountPatch } from '@lever-assess/persistence';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigApiEnv } from '../config';
+import { CONFIG_API_ENV } from '../config-api.tokens';
+import { LeverStagesService } from '../lever/lever-stages.service';
+import { AccountChangesPublisher } from '../shared/accounts/account-changes.publisher';
+import { AccountLookup } from '../shared/accounts/account-lookup.service';
+import type { AdminActor } from '../shared/auth/admin-actor';
+import { AuditService } from '../shared/audit/audit.service';
+import { AccountNotFoundError } from '../shared/errors/api.errors';
+import type { PageQueryDto } from '../shared/http/page-query.dto';
+import { AccountDto, type AccountPageDto } from './dto/account-response.dto';
+import type { CreateAccountDto } from './dto/create-account.dto';
+import type { UpdateAccountDto } from './dto/update-account.dto';
+
+/** Set when an admin disables an account (statusReason shows who decided, not a failure). */
+export const DISABLED_BY_ADMIN = 'DISABLED_BY_ADMIN';
+
+/**
+ * Accounts: Lever secrets are sealed with SecretBox before they reach the repository and never
+ * come back out through the API. Every change is audited and announced to the gateways.
+ */
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly lookup: AccountLookup,
+    private readonly box: SecretBox,
+    private readonly changes: AccountChangesPublisher,
+    private readonly audit: AuditService,
+    private readonly stages: LeverStagesService,
+    @Inject(CONFIG_API_ENV) private readonly env: ConfigApiEnv,
+  ) {}
+
+  async create(actor: AdminActor, dto: CreateAccountDto): Promise<AccountDto> {
+    const account = await this.accounts.create({
+      name: dto.name,
+      tagPrefix: dto.tagPrefix,
+      platformAccountId: dto.platformAccountId,
+      performAsUserId: dto.lever.performAsUserId ?? null,
+      leverApiKeyEnc: this.box.encrypt(dto.lever.apiKey),
+      leverSignatureTokenEnc: this.box.encrypt(dto.lever.signatureToken),
+      leverSignatureTokensEnc: dto.lever.signatureTokens ? this.box.encrypt(JSON.stringify(dto.lever.signatureTokens)) : null,
+    });
+    await this.changed(actor, account.id, 'account.create', {
+      name: account.name,
+      tagPrefix: account.tagPrefix,
+      platformAccountId: account.platformAccountId,
+      performAsUserId: account.performAsUserId,
+      extraSignatureEvents: Object.keys(dto.lever.signatureTokens ?? {}),
+    });
+    return this.toDto(account);
+  }
+
+  async get(accountId: string): Promise<AccountDto> {
+    return this.toDto(await this.lookup.require(accountId));
+  }
+
+  async list(page: PageQueryDto): Promise<AccountPageDto> {
+    const result = await this.accounts.list(page);
+    return { ...result, items: result.items.map((a) => this.toDto(a)) };
+  }
+
+  async update(actor: AdminActor, accountId: string, dto: UpdateAccountDto): Promise<AccountDto> {
+    const current = await this.lookup.require(accountId);
+    const { patch, changed } = this.toPatch(dto);
+    const keyReplaced = dto.lever?.apiKey !== undefined;
+    if (Object.keys(patch).length > 0 && !(await this.accounts.update(accountId, patch))) throw new AccountNotFoundError(accountId);
+
+    const status = this.nextStatus(current, dto.status, keyReplaced);
+    if (status) {
+      await this.accounts.setStatus(accountId, status.status, status.reason);
+      changed.push('status');
+    }
+    if (keyReplaced) this.stages.forget(accountId);
+    await this.changed(actor, accountId, 'account.update', { changed, ...(status ? { status: status.status } : {}) });
+    return this.get(accountId);
+  }
+
+  async delete(actor: AdminActor, accountId: string): Promise<void> {
+    if (!(await this.accounts.delete(accountId))) throw new AccountNotFoundError(accountId);
+    this.stages.forget(accountId);
+    await this.changed(actor, accountId, 'account.delete', {});
+  }
+
+  /** The old webhook URL stops working at once; the admin pastes the new one into Lever. */
+  async rotateWebhookKey(actor: AdminActor, accountId: string): Promise<AccountDto> {
+    if ((await this.accounts.setWebhookKey(accountId)) === null) throw new AccountNotFoundError(accountId);
+    await this.changed(actor, accountId, 'account.webhook-key.rotate', {});
+    return this.get(accountId);
+  }
+
+  /**
+   * - `disabled` by the admin: stops processing, whatever the connection state.
+   * - `active` by the admin: re-enables (also overrides `disconnected`; a still-broken key is
+   *   marked disconnected again by the next Lever call).
+   * - A new API key clears `disconnected`: that status was about the old key.
+   */
+  private nextStatus(current: Account, requested: UpdateAccountDto['status'], keyReplaced: boolean): { status: AccountStatus; reason: string | null } | null {
+    if (requested === AccountStatus.Disabled) return current.status === AccountStatus.Disabled ? null : { status: AccountStatus.Disabled, reason: DISABLED_BY_ADMIN };
+    if (requested === AccountStatus.Active) return current.status === AccountStatus.Active ? null : { status: AccountStatus.Active, reason: null };
+    if (keyReplaced && current.status === AccountStatus.Disconnected) return { status: AccountStatus.Active, reason: null };
+    return null;
+  }
+
+  private toPatch(dto: UpdateAccountDto): { patch: AccountPatch; changed: string[] } {
+    const patch: AccountPatch = {};
+    const changed: string[] = [];
+    const set = <K extends keyof AccountPatch>(key: K, value: AccountPatch[K] | undefined, label: string) => {
+      if (value === undefined) return;
+      patch[key] = value;
+      changed.push(label);
+    };
+    set('name', dto.name, 'name');
+    set('tagPrefix', dto.tagPrefix, 'tagPrefix');
+    set('platformAccountId', dto.platformAccountId, 'platformAccountId');
+    const lever = dto.lever;
+    if (lever) {
+      set('performAsUserId', lever.performAsUserId, 'lever.performAsUserId');
+      set('leverApiKeyEnc', lever.apiKey === undefined ? undefined : this.box.encrypt(lever.apiKey), 'lever.apiKey');
+      set('leverSignatureTokenEnc', lever.signatureToken === undefined ? undefined : this.box.encrypt(lever.signatureToken), 'lever.signatureToken');
+      if (lever.signatureTokens !== undefined) {
+        set('leverSignatureTokensEnc', lever.signatureTokens === null ? null : this.box.encrypt(JSON.stringify(lever.signatureTokens)), 'lever.signatureTokens');
+      }
+    }
+    return { patch, changed };
+  }
+
+  private async changed(actor: AdminActor, accountId: string, action: string, details: Record<string, unknown>): Promise<void> {
+    await this.changes.announce(accountId);
+    await this.audit.record(actor, { action, accountId, entityType: 'account', entityId: accountId, details });
+    this.logger.log({ accountId, action, msg: action });
+  }
+
+  private toDto(account: Account): AccountDto {
+    return AccountDto.from(account, this.env.PUBLIC_BASE_URL);
+  }
+}

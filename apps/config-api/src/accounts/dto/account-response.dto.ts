@@ -1,0 +1,62 @@
+import { ACCOUNT_STATUSES, type AccountStatus } from '@lever-assess/domain';
+import type { Account } from '@lever-assess/persistence';
+import { ApiProperty } from '@nestjs/swagger';
+
+export class AccountLeverDto {
+  @ApiProperty({ type: String, nullable: true })
+  performAsUserId: string | null;
+}
+
+/** An account as the API shows it: never a secret, never the sealed values. */
+export class AccountDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  @ApiProperty()
+  name: string;
+  @ApiProperty()
+  tagPrefix: string;
+  @ApiProperty({ enum: ACCOUNT_STATUSES })
+  status: AccountStatus;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the account is disconnected or disabled, e.g. LEVER_KEY_REVOKED' })
+  statusReason: string | null;
+  @ApiProperty()
+  platformAccountId: string;
+  @ApiProperty({ type: AccountLeverDto })
+  lever: AccountLeverDto;
+  @ApiProperty({ description: 'Paste into Lever: Settings > Integrations and API > Webhooks > Candidate Stage Change' })
+  webhookUrl: string;
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt: string;
+
+  static from(account: Account, publicBaseUrl: string): AccountDto {
+    return {
+      id: account.id,
+      name: account.name,
+      tagPrefix: account.tagPrefix,
+      status: account.status,
+      statusReason: account.statusReason,
+      platformAccountId: account.platformAccountId,
+      lever: { performAsUserId: account.performAsUserId },
+      webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
+      createdAt: account.createdAt.toISOString(),
+      updatedAt: account.updatedAt.toISOString(),
+    };
+  }
+}
+
+export function webhookUrl(publicBaseUrl: string, webhookKey: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/lever/${encodeURIComponent(webhookKey)}`;
+}
+
+export class AccountPageDto {
+  @ApiProperty({ type: [AccountDto] })
+  items: AccountDto[];
+  @ApiProperty()
+  total: number;
+  @ApiProperty()
+  limit: number;
+  @ApiProperty()
+  offset: number;
+}

@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
+import { IsSignatureTokenMap } from './signature-token-map.validator';
+
+const SIGNATURE_TOKENS_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description: 'Lever signs each event type with its own token: { <eventName>: token }. Write-only.',
+  example: { candidateHired: 'token-of-the-hired-webhook' },
+} as const;
+
+/** Lever connection of a new account. Secrets are write-only: encrypted at rest, never returned. */
+export class LeverCredentialsDto {
+  @ApiProperty({ description: 'Lever API key (write-only, encrypted at rest)', writeOnly: true })
+  @IsString()
+  @Length(1, 500)
+  apiKey: string;
+
+  @ApiProperty({ description: 'Signature token of the candidateStageChange webhook (write-only)', writeOnly: true })
+  @IsString()
+  @Length(1, 500)
+  signatureToken: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Lever user id the integration acts as (perform_as)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  performAsUserId?: string | null;
+
+  @ApiPropertyOptional({ ...SIGNATURE_TOKENS_DOC, writeOnly: true })
+  @IsOptional()
+  @IsSignatureTokenMap()
+  signatureTokens?: Record<string, string>;
+}
+
+/** PATCH of the Lever connection: any field; a secret given here replaces the stored one. */
+export class UpdateLeverCredentialsDto {
+  @ApiPropertyOptional({ description: 'New Lever API key (write-only)', writeOnly: true })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 500)
+  apiKey?: string;
+
+  @ApiPropertyOptional({ description: 'New candidateStageChange signature token (write-only)', writeOnly: true })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 500)
+  signatureToken?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  performAsUserId?: string | null;
+
+  @ApiPropertyOptional({ ...SIGNATURE_TOKENS_DOC, nullable: true, writeOnly: true, description: 'Replaces the whole map; null clears it' })
+  @IsOptional()
+  @IsSignatureTokenMap()
+  signatureTokens?: Record<string, string> | null;
+}

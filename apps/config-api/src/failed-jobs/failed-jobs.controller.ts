@@ -1,0 +1,32 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
+import { ErrorResponseDto } from '../shared/errors/error-response.dto';
+import { FailedJobListDto, FailedJobsQueryDto, RetriedJobDto } from './dto/failed-job.dto';
+import { FailedJobsService } from './failed-jobs.service';
+
+@ApiTags('failed jobs')
+@ApiBearerAuth()
+@Controller('v1/failed-jobs')
+export class FailedJobsController {
+  constructor(private readonly failedJobs: FailedJobsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Failed jobs per queue, newest first, with the reason' })
+  @ApiOkResponse({ type: FailedJobListDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  list(@Query() query: FailedJobsQueryDto): Promise<FailedJobListDto> {
+    return this.failedJobs.list(query);
+  }
+
+  @Post(':queue/:jobId/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Retry one failed job with a fresh attempt budget' })
+  @ApiAcceptedResponse({ type: RetriedJobDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'unknown queue' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'unknown job' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'JOB_NOT_FAILED' })
+  retry(@CurrentActor() actor: AdminActor, @Param('queue') queue: string, @Param('jobId') jobId: string): Promise<RetriedJobDto> {
+    return this.failedJobs.retry(actor, queue, jobId);
+  }
+}

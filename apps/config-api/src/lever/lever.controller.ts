@@ -1,0 +1,37 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountLookup } from '../shared/accounts/account-lookup.service';
+import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
+import { ErrorResponseDto } from '../shared/errors/error-response.dto';
+import { ConnectionTestDto } from './dto/connection-test.dto';
+import { StageListDto } from './dto/stage.dto';
+import { LeverConnectionService } from './lever-connection.service';
+import { LeverStagesService } from './lever-stages.service';
+
+@ApiTags('lever')
+@ApiBearerAuth()
+@ApiNotFoundResponse({ type: ErrorResponseDto })
+@Controller('v1/accounts/:id/lever')
+export class LeverController {
+  constructor(
+    private readonly connection: LeverConnectionService,
+    private readonly stages: LeverStagesService,
+    private readonly lookup: AccountLookup,
+  ) {}
+
+  @Post('test-connection')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Call Lever with the stored key; a rejected key marks the account disconnected, a passing one active' })
+  @ApiOkResponse({ type: ConnectionTestDto })
+  test(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<ConnectionTestDto> {
+    return this.connection.test(actor, id);
+  }
+
+  @Get('stages')
+  @ApiOperation({ summary: "Lever's stages (all pages), cached for a minute" })
+  @ApiOkResponse({ type: StageListDto })
+  async list(@Param('id', ParseUUIDPipe) id: string): Promise<StageListDto> {
+    await this.lookup.require(id);
+    return { items: await this.stages.list(id) };
+  }
+}

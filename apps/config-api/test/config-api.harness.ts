@@ -1,0 +1,168 @@
+import { createHttpApp } from '@lever-assess/common';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  createTestRedisNamespace,
+  startBuiltApp,
+  type RunningApp,
+  type TestDatabase,
+  type TestRedisNamespace,
+} from '@lever-assess/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { AppModule } from '../src/app.module';
+import { loadConfigApiEnv, type ConfigApiEnv } from '../src/config';
+import { setupOpenApi } from '../src/openapi/openapi.setup';
+
+/** Ids the Lever sandbox seeds for its company "Acme" (docs/lever-sandbox.md). */
+export const ACME = {
+  botUserId: 'b0000000-0000-4000-8000-000000000003',
+  keyId: 'key_acme_demo',
+  codingTestStageId: 'a0000000-0000-4000-8000-000000000003',
+  adaOpportunityId: 'd0000000-0000-4000-8000-000000000001',
+};
+
+export const ADMIN_TOKEN = `admin-${randomBytes(12).toString('hex')}`;
+export const PLATFORM_API_KEY = `platform-${randomBytes(8).toString('hex')}`;
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+/**
+ * One config-API test file's world: its own database and Redis prefix, the built Lever and
+ * platform sandboxes as real processes, and the config API in-process, all over real HTTP.
+ */
+export class ConfigApiHarness {
+  app!: NestFastifyApplication;
+  url!: string;
+  env!: ConfigApiEnv;
+  db!: TestDatabase;
+  ns!: TestRedisNamespace;
+  lever!: RunningApp;
+  platform!: RunningApp;
+  /** Every route the Fastify router registered (filled while the app initialises). */
+  readonly routes: RouteInfo[] = [];
+  /** The Lever sandbox's Acme API key (all permissions). */
+  readonly leverApiKey = `lever-${randomBytes(8).toString('hex')}`;
+  readonly leverSignatureToken = `sig-${randomBytes(8).toString('hex')}`;
+  private extraApps: NestFastifyApplication[] = [];
+
+  static async start(label: string): Promise<ConfigApiHarness> {
+    const h = new ConfigApiHarness();
+    h.db = await createTestDatabase(`la_test_${label}`);
+    h.ns = await createTestRedisNamespace(label);
+    [h.lever, h.platform] = await Promise.all([
+      startBuiltApp('lever-sandbox', { LOG_LEVEL: 'silent', LEVER_SANDBOX_API_KEY: h.leverApiKey, LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken }),
+      startBuiltApp('platform-sandbox', {
+        LOG_LEVEL: 'silent',
+        PLATFORM_API_KEY,
+        PLATFORM_WEBHOOK_SECRET: 'platform-webhook-secret-for-tests',
+        // Nothing listens there: these tests never complete invitations.
+        PLATFORM_CALLBACK_URL: 'http://127.0.0.1:9/webhooks/platform',
+        CALLBACK_MAX_ATTEMPTS: '1',
+      }),
+    ]);
+    h.env = h.envWith({});
+    const { app, url } = await h.startApp(h.env, (route) => h.routes.push(route));
+    h.app = app;
+    h.url = url;
+    return h;
+  }
+
+  envWith(overrides: Record<string, string>): ConfigApiEnv {
+    return loadConfigApiEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: this.ns.prefix,
+      DATABASE_URL: this.db.url,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LEVER_API_URL: `${this.lever.url}/v1`,
+      PLATFORM_API_URL: this.platform.url,
+      PLATFORM_API_KEY,
+      ADMIN_TOKEN,
+      PUBLIC_BASE_URL: 'https://hooks.example.test/',
+      ...overrides,
+    });
+  }
+
+  /** Builds the app as main.ts does (module, OpenAPI) and listens on a free port. */
+  async startApp(env: ConfigApiEnv, onRoute?: (route: RouteInfo) => void): Promise<{ app: NestFastifyApplication; url: string }> {
+    const app = await createHttpApp(AppModule.forRoot(env), { service: 'config-api', logLevel: 'warn' });
+    if (onRoute) {
+      app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) onRoute({ method: String(method), url: route.url ?? route.path });
+      });
+    }
+    await app.init();
+    setupOpenApi(app);
+    await app.listen(0, '127.0.0.1');
+    if (this.app) this.extraApps.push(app);
+    return { app, url: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')) };
+  }
+
+  async call<T = any>(method: string, path: string, options: { body?: unknown; token?: string | null; baseUrl?: string } = {}): Promise<ApiAnswer<T>> {
+    const token = options.token === undefined ? ADMIN_TOKEN : options.token;
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch((options.baseUrl ?? this.url) + path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON (e.g. the Swagger UI page): keep the text.
+    }
+    return { status: res.status, body, text, headers: res.headers };
+  }
+
+  /** Calls a sandbox's control API (`/_sandbox/...`) and fails loudly on a non-2xx. */
+  async sandbox<T = any>(app: RunningApp, method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(app.url + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A valid create-account body for the sandbox's Acme company. */
+  accountBody(overrides: Record<string, unknown> = {}, lever: Record<string, unknown> = {}) {
+    return {
+      name: 'Acme Corp',
+      tagPrefix: 'Acme Test',
+      platformAccountId: 'acme',
+      lever: { apiKey: this.leverApiKey, signatureToken: this.leverSignatureToken, performAsUserId: ACME.botUserId, ...lever },
+      ...overrides,
+    };
+  }
+
+  async createAccount(overrides: Record<string, unknown> = {}, lever: Record<string, unknown> = {}): Promise<any> {
+    const res = await this.call('POST', '/v1/accounts', { body: this.accountBody(overrides, lever) });
+    if (res.status !== 201) throw new Error(`create account -> ${res.status}: ${res.text}`);
+    return res.body;
+  }
+
+  async close(): Promise<void> {
+    for (const app of [...this.extraApps, this.app]) await app?.close();
+    await Promise.all([this.lever?.stop(), this.platform?.stop()]);
+    await this.ns?.cleanup();
+    await this.db?.drop();
+  }
+}
