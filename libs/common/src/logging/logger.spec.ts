@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { withLogContext } from './correlation';
-import { createLogger } from './logger';
+import { NestPinoLogger, createLogger } from './logger';
 import { redactUrl } from './redact';
 
 function capture() {
@@ -37,5 +37,19 @@ describe('createLogger', () => {
     expect(redactUrl('redis://:hunter2@redis:6379')).toBe('redis://:[redacted]@redis:6379');
     expect(redactUrl('postgres://app:pw@db/x')).toBe('postgres://app:[redacted]@db/x');
     expect(redactUrl('postgres://postgres@db/x')).toBe('postgres://postgres@db/x');
+  });
+});
+
+describe(NestPinoLogger.name, () => {
+  it('maps Nest call shapes to JSON fields', () => {
+    const { lines, stream } = capture();
+    const sut = new NestPinoLogger(createLogger('svc', 'info', stream));
+    sut.log('started', 'Bootstrap');
+    sut.error('boom', 'Error: boom\n    at x', 'Worker');
+    sut.warn({ accountId: 'a1' }, 'account disconnected', 'LeverAccountsService');
+    expect(lines[0]).toMatchObject({ msg: 'started', context: 'Bootstrap' });
+    expect(lines[1]).toMatchObject({ msg: 'boom', stack: 'Error: boom\n    at x', context: 'Worker', level: 'error' });
+    expect(lines[2]).toMatchObject({ msg: 'account disconnected', accountId: 'a1', context: 'LeverAccountsService' });
+    expect(lines[2].stack).toBeUndefined();
   });
 });

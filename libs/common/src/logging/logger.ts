@@ -52,13 +52,18 @@ export class NestPinoLogger implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, rest: unknown[]) {
-    // Nest passes (message, context) or (message, stack, context) for errors.
+    // Nest passes (message, context), errors (message, stack, context); our code also logs
+    // (fields, 'text', context) through a Nest Logger. The last string is always the context.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const stack = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
+    const extra = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
     const fields: Record<string, unknown> = { context };
-    if (stack) fields.stack = stack;
-    if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
-    else if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
-    else this.logger[level](fields, String(message));
+    if (message instanceof Error) {
+      this.logger[level]({ ...fields, err: message }, extra ?? message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ ...fields, ...message }, extra);
+    } else {
+      if (extra) fields.stack = extra;
+      this.logger[level](fields, String(message));
+    }
   }
 }
