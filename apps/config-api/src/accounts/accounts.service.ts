@@ -51,7 +51,7 @@ export class AccountsService {
       tagPrefix: account.tagPrefix,
       platformAccountId: account.platformAccountId,
       performAsUserId: account.performAsUserId,
-      extraSignatureEvents: Object.keys(dto.lever.signatureTokens ?? {}),
+      extraWebhookEvents: Object.keys(dto.lever.signatureTokens ?? {}),
     });
     return this.toDto(account);
   }
