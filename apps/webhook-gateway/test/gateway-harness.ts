@@ -1,10 +1,10 @@
 import { SecretBox, createHttpApp, createLogger, signLeverWebhook, signPlatformPayload } from '@lever-assess/common';
 import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
 import { QueueName, redisOptionsFromUrl, type LeverEventJob, type PlatformEventJob } from '@lever-assess/queues';
-import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, type TestDatabase, type TestRedisNamespace } from '@lever-assess/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { loadGatewayEnv } from '../src/config';
@@ -21,8 +21,12 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Builds the gateway in-process, as main.ts does (raw body, body limit), listening on a free port. */
-export async function startGateway(env: Record<string, string>): Promise<RunningGateway> {
+/**
+ * Builds the gateway in-process, as main.ts does (raw body, body limit), listening on a free port.
+ * `waitUntil` (e.g. `eventually`) is given a probe that holds once the gateway subscribed to
+ * account changes and reloaded after subscribing: from then on an announced change is never missed.
+ */
+export async function startGateway(env: Record<string, string>, waitUntil?: (probe: () => boolean) => Promise<unknown>): Promise<RunningGateway> {
   const gatewayEnv = loadGatewayEnv({ ENCRYPTION_KEY, PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET, LOG_LEVEL: 'info', ...env });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('webhook-gateway', gatewayEnv.LOG_LEVEL, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
@@ -34,39 +38,47 @@ export async function startGateway(env: Record<string, string>): Promise<Running
   });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  if (waitUntil) {
+    const subscribedAt = () => logs.findIndex((l) => l.msg === 'subscribed to account changes');
+    await waitUntil(() => subscribedAt() >= 0 && logs.slice(subscribedAt()).some((l) => l.msg === 'account cache loaded'));
+  }
   return { app, url, logs, close: () => app.close() };
 }
 
+/** What a spec gets from @lever-assess/testing (only spec files may import it): its database and Redis namespace. */
+export interface WorldServices {
+  db: { url: string; drop(): Promise<void> };
+  ns: { prefix: string; redis: Redis; cleanup(): Promise<void> };
+  redisUrl: string;
+}
+
 /** A test file's world: its own database, Redis prefix, repository and queue handles. */
-export interface GatewayWorld {
-  db: TestDatabase;
-  ns: TestRedisNamespace;
+export interface GatewayWorld extends WorldServices {
   dataSource: DataSource;
   accounts: AccountsRepository;
   box: SecretBox;
   leverEvents: Queue<LeverEventJob>;
   platformEvents: Queue<PlatformEventJob>;
+  /** DATABASE_URL, REDIS_URL and QUEUE_PREFIX of this world, for the gateway. */
   env: Record<string, string>;
   dispose(): Promise<void>;
 }
 
-export async function createGatewayWorld(label: string): Promise<GatewayWorld> {
-  const db = await createTestDatabase(`la_test_${label}`);
-  const ns = await createTestRedisNamespace(label);
+export async function createGatewayWorld(services: WorldServices): Promise<GatewayWorld> {
+  const { db, ns, redisUrl } = services;
   const dataSource = createDataSource(db.url);
   await dataSource.initialize();
-  const connection = redisOptionsFromUrl(TEST_REDIS_URL);
+  const connection = redisOptionsFromUrl(redisUrl);
   const leverEvents = new Queue<LeverEventJob>(QueueName.LeverEvents, { connection, prefix: ns.prefix });
   const platformEvents = new Queue<PlatformEventJob>(QueueName.PlatformEvents, { connection, prefix: ns.prefix });
   return {
-    db,
-    ns,
+    ...services,
     dataSource,
     accounts: new AccountsRepository(dataSource.getRepository(Account)),
     box: SecretBox.fromEnv({ ENCRYPTION_KEY }),
     leverEvents,
     platformEvents,
-    env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: ns.prefix },
+    env: { DATABASE_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: ns.prefix },
     dispose: async () => {
       await leverEvents.close();
       await platformEvents.close();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AccountStatus } from '@lever-assess/domain';
 import { QUEUE_CONFIG, leverEventJobId, publishAccountChanged } from '@lever-assess/queues';
-import { eventually } from '@lever-assess/testing';
+import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
 import {
   createAccount,
@@ -23,10 +23,10 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   let acme: TestAccount;
 
   beforeAll(async () => {
-    world = await createGatewayWorld('gw_lever');
+    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_lever'), ns: await createTestRedisNamespace('gw_lever'), redisUrl: TEST_REDIS_URL });
     // Created before start-up: loaded by the initial full load.
     acme = await createAccount(world);
-    gateway = await startGateway(world.env);
+    gateway = await startGateway(world.env, eventually);
   });
 
   afterAll(async () => {
