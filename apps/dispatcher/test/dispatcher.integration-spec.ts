@@ -187,9 +187,9 @@ describe('dispatcher: lever-events worker', () => {
   async function finished(jobId: string): Promise<Job<LeverEventJob>> {
     return eventually(
       async () => {
-        const job = await Job.fromId<LeverEventJob>(events, jobId);
-        const state = await job?.getState();
-        return state === 'completed' || state === 'failed' ? job : null;
+        const state = await events.getJobState(jobId);
+        // Read the job after its state settled: a copy read before would lack the result.
+        return state === 'completed' || state === 'failed' ? Job.fromId<LeverEventJob>(events, jobId) : null;
       },
       { timeoutMs: 40_000, intervalMs: 50 },
     ) as Promise<Job<LeverEventJob>>;
@@ -392,6 +392,37 @@ describe('dispatcher: lever-events worker', () => {
     expect(assessments).toHaveLength(1);
     expect(assessments[0]).toMatchObject({ status: AssessmentStatus.Sent, platformInvitationId: invitations[0].id });
     expect(await s.syncJobs()).toHaveLength(1);
+  });
+
+  it('records an error when the platform stays down through the last attempt, and a replay of the kept job sends the test', async () => {
+    const s = await scenario([{ name: 'Pete Platformdown' }]);
+    await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, testId: s.catalog.basics.id });
+    await platformFault({ status: 503, match: 'create', count: 3 });
+
+    // One attempt only, so that the first is the last (production has 8).
+    const event = s.event('Pete Platformdown');
+    const jobId = leverEventJobId(event);
+    await events.add(QueueName.LeverEvents, event, { ...QUEUE_CONFIG[QueueName.LeverEvents].job, jobId, attempts: 1 });
+    const failed = await finished(jobId);
+    expect(await failed.getState()).toBe('failed');
+    expect((await s.delivery(event))?.outcome).toBe('failed: PLATFORM_UNAVAILABLE');
+    const [errored] = await s.assessments();
+    expect(errored).toMatchObject({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE', platformInvitationId: null });
+    expect(errored.errorText).toMatch(/could not be reached/);
+    expect((await s.syncJobs()).map((j) => j.data.assessmentId)).toEqual([errored.id]);
+    expect(await s.invitations()).toHaveLength(0);
+
+    // The platform is back; the admin replays the failed job (as the config API does).
+    await failed.retry('failed', { resetAttemptsMade: true });
+    await eventually(async () => (await events.getJobState(jobId)) === 'completed');
+    const replayed = await Job.fromId<LeverEventJob>(events, jobId);
+    expect(replayed?.returnvalue).toEqual({ outcome: 'sent' });
+    const invitations = await s.invitations();
+    expect(invitations).toHaveLength(1);
+    const sent = (await s.assessments()).find((a) => a.status === AssessmentStatus.Sent);
+    expect(sent).toMatchObject({ platformInvitationId: invitations[0].id });
+    expect(sent?.id).not.toBe(errored.id);
+    expect(await s.syncJobs()).toHaveLength(2);
   });
 
   it('marks the account disconnected on a revoked Lever key and fails the job (kept), sending nothing', async () => {

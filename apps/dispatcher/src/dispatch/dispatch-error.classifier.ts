@@ -14,18 +14,21 @@ import { PlatformError } from '@lever-assess/platform-client';
  */
 export type DispatchErrorKind =
   | { kind: 'rate-limited'; retryAfterMs: number }
-  | { kind: 'transient' }
+  | { kind: 'transient'; code: string }
   | { kind: 'permanent'; code: string };
 
 /** Floor of a rate-limit delay: a 0 ms Retry-After would just spin the job. */
 export const MIN_RATE_LIMIT_DELAY_MS = 250;
 
+/** Code of an unexpected error (database hiccup, bug): retried like an outage. */
+export const TRANSIENT_FAILURE = 'TRANSIENT_FAILURE';
+
 export function classifyDispatchError(err: unknown): DispatchErrorKind {
   if (err instanceof LeverRateLimitedError) return { kind: 'rate-limited', retryAfterMs: Math.max(MIN_RATE_LIMIT_DELAY_MS, err.retryAfterMs) };
   if (err instanceof LeverError || err instanceof PlatformError) {
-    return err.retryable ? { kind: 'transient' } : { kind: 'permanent', code: err.code };
+    return err.retryable ? { kind: 'transient', code: err.code } : { kind: 'permanent', code: err.code };
   }
   // Disabled and missing accounts end the job normally; only a disconnected one gets here.
   if (err instanceof AccountUnavailableError) return { kind: 'permanent', code: `ACCOUNT_${err.status.toUpperCase()}` };
-  return { kind: 'transient' };
+  return { kind: 'transient', code: TRANSIENT_FAILURE };
 }

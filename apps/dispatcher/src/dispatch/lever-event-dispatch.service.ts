@@ -7,6 +7,7 @@ import {
   checkCandidate,
   noTestResolvableProblem,
   platformRejectedProblem,
+  platformUnavailableProblem,
   primaryEmail,
   resolveTest,
   selectTriggerRules,
@@ -112,6 +113,30 @@ export class LeverEventDispatchService {
   }
 
   /**
+   * The job's last attempt failed on an outage. Besides the delivery, the assessments this
+   * delivery left without an invitation (the platform never answered) become `error`, so the
+   * recruiter sees it in Lever instead of a "sent" test that never went out. Replaying the kept
+   * job starts them afresh.
+   */
+  async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
+    await this.recordFailure(event, code);
+    const problem = platformUnavailableProblem();
+    const { items } = await this.assessments.list(event.accountId, { opportunityId: event.opportunityId }, { limit: PRIOR_ASSESSMENTS_PAGE });
+    const unsent = items.filter((a) => a.sourceDeliveryToken === event.deliveryToken && a.status === AssessmentStatus.Sent && !a.platformInvitationId);
+    for (const assessment of unsent) {
+      const marked = await this.assessments.transition(event.accountId, assessment.id, [AssessmentStatus.Sent], {
+        status: AssessmentStatus.Error,
+        errorCode: problem.code,
+        errorText: problem.reason,
+      });
+      if (marked) {
+        this.logger.warn({ assessmentId: assessment.id, errorCode: problem.code, msg: 'retries exhausted: assessment recorded as error' });
+        await this.enqueueSync(event, assessment.id);
+      }
+    }
+  }
+
+  /**
    * 'go' for a new token, for a retry of this job, and for a delivery whose processing never
    * finished (a concurrent duplicate is safe: everything below is idempotent).
    */
@@ -205,15 +230,20 @@ export class LeverEventDispatchService {
   }
 
   /**
-   * An assessment of this rule for this very move (same triggeredAt) that is no longer active: a
-   * second delivery of a move whose test already finished or failed must not start it again.
-   * Active ones are the unique index's business.
+   * An assessment of this rule for this very move (same triggeredAt) that is no longer active and
+   * came from another delivery: a second delivery of a move whose test already finished or failed
+   * must not start it again. Active ones are the unique index's business; the same delivery's own
+   * earlier assessments are not, so replaying a failed job tries again.
    */
   private async findHandledMove(ctx: EventContext, rule: TriggerRule): Promise<Assessment | null> {
     const { items } = await this.assessments.list(ctx.event.accountId, { opportunityId: ctx.event.opportunityId }, { limit: PRIOR_ASSESSMENTS_PAGE });
     return (
       items.find(
-        (a) => a.ruleId === rule.id && a.triggeredAt.getTime() === ctx.triggeredAt.getTime() && !ACTIVE_ASSESSMENT_STATUSES.includes(a.status),
+        (a) =>
+          a.ruleId === rule.id &&
+          a.triggeredAt.getTime() === ctx.triggeredAt.getTime() &&
+          a.sourceDeliveryToken !== ctx.event.deliveryToken &&
+          !ACTIVE_ASSESSMENT_STATUSES.includes(a.status),
       ) ?? null
     );
   }

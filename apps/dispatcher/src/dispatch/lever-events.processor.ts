@@ -54,11 +54,27 @@ export class LeverEventsProcessor extends WorkerHost implements BeforeApplicatio
           this.logger.error({ code: kind.code, problem: message, msg: 'lever event failed permanently: job kept for replay' });
           throw new UnrecoverableError(`${kind.code}: ${message}`);
         }
-        dispatcherEventsTotal.inc({ outcome: 'retry' });
-        this.logger.warn({ attempt: job.attemptsMade + 1, problem: message, msg: 'lever event failed: will be retried' });
+        const attempt = job.attemptsMade + 1;
+        if (attempt >= (job.opts.attempts ?? 1)) {
+          await this.recordExhausted(event, kind.code);
+          dispatcherEventsTotal.inc({ outcome: 'failed' });
+          this.logger.error({ attempt, code: kind.code, problem: message, msg: 'lever event failed on its last attempt: job kept for replay' });
+        } else {
+          dispatcherEventsTotal.inc({ outcome: 'retry' });
+          this.logger.warn({ attempt, code: kind.code, problem: message, msg: 'lever event failed: will be retried' });
+        }
         throw err;
       }
     });
+  }
+
+  // Recording must not replace the job's own error (an outage may well prevent the write too).
+  private async recordExhausted(event: LeverEventJob, code: string): Promise<void> {
+    try {
+      await this.dispatcher.recordRetriesExhausted(event, code);
+    } catch (err) {
+      this.logger.error({ err, msg: 'could not record the exhausted retries' });
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 import { QueueName } from '@lever-assess/queues';
-import { processorWiringProblem } from './owned-queues.check';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule, NestFactory } from '@nestjs/core';
+import { OWNED_QUEUES, OwnedQueuesCheck, processorWiringProblem } from './owned-queues.check';
 
 describe(processorWiringProblem.name, () => {
   it.each<[string, QueueName[], string[], RegExp | null]>([
@@ -12,5 +14,16 @@ describe(processorWiringProblem.name, () => {
     const problem = processorWiringProblem(owned, found);
     if (expected === null) expect(problem).toBeNull();
     else expect(problem).toMatch(expected);
+  });
+});
+
+describe(OwnedQueuesCheck.name, () => {
+  @Module({ imports: [DiscoveryModule], providers: [{ provide: OWNED_QUEUES, useValue: [QueueName.LeverEvents] }, OwnedQueuesCheck] })
+  class WorkerWithoutProcessor {}
+
+  it('stops the app at start-up when an owned queue has no processor', async () => {
+    await expect(NestFactory.createApplicationContext(WorkerWithoutProcessor, { logger: false, abortOnError: false })).rejects.toThrow(
+      /Worker wiring incomplete: no @Processor for queue lever-events/,
+    );
   });
 });

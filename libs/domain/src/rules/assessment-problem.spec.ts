@@ -1,4 +1,4 @@
-import { AssessmentProblemCode, candidateNoEmailProblem, noTestResolvableProblem, platformRejectedProblem } from './assessment-problem';
+import { AssessmentProblemCode, candidateNoEmailProblem, noTestResolvableProblem, platformRejectedProblem, platformUnavailableProblem } from './assessment-problem';
 
 describe('assessment problems', () => {
   it.each<[string, string]>([
@@ -13,5 +13,9 @@ describe('assessment problems', () => {
 
   it.each([candidateNoEmailProblem(), noTestResolvableProblem(), platformRejectedProblem('x')])('says what to do: $code', (problem) => {
     expect(problem.reason).toMatch(/move the candidate back into this stage, or ask an admin to resend/);
+  });
+
+  it('tells the recruiter that an unreachable platform needs an admin, not a candidate fix', () => {
+    expect(platformUnavailableProblem()).toMatchObject({ code: AssessmentProblemCode.PlatformUnavailable, reason: expect.stringMatching(/replay the failed job or resend/) });
   });
 });

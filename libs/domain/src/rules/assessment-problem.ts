@@ -7,6 +7,7 @@ export const AssessmentProblemCode = {
   CandidateNoEmail: 'CANDIDATE_NO_EMAIL',
   NoTestResolvable: 'NO_TEST_RESOLVABLE',
   PlatformRejected: 'PLATFORM_REJECTED',
+  PlatformUnavailable: 'PLATFORM_UNAVAILABLE',
 } as const;
 export type AssessmentProblemCode = (typeof AssessmentProblemCode)[keyof typeof AssessmentProblemCode];
 
@@ -37,3 +38,11 @@ export function platformRejectedProblem(platformMessage: string): AssessmentProb
     reason: `The assessment platform refused the invitation: ${message}. Correct this in Lever or in the configuration, ${AGAIN}`,
   };
 }
+
+/** The platform stayed unreachable through every retry of the job (its failed job is kept for replay). */
+export const platformUnavailableProblem = (): AssessmentProblem => ({
+  code: AssessmentProblemCode.PlatformUnavailable,
+  reason:
+    'The assessment was not sent because the assessment platform could not be reached, even after several retries. ' +
+    'Nothing needs fixing on the candidate: ask an admin to replay the failed job or resend the assessment once the platform is back.',
+});
