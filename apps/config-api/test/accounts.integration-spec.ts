@@ -1,3 +1,4 @@
+import * as testing from '@lever-assess/testing';
 import { SecretBox } from '@lever-assess/common';
 import { accountChangesChannel } from '@lever-assess/queues';
 import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
@@ -12,7 +13,7 @@ describe('config-api accounts', () => {
   const announced: string[] = [];
 
   beforeAll(async () => {
-    h = await ConfigApiHarness.start('cfg_accounts');
+    h = await ConfigApiHarness.start('cfg_accounts', testing);
     pg = new Client({ connectionString: h.db.url });
     await pg.connect();
     subscriber = new IORedis(TEST_REDIS_URL);

@@ -1,3 +1,4 @@
+import * as testing from '@lever-assess/testing';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { Assessment, AssessmentsRepository, TestDefinition, TriggerRule, createDataSource } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
@@ -18,7 +19,7 @@ describe('config-api assessments and failed jobs', () => {
   const connection = redisOptionsFromUrl(TEST_REDIS_URL);
 
   beforeAll(async () => {
-    h = await ConfigApiHarness.start('cfg_assess');
+    h = await ConfigApiHarness.start('cfg_assess', testing);
     ds = createDataSource(h.db.url);
     await ds.initialize();
     repo = new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TriggerRule), ds.getRepository(TestDefinition));

@@ -1,3 +1,4 @@
+import * as testing from '@lever-assess/testing';
 import { hashAdminToken } from '@lever-assess/persistence';
 import { eventually } from '@lever-assess/testing';
 import { Client } from 'pg';
@@ -11,7 +12,7 @@ describe('config-api authentication', () => {
   let h: ConfigApiHarness;
 
   beforeAll(async () => {
-    h = await ConfigApiHarness.start('cfg_auth');
+    h = await ConfigApiHarness.start('cfg_auth', testing);
   });
   afterAll(async () => {
     await h?.close();

@@ -1,3 +1,4 @@
+import * as testing from '@lever-assess/testing';
 import { ACME, ConfigApiHarness } from './config-api.harness';
 
 describe('config-api test catalog and trigger rules', () => {
@@ -6,7 +7,7 @@ describe('config-api test catalog and trigger rules', () => {
   let other: any;
 
   beforeAll(async () => {
-    h = await ConfigApiHarness.start('cfg_rules');
+    h = await ConfigApiHarness.start('cfg_rules', testing);
     account = await h.createAccount();
     other = await h.createAccount({ name: 'Other Corp' });
   });

@@ -1,13 +1,4 @@
 import { createHttpApp } from '@lever-assess/common';
-import {
-  TEST_REDIS_URL,
-  createTestDatabase,
-  createTestRedisNamespace,
-  startBuiltApp,
-  type RunningApp,
-  type TestDatabase,
-  type TestRedisNamespace,
-} from '@lever-assess/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
@@ -25,7 +16,34 @@ export const ACME = {
 export const ADMIN_TOKEN = `admin-${randomBytes(12).toString('hex')}`;
 export const PLATFORM_API_KEY = `platform-${randomBytes(8).toString('hex')}`;
 
-export interface ApiAnswer<T = any> {
+/**
+ * The helpers of @lever-assess/testing this harness uses. Lint lets only test files import that
+ * lib, so each test file passes it in (`import * as testing from '@lever-assess/testing'`).
+ */
+export interface TestHelpers {
+  TEST_REDIS_URL: string;
+  createTestDatabase(label?: string): Promise<TestDatabase>;
+  createTestRedisNamespace(label?: string): Promise<TestRedisNamespace>;
+  startBuiltApp(app: string, env: Record<string, string>): Promise<RunningApp>;
+}
+interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+interface TestRedisNamespace {
+  prefix: string;
+  cleanup(): Promise<void>;
+}
+interface RunningApp {
+  url: string;
+  stop(): Promise<unknown>;
+}
+
+// Answers are inspected loosely in the tests; one alias keeps that choice in one place.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface ApiAnswer<T = Json> {
   status: number;
   body: T;
   text: string;
@@ -56,13 +74,17 @@ export class ConfigApiHarness {
   readonly leverSignatureToken = `sig-${randomBytes(8).toString('hex')}`;
   private extraApps: NestFastifyApplication[] = [];
 
-  static async start(label: string): Promise<ConfigApiHarness> {
+  private testing!: TestHelpers;
+
+  /** `testing` is `import * as testing from '@lever-assess/testing'` in the test file. */
+  static async start(label: string, testing: TestHelpers): Promise<ConfigApiHarness> {
     const h = new ConfigApiHarness();
-    h.db = await createTestDatabase(`la_test_${label}`);
-    h.ns = await createTestRedisNamespace(label);
+    h.testing = testing;
+    h.db = await testing.createTestDatabase(`la_test_${label}`);
+    h.ns = await testing.createTestRedisNamespace(label);
     [h.lever, h.platform] = await Promise.all([
-      startBuiltApp('lever-sandbox', { LOG_LEVEL: 'silent', LEVER_SANDBOX_API_KEY: h.leverApiKey, LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken }),
-      startBuiltApp('platform-sandbox', {
+      testing.startBuiltApp('lever-sandbox', { LOG_LEVEL: 'silent', LEVER_SANDBOX_API_KEY: h.leverApiKey, LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken }),
+      testing.startBuiltApp('platform-sandbox', {
         LOG_LEVEL: 'silent',
         PLATFORM_API_KEY,
         PLATFORM_WEBHOOK_SECRET: 'platform-webhook-secret-for-tests',
@@ -82,7 +104,7 @@ export class ConfigApiHarness {
     return loadConfigApiEnv({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      REDIS_URL: TEST_REDIS_URL,
+      REDIS_URL: this.testing.TEST_REDIS_URL,
       QUEUE_PREFIX: this.ns.prefix,
       DATABASE_URL: this.db.url,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -110,7 +132,7 @@ export class ConfigApiHarness {
     return { app, url: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')) };
   }
 
-  async call<T = any>(method: string, path: string, options: { body?: unknown; token?: string | null; baseUrl?: string } = {}): Promise<ApiAnswer<T>> {
+  async call<T = Json>(method: string, path: string, options: { body?: unknown; token?: string | null; baseUrl?: string } = {}): Promise<ApiAnswer<T>> {
     const token = options.token === undefined ? ADMIN_TOKEN : options.token;
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -121,7 +143,7 @@ export class ConfigApiHarness {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await res.text();
-    let body: any = text;
+    let body: Json = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -131,7 +153,7 @@ export class ConfigApiHarness {
   }
 
   /** Calls a sandbox's control API (`/_sandbox/...`) and fails loudly on a non-2xx. */
-  async sandbox<T = any>(app: RunningApp, method: string, path: string, body?: unknown): Promise<T> {
+  async sandbox<T = Json>(app: RunningApp, method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(app.url + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -1,3 +1,4 @@
+import * as testing from '@lever-assess/testing';
 import { freePort } from '@lever-assess/testing';
 import { ACME, ConfigApiHarness } from './config-api.harness';
 
@@ -8,7 +9,7 @@ describe('config-api Lever connection and stages', () => {
   let companies = 0;
 
   beforeAll(async () => {
-    h = await ConfigApiHarness.start('cfg_lever');
+    h = await ConfigApiHarness.start('cfg_lever', testing);
   });
   afterAll(async () => {
     await h?.close();

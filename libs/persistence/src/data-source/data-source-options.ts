@@ -31,7 +31,10 @@ export function createDataSourceOptions(
     installExtensions: false,
     connectTimeoutMS: 5_000,
     poolSize: 10,
-    logging: ['error', 'warn', 'migration'],
+    // TypeORM's logger prints plain text to the console, and would report every expected
+    // unique violation (duplicate triggers) as an error. Failed queries reach the caller as
+    // exceptions and are logged there, as JSON with the correlation id.
+    logging: false,
     ...overrides,
   } as PostgresDataSourceOptions;
 }
