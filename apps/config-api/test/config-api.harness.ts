@@ -175,7 +175,7 @@ export class ConfigApiHarness {
     };
   }
 
-  async createAccount(overrides: Record<string, unknown> = {}, lever: Record<string, unknown> = {}): Promise<any> {
+  async createAccount(overrides: Record<string, unknown> = {}, lever: Record<string, unknown> = {}): Promise<Json> {
     const res = await this.call('POST', '/v1/accounts', { body: this.accountBody(overrides, lever) });
     if (res.status !== 201) throw new Error(`create account -> ${res.status}: ${res.text}`);
     return res.body;
