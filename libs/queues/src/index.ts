@@ -4,3 +4,4 @@ export * from './job-ids';
 export * from './queue-config';
 export * from './redis-connection';
 export * from './queues.module';
+export * from './redis-lock';

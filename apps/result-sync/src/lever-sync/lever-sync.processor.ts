@@ -1,19 +1,30 @@
-import { withLogContext } from '@lever-assess/common';
+import { withLogContext, type LogContext } from '@lever-assess/common';
 import { LeverRateLimitedError } from '@lever-assess/lever-client';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload } from '@lever-assess/queues';
+import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, REDIS, parseJobPayload, tryLock, type LeverSyncJob } from '@lever-assess/queues';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { leverSyncTotal } from '../result-sync.metrics';
 import { LeverSyncService } from './lever-sync.service';
 import { classifySyncFailure } from './sync-failure';
 
-/** Thin adapter: validates the payload, reconciles, maps each failure kind to BullMQ (style §6). */
+/** Longer than one sync can take (a few Lever calls, each waiting at most 30 s for the limiter). */
+const SYNC_LOCK_TTL_MS = 120_000;
+
+/**
+ * Thin adapter: validates the payload, reconciles, maps each failure kind to BullMQ (style §6).
+ * Syncs of one opportunity run one at a time across all replicas: two concurrent syncs would each
+ * add their own status tag from the same read (e.g. Needs Review and Fail after a quick score).
+ */
 @Processor(QueueName.LeverSync, { concurrency: QUEUE_CONFIG[QueueName.LeverSync].concurrency })
 export class LeverSyncProcessor extends WorkerHost {
   private readonly logger = new Logger(LeverSyncProcessor.name);
 
-  constructor(private readonly sync: LeverSyncService) {
+  constructor(
+    private readonly sync: LeverSyncService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
     super();
   }
 
@@ -28,6 +39,21 @@ export class LeverSyncProcessor extends WorkerHost {
       throw new UnrecoverableError(`${err.code}: ${err.message}`);
     }
     const context = { correlationId: data.correlationId, accountId: data.accountId, assessmentId: data.assessmentId, jobId: job.id };
+    const lock = await tryLock(this.redis, `${job.queueQualifiedName}:lock:${data.accountId}:${data.opportunityId}`, SYNC_LOCK_TTL_MS);
+    if (!lock) {
+      // Another replica is syncing this opportunity: come back shortly, without using an attempt.
+      leverSyncTotal.inc({ outcome: 'waiting_for_opportunity' });
+      await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+      throw new DelayedError();
+    }
+    try {
+      await this.runLocked(job, data, context, token);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runLocked(job: Job<unknown>, data: LeverSyncJob, context: LogContext, token?: string): Promise<void> {
     await withLogContext(context, async () => {
       try {
         await this.sync.reconcile(data);
