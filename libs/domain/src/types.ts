@@ -31,9 +31,13 @@ export const PlatformEventType = {
 export type PlatformEventType = (typeof PlatformEventType)[keyof typeof PlatformEventType];
 export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = Object.values(PlatformEventType);
 
-/** The status tag suffixes shown in Lever: `<prefix> - <suffix>`. */
+/**
+ * The status tag suffixes shown in Lever: `<prefix> - <suffix>`. `Live Pad` marks an open live
+ * interview pad (Flow B): it has no test to wait for, so recruiters filter it apart from `Sent`.
+ */
 export const StatusTagSuffix = {
   Sent: 'Sent',
+  LivePad: 'Live Pad',
   NeedsReview: 'Needs Review',
   Pass: 'Pass',
   Fail: 'Fail',

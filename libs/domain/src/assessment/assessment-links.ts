@@ -1,3 +1,4 @@
+import { isTaggedRule } from '../rules/select-trigger-rules';
 import { RuleKind } from '../types';
 
 /** What decides the links an assessment puts on the candidate in Lever. */
@@ -26,7 +27,7 @@ const isWebUrl = (value: string | null): value is string => {
  * by the platform, so their candidate link is not put in Lever. Non-web URLs are never written.
  */
 export function desiredLinks(view: AssessmentLinksView): string[] {
-  const isPad = view.requiredTag !== null || view.kind === RuleKind.LiveInterview;
+  const isPad = isTaggedRule(view) || view.kind === RuleKind.LiveInterview;
   const links = [view.reportUrl, ...(isPad ? [view.candidateUrl, view.interviewerUrl] : [])].filter(isWebUrl);
   return [...new Set(links)];
 }

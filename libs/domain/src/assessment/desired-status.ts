@@ -1,4 +1,4 @@
-import { AssessmentStatus, StatusTagSuffix, type RuleKind } from '../types';
+import { AssessmentStatus, RuleKind, StatusTagSuffix } from '../types';
 import { thresholdOutcome } from './threshold-outcome';
 
 /** What the status tag of an assessment depends on. */
@@ -7,18 +7,20 @@ export interface AssessmentStatusView {
   score: number | null;
   passThreshold: number | null;
   failThreshold: number | null;
-  /** Live pads (Flow B) have no score; their tag is decided when that flow is built. */
+  /** An open live interview pad shows `Live Pad` instead of `Sent` (docs/flow-b.md). */
   kind: RuleKind;
 }
 
 /**
  * The status tag suffix Lever should show for an assessment; null means no status tag at all
- * (a canceled assessment leaves the candidate untagged).
+ * (a canceled assessment leaves the candidate untagged). A live pad is `Live Pad` while open;
+ * once the platform reports the interview completed it needs the interviewer's feedback
+ * reviewed (`Needs Review`), and a platform that scores it follows the thresholds like a test.
  */
 export function desiredStatusSuffix(view: AssessmentStatusView): StatusTagSuffix | null {
   switch (view.status) {
     case AssessmentStatus.Sent:
-      return StatusTagSuffix.Sent;
+      return view.kind === RuleKind.LiveInterview ? StatusTagSuffix.LivePad : StatusTagSuffix.Sent;
     case AssessmentStatus.Completed:
       return StatusTagSuffix.NeedsReview;
     case AssessmentStatus.Scored:

@@ -13,7 +13,9 @@ describe('statusTagPlan', () => {
       'Pass',
       { add: [], remove: ['Acme Test - Sent', 'Acme Test - Needs Review'] },
     ],
-    ['canceled removes every status tag', ['Acme Test - Sent', 'Acme Test - Error', 'x'], null, { add: [], remove: ['Acme Test - Sent', 'Acme Test - Error'] }],
+    ['a live pad replaces Sent', ['Acme Test - Sent'], 'Live Pad', { add: ['Acme Test - Live Pad'], remove: ['Acme Test - Sent'] }],
+    ['Needs Review replaces Live Pad', ['Acme Test - Live Pad'], 'Needs Review', { add: ['Acme Test - Needs Review'], remove: ['Acme Test - Live Pad'] }],
+    ['canceled removes every status tag', ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error', 'x'], null, { add: [], remove: ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error'] }],
     ['nothing to remove when canceled and untagged', ['x'], null, { add: [], remove: [] }],
     ['other prefixes and look-alikes are left alone', ['Other - Sent', 'acme test - Sent', 'Acme Test - sent'], 'Fail', { add: ['Acme Test - Fail'], remove: [] }],
     ['duplicates in the input', ['Acme Test - Sent', 'Acme Test - Sent'], 'Expired', { add: ['Acme Test - Expired'], remove: ['Acme Test - Sent'] }],
@@ -22,7 +24,7 @@ describe('statusTagPlan', () => {
   });
 
   it('always leaves exactly one status tag of the prefix after add then remove', () => {
-    const suffixes: StatusTagSuffix[] = ['Sent', 'Needs Review', 'Pass', 'Fail', 'Expired', 'Error'];
+    const suffixes: StatusTagSuffix[] = ['Sent', 'Live Pad', 'Needs Review', 'Pass', 'Fail', 'Expired', 'Error'];
     for (const from of suffixes) {
       for (const to of suffixes) {
         let tags = ['keep', `${P} - ${from}`];
