@@ -265,6 +265,42 @@ describe('result-sync against the Lever sandbox', () => {
     expect(o.links).toContain('https://platform.example/r/old');
   });
 
+  it('two pads of one move: the take-home status wins over the live pad created after it; the live pad alone shows Live Pad', async () => {
+    const s = await scenario({ thresholds: false });
+    const liveRule = await rules.create(s.accountId, { stageId: 'stage-onsite', requiredTag: 'Live Pad', kind: RuleKind.LiveInterview });
+    const takeHomeRule = await rules.create(s.accountId, { stageId: 'stage-onsite', requiredTag: 'Take Home', kind: RuleKind.TakeHome, passThreshold: 70 });
+    const pad = async (ruleId: string, kind: RuleKind, triggeredAt: Date, urls: Partial<Assessment>) => {
+      const { assessment } = await assessments.insertIfNoActive({
+        accountId: s.accountId, opportunityId: s.assessment.opportunityId, candidateId: s.assessment.candidateId, ruleId, kind, triggeredAt,
+      });
+      return (await assessments.update(s.accountId, assessment.id, { platformInvitationId: `inv-${randomUUID()}`, ...urls })) as Assessment;
+    };
+    const syncOf = (a: Assessment) => runJob(syncQueue, { ...syncJob(s), assessmentId: a.id }, QUEUE_CONFIG[QueueName.LeverSync].job);
+
+    const movedAt = new Date();
+    const takeHome = await pad(takeHomeRule.id, RuleKind.TakeHome, movedAt, { candidateUrl: 'https://platform.example/pads/t' });
+    await syncOf(takeHome);
+    const live = await pad(liveRule.id, RuleKind.LiveInterview, movedAt, {
+      candidateUrl: 'https://platform.example/pads/l', interviewerUrl: 'https://platform.example/pads/l/interviewer',
+    });
+    await syncOf(live); // newest, but of the same move: it leaves the tag to the take-home
+    expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Sent`]);
+    await assessments.update(s.accountId, takeHome.id, { status: AssessmentStatus.Scored, score: 80, reportUrl: 'https://platform.example/r/t' });
+    await syncOf(takeHome);
+    await syncOf(live);
+    const o = await leverState(s);
+    expect(statusTags(o)).toEqual([`${PREFIX} - Pass`]);
+    expect(o.links).toEqual(expect.arrayContaining([
+      'https://platform.example/pads/l', 'https://platform.example/pads/l/interviewer', 'https://platform.example/pads/t', 'https://platform.example/r/t',
+    ]));
+
+    // A later move that creates only a live pad: its tag is Live Pad.
+    await assessments.update(s.accountId, live.id, { status: AssessmentStatus.Expired });
+    const nextLive = await pad(liveRule.id, RuleKind.LiveInterview, new Date(movedAt.getTime() + 60_000), { candidateUrl: 'https://platform.example/pads/l2' });
+    await syncOf(nextLive);
+    expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Live Pad`]);
+  });
+
   it('a revoked key marks the account disconnected and fails the job without retries', async () => {
     const s = await scenario();
     await lever.revoke(s.lever.keyId);

@@ -1,5 +1,5 @@
 import { LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
-import { AssessmentStatus, desiredLinks, desiredStatusSuffix, linksToAdd, statusTagPlan, tagPlanSteps } from '@lever-assess/domain';
+import { AssessmentStatus, desiredLinks, desiredStatusSuffix, linksToAdd, statusTagOwner, statusTagPlan, tagPlanSteps } from '@lever-assess/domain';
 import type { LeverClient, LeverOpportunity } from '@lever-assess/lever-client';
 import { AssessmentNotesRepository, AssessmentsRepository, TriggerRulesRepository, type Assessment, type TriggerRule } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
@@ -7,6 +7,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentNotFoundError } from '../result-sync.errors';
 import { plannedNote, type PlannedNote } from './lever-notes';
 import { SYNC_ERROR_CODES, noteCertainlyNotWritten, syncFailureRecord, type SyncFailureKind } from './sync-failure';
+
+/** The newest assessments of an opportunity read to pick the status tag owner (a move has a few). */
+const MAX_ASSESSMENTS_CONSIDERED = 50;
 
 /**
  * "Make Lever match assessment X" (state-based, so jobs may repeat or arrive out of order): the
@@ -28,7 +31,7 @@ export class LeverSyncService {
     const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
     if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
     const rule = await this.rules.findById(job.accountId, assessment.ruleId);
-    const ownsStatusTag = await this.isNewestOfOpportunity(assessment);
+    const ownsStatusTag = await this.ownsStatusTag(assessment);
 
     await this.accounts.withLever(job.accountId, async (access, lever) => {
       const opportunity = await lever.getOpportunity(access.auth, assessment.opportunityId);
@@ -57,11 +60,13 @@ export class LeverSyncService {
     await this.assessments.update(job.accountId, job.assessmentId, record);
   }
 
-  // An opportunity re-triggered after an earlier assessment ended has several; the status tag
-  // follows the newest, so a replayed job of an old one cannot put its tag back.
-  private async isNewestOfOpportunity(assessment: Assessment): Promise<boolean> {
-    const { items } = await this.assessments.list(assessment.accountId, { opportunityId: assessment.opportunityId }, { limit: 1 });
-    return items.length === 0 || items[0].id === assessment.id;
+  // One status tag per candidate, several assessments per opportunity (re-triggers, several pads
+  // of one move): the tag follows `statusTagOwner`, so a replayed job of an old assessment cannot
+  // put its tag back and a live pad does not hide the take-home result of the same move.
+  private async ownsStatusTag(assessment: Assessment): Promise<boolean> {
+    const { items } = await this.assessments.list(assessment.accountId, { opportunityId: assessment.opportunityId }, { limit: MAX_ASSESSMENTS_CONSIDERED });
+    const owner = statusTagOwner(items.some((a) => a.id === assessment.id) ? items : [...items, assessment]);
+    return owner?.id === assessment.id;
   }
 
   private async syncStatusTag(
