@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { IntegrationEnv, SecretBox, createLogger, loadEnv } from '@lever-assess/common';
-import { RuleKind } from '@lever-assess/domain';
+import { RuleKind, normalizeTag } from '@lever-assess/domain';
 import { LeverClient, RedisTokenBucketLimiter, type LeverAuth } from '@lever-assess/lever-client';
 import {
   Account,
@@ -19,7 +19,8 @@ import { IsString, Matches } from 'class-validator';
  * `node dist/apps/config-api/seed-demo.js`: creates (or refreshes) the demo account "Acme" wired to
  * the running sandboxes, as an admin would through the config API: the Lever key and signature
  * token sealed, the perform-as user looked up in Lever by email, the platform's tests imported into
- * the catalog, and a trigger rule on the Lever stage named DEMO_TRIGGER_STAGE. Idempotent.
+ * the catalog, a trigger rule on the Lever stage named DEMO_TRIGGER_STAGE (Flow A) and the tagged
+ * pad configurations of DEMO_PAD_RULES (Flow B). Idempotent.
  */
 class SeedEnv extends IntegrationEnv {
   /** Fixed so the Lever sandbox can be told the webhook URL before the account exists. */
@@ -38,6 +39,17 @@ class SeedEnv extends IntegrationEnv {
 }
 
 const DEMO = { name: 'Acme (demo)', tagPrefix: 'Acme Test', platformAccountId: 'acme-demo' };
+
+/**
+ * Flow B: a recruiter adds the tag and moves the candidate to the stage, and a pad is created.
+ * "Take Home" at the Flow A stage shows a tagged rule winning over that stage's untagged rule
+ * (and the default time limit, 120 minutes); at Onsite it carries its own limit.
+ */
+const DEMO_PAD_RULES: { stage: string; requiredTag: string; kind: RuleKind; test: string | null; timeLimitMinutes?: number }[] = [
+  { stage: 'Onsite', requiredTag: 'Live Pad', kind: RuleKind.LiveInterview, test: null },
+  { stage: 'Onsite', requiredTag: 'Take Home', kind: RuleKind.TakeHome, test: 'JavaScript Fundamentals', timeLimitMinutes: 90 },
+  { stage: 'Coding Test', requiredTag: 'Take Home', kind: RuleKind.TakeHome, test: 'JavaScript Fundamentals' },
+];
 
 async function main(): Promise<void> {
   const env = loadEnv(SeedEnv);
@@ -79,7 +91,8 @@ async function main(): Promise<void> {
       if (!existing) await tests.create(account.id, { name: test.name, platformTestId: test.id, kind: test.kind });
     }
 
-    const stage = (await lever.listStages(auth)).find((s) => s.text === env.DEMO_TRIGGER_STAGE);
+    const stages = await lever.listStages(auth);
+    const stage = stages.find((s) => s.text === env.DEMO_TRIGGER_STAGE);
     if (!stage) throw new Error(`No Lever stage named "${env.DEMO_TRIGGER_STAGE}"`);
     const defaultTest = await tests.findByNameInsensitive(account.id, env.DEMO_DEFAULT_TEST);
     if (!defaultTest) throw new Error(`The platform has no test named "${env.DEMO_DEFAULT_TEST}"`);
@@ -94,7 +107,29 @@ async function main(): Promise<void> {
         failThreshold: 40,
       });
     }
-    logger.info({ accountId: account.id, stage: stage.text, defaultTest: defaultTest.name }, 'demo account ready');
+
+    const allRules = await rules.list(account.id);
+    for (const pad of DEMO_PAD_RULES) {
+      const padStage = stages.find((s) => s.text === pad.stage);
+      if (!padStage) throw new Error(`No Lever stage named "${pad.stage}"`);
+      // One rule per (stage, tag): an admin may have changed the seeded one; it is left as it is.
+      if (allRules.some((r) => r.stageId === padStage.id && normalizeTag(r.requiredTag ?? '') === normalizeTag(pad.requiredTag))) continue;
+      const test = pad.test === null ? null : await tests.findByNameInsensitive(account.id, pad.test);
+      if (pad.test !== null && !test) throw new Error(`The platform has no test named "${pad.test}"`);
+      await rules.create(account.id, {
+        stageId: padStage.id,
+        stageName: padStage.text,
+        requiredTag: pad.requiredTag,
+        kind: pad.kind,
+        testId: test?.id ?? null,
+        timeLimitMinutes: pad.timeLimitMinutes,
+        ...(pad.kind === RuleKind.TakeHome ? { passThreshold: 70, failThreshold: 40 } : {}),
+      });
+    }
+    logger.info(
+      { accountId: account.id, stage: stage.text, defaultTest: defaultTest.name, padRules: DEMO_PAD_RULES.map((r) => `${r.requiredTag} @ ${r.stage}`) },
+      'demo account ready',
+    );
   } finally {
     await ds.destroy();
     await redis.quit();
