@@ -32,6 +32,8 @@ export interface Invitation {
   id: string;
   status: string;
   testName: string | null;
+  candidateUrl: string;
+  interviewerUrl: string | null;
   request: { kind: string; testId: string | null; timeLimitMinutes: number; reference: string; candidate: { name: string; email: string } };
 }
 
@@ -162,6 +164,27 @@ export class FlowHarness {
 
   async invitationFor(email: string): Promise<Invitation> {
     return eventually(async () => (await this.invitations()).find((i) => i.request.candidate.email === email) ?? null, { timeoutMs: 30_000 });
+  }
+
+  /** Waits until the platform holds `count` invitations for this email (Flow B: one per pad). */
+  async invitationsFor(email: string, count: number): Promise<Invitation[]> {
+    return eventually(
+      async () => {
+        const mine = (await this.invitations()).filter((i) => i.request.candidate.email === email);
+        return mine.length >= count ? mine : null;
+      },
+      { timeoutMs: 30_000 },
+    );
+  }
+
+  /** The stage-change webhook Lever delivered for this opportunity (waits for it). */
+  async deliveredWebhook(opportunityId: string): Promise<{ body: Record<string, unknown>; state: string }> {
+    return eventually(async () => (await this.deliveriesFor(opportunityId)).find((d) => d.state === 'delivered') ?? null, { timeoutMs: 30_000 });
+  }
+
+  /** POSTs a Lever webhook body to the account's webhook URL, as Lever (re)delivers it. */
+  postWebhook(body: Record<string, unknown>): Promise<Response> {
+    return fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   }
 
   async deliveriesFor(opportunityId: string): Promise<{ body: Record<string, unknown>; state: string }[]> {
