@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // `npm run demo`, with `npm start` running: drives candidates of the demo account "Acme" through
-// Flow A with the sandboxes and prints what a recruiter would see in Lever after each step.
+// Flow A and Flow B with the sandboxes and prints what a recruiter would see in Lever after each step.
+// Flow A:
 //   1. a new candidate is moved to "Coding Test"  -> invited, tag "Acme Test - Sent"
 //   2. the candidate completes the test           -> "Acme Test - Needs Review"
 //   3. the result arrives (score 85, pass >= 70)  -> "Acme Test - Pass" + report link
 //   4. a candidate without an email               -> "Acme Test - Error" + a note saying what to do
+// Flow B (the seeded pad configurations, docs/flow-b.md):
+//   5. tag "Live Pad", moved to "Onsite"          -> live pad, candidate + interviewer links, "Acme Test - Live Pad"
+//   6. tag "Take Home", moved to "Onsite"         -> take-home pad (90 min), candidate link, "Acme Test - Sent";
+//      completed and scored 85                    -> "Acme Test - Pass" + report link
 // Each run creates fresh candidates, so it can be repeated.
 'use strict';
 
@@ -12,7 +17,7 @@ const LEVER = process.env.LEVER_SANDBOX_URL ?? 'http://127.0.0.1:4010';
 const PLATFORM = process.env.PLATFORM_SANDBOX_URL ?? 'http://127.0.0.1:4020';
 const LEVER_KEY = process.env.LEVER_SANDBOX_API_KEY ?? 'demo-lever-key';
 const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';
-const STAGE = { newApplicant: 'New applicant', codingTest: 'Coding Test' };
+const STAGE = { newApplicant: 'New applicant', codingTest: 'Coding Test', onsite: 'Onsite' };
 const TAG_PREFIX = process.env.DEMO_TAG_PREFIX ?? 'Acme Test';
 const APPS = { 'webhook-gateway': 3000, 'config-api': 3001, dispatcher: 3002, 'result-sync': 3003, 'lever-sandbox': 4010, 'platform-sandbox': 4020 };
 const TIMEOUT_MS = 30_000;
@@ -58,18 +63,18 @@ const hasOnlyStatus = (suffix) => async (id) => {
   return tags.length === 1 && tags[0] === `${TAG_PREFIX} - ${suffix}` ? state : null;
 };
 
-async function addCandidate(name, emails) {
+async function addCandidate(name, emails, tags = []) {
   const created = await http('POST', `${LEVER}/_sandbox/companies/${ACME_COMPANY_ID}/candidates`, {
-    candidates: [{ name, emails, stage: STAGE.newApplicant }],
+    candidates: [{ name, emails, tags, stage: STAGE.newApplicant }],
   });
   const first = created.opportunities[0];
   return typeof first === 'string' ? first : first.id;
 }
 
-async function moveToCodingTest(opportunityId) {
+async function moveTo(opportunityId, stageName) {
   const stages = (await lever('GET', '/stages')).data;
-  const stage = stages.find((s) => s.text === STAGE.codingTest);
-  if (!stage) throw new Error(`the Lever sandbox has no stage "${STAGE.codingTest}"`);
+  const stage = stages.find((s) => s.text === stageName);
+  if (!stage) throw new Error(`the Lever sandbox has no stage "${stageName}"`);
   await lever('PUT', `/opportunities/${opportunityId}/stage`, { stage: stage.id });
   const delivery = await until('the stage-change webhook to reach the gateway', async () => {
     const { data } = await http('GET', `${LEVER}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`);
@@ -98,7 +103,7 @@ async function main() {
   const email = `demo-${run}@candidates.example`;
   log(`1. Recruiter moves a new candidate (${email}) to "${STAGE.codingTest}"`);
   const opportunityId = await addCandidate(`Demo Candidate ${run}`, [email]);
-  await moveToCodingTest(opportunityId);
+  await moveTo(opportunityId, STAGE.codingTest);
   const invitation = await findInvitation(email);
   log(`   invitation ${invitation.id} created on the platform (${invitation.request.kind}, test "${invitation.testName}")`);
   show(await until(`tag "${TAG_PREFIX} - Sent"`, () => hasOnlyStatus('Sent')(opportunityId)));
@@ -118,11 +123,47 @@ async function main() {
 
   log('4. Recruiter moves a candidate who has no email');
   const noEmailId = await addCandidate(`No Email ${run}`, []);
-  await moveToCodingTest(noEmailId);
+  await moveTo(noEmailId, STAGE.codingTest);
   show(
     await until(`tag "${TAG_PREFIX} - Error" and a note`, async () => {
       const state = await hasOnlyStatus('Error')(noEmailId);
       return state && state.notes?.length ? state : null;
+    }),
+  );
+
+  log(`5. Recruiter tags a candidate "Live Pad" and moves them to "${STAGE.onsite}"`);
+  const liveEmail = `demo-live-${run}@candidates.example`;
+  const liveId = await addCandidate(`Live Pad Candidate ${run}`, [liveEmail], ['Live Pad']);
+  await moveTo(liveId, STAGE.onsite);
+  const livePad = await findInvitation(liveEmail);
+  log(`   live pad ${livePad.id} created (${livePad.request.kind}, test ${livePad.testName ? `"${livePad.testName}"` : 'none'})`);
+  log(`   candidate's link: ${livePad.candidateUrl}`);
+  log(`   interviewer's link: ${livePad.interviewerUrl}`);
+  show(
+    await until(`tag "${TAG_PREFIX} - Live Pad" and both pad links`, async () => {
+      const state = await hasOnlyStatus('Live Pad')(liveId);
+      return state && state.links.includes(livePad.candidateUrl) && state.links.includes(livePad.interviewerUrl) ? state : null;
+    }),
+  );
+
+  log(`6. Recruiter tags a candidate "Take Home" and moves them to "${STAGE.onsite}"`);
+  const padEmail = `demo-pad-${run}@candidates.example`;
+  const padId = await addCandidate(`Take Home Candidate ${run}`, [padEmail], ['Take Home']);
+  await moveTo(padId, STAGE.onsite);
+  const pad = await findInvitation(padEmail);
+  log(`   take-home pad ${pad.id} created (test "${pad.testName}", ${pad.request.timeLimitMinutes} minutes)`);
+  show(
+    await until(`tag "${TAG_PREFIX} - Sent" and the pad link`, async () => {
+      const state = await hasOnlyStatus('Sent')(padId);
+      return state && state.links.includes(pad.candidateUrl) ? state : null;
+    }),
+  );
+  log('   the candidate submits the pad and the platform scores it 85 (pass threshold 70)');
+  await http('POST', `${PLATFORM}/_sandbox/invitations/${pad.id}/score`, { score: 85 });
+  show(
+    await until(`tag "${TAG_PREFIX} - Pass" and the report link`, async () => {
+      const state = await hasOnlyStatus('Pass')(padId);
+      return state && state.links.some((l) => l.includes(`/reports/${pad.id}`)) ? state : null;
     }),
   );
   log('done: every step reached Lever as a recruiter would see it');
