@@ -348,8 +348,10 @@ describe('result-sync against the Lever sandbox', () => {
     // More 429s than the client's own attempts: the job itself has to wait.
     await lever.fault(s.lever.keyId, { status: 429, count: 3, retryAfter: '1' });
     const finished = await sync(s);
-    // It ran at least twice, yet only the successful run counts as an attempt.
-    expect(finished).toMatchObject({ state: 'completed', attemptsMade: 1 });
+    // It ran at least twice, yet the waits used no attempt (BullMQ counts the final run as 0 or 1
+    // depending on timing, so the bound is what is asserted).
+    expect(finished.state).toBe('completed');
+    expect(finished.attemptsMade).toBeLessThanOrEqual(1);
     expect(finished.job.attemptsStarted).toBeGreaterThanOrEqual(2);
     expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Sent`]);
     expect(await metric('lever_sync_total', { outcome: 'rate_limited' })).toBeGreaterThanOrEqual(1);
