@@ -5,3 +5,4 @@ export * from './queue-config';
 export * from './redis-connection';
 export * from './queues.module';
 export * from './redis-lock';
+export * from './worker-shutdown';

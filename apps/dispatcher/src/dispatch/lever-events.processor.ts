@@ -1,7 +1,7 @@
 import { withLogContext } from '@lever-assess/common';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload, type LeverEventJob } from '@lever-assess/queues';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload, type LeverEventJob, ShutdownAwareWorkerHost } from '@lever-assess/queues';
+import { Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { classifyDispatchError } from './dispatch-error.classifier';
 import type { DispatchOutcome } from './dispatch-outcome';
@@ -14,7 +14,7 @@ import { LeverEventDispatchService } from './lever-event-dispatch.service';
  * return value is the outcome, visible on completed jobs.
  */
 @Processor(QueueName.LeverEvents, { concurrency: QUEUE_CONFIG[QueueName.LeverEvents].concurrency })
-export class LeverEventsProcessor extends WorkerHost implements BeforeApplicationShutdown {
+export class LeverEventsProcessor extends ShutdownAwareWorkerHost {
   private readonly logger = new Logger(LeverEventsProcessor.name);
 
   constructor(private readonly dispatcher: LeverEventDispatchService) {
@@ -75,15 +75,5 @@ export class LeverEventsProcessor extends WorkerHost implements BeforeApplicatio
     } catch (err) {
       this.logger.error({ err, msg: 'could not record the exhausted retries' });
     }
-  }
-
-  /**
-   * Stops taking jobs and waits for the ones in hand before any module closes its connections
-   * (Postgres, Redis): @nestjs/bullmq closes workers only in onApplicationShutdown, in an order
-   * that is not guaranteed to come first. Closing twice is harmless.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.logger.log({ msg: 'closing the lever-events worker: finishing jobs in hand' });
-    await this.worker.close();
   }
 }

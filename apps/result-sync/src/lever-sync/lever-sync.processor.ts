@@ -1,7 +1,7 @@
 import { withLogContext, type LogContext } from '@lever-assess/common';
 import { LeverRateLimitedError } from '@lever-assess/lever-client';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, REDIS, parseJobPayload, tryLock, type LeverSyncJob } from '@lever-assess/queues';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, REDIS, parseJobPayload, tryLock, type LeverSyncJob, ShutdownAwareWorkerHost } from '@lever-assess/queues';
+import { Processor } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -18,7 +18,7 @@ const SYNC_LOCK_TTL_MS = 120_000;
  * add their own status tag from the same read (e.g. Needs Review and Fail after a quick score).
  */
 @Processor(QueueName.LeverSync, { concurrency: QUEUE_CONFIG[QueueName.LeverSync].concurrency })
-export class LeverSyncProcessor extends WorkerHost {
+export class LeverSyncProcessor extends ShutdownAwareWorkerHost {
   private readonly logger = new Logger(LeverSyncProcessor.name);
 
   constructor(

@@ -1,6 +1,6 @@
 import { withLogContext } from '@lever-assess/common';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload } from '@lever-assess/queues';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload, ShutdownAwareWorkerHost } from '@lever-assess/queues';
+import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { InvalidPlatformEventError, UnknownPlatformReferenceError } from '../result-sync.errors';
@@ -9,7 +9,7 @@ import { PlatformEventsService } from './platform-events.service';
 
 /** Thin adapter: validates the payload, applies the event, maps errors to BullMQ's vocabulary. */
 @Processor(QueueName.PlatformEvents, { concurrency: QUEUE_CONFIG[QueueName.PlatformEvents].concurrency })
-export class PlatformEventsProcessor extends WorkerHost {
+export class PlatformEventsProcessor extends ShutdownAwareWorkerHost {
   private readonly logger = new Logger(PlatformEventsProcessor.name);
 
   constructor(private readonly events: PlatformEventsService) {
