@@ -5,6 +5,7 @@ import { QueueName, QueuesModule } from '@lever-assess/queues';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DispatcherEnv } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 
 @Module({})
 export class AppModule {
@@ -18,6 +19,7 @@ export class AppModule {
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
         DispatchModule,
+        HousekeepingModule.forRoot({ retentionDays: env.LEVER_DELIVERY_RETENTION_DAYS, queuePrefix: env.QUEUE_PREFIX }),
       ],
     };
   }
