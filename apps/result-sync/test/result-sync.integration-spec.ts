@@ -9,6 +9,7 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { register } from 'prom-client';
 import { AppModule } from '../src/app.module';
 import { loadResultSyncEnv } from '../src/config';
@@ -237,8 +238,35 @@ describe('result-sync against the Lever sandbox', () => {
     const o = await leverState(s);
     expect(statusTags(o)).toEqual([`${PREFIX} - Error`]);
     expect(o.notes).toHaveLength(1);
-    expect(o.notes[0].value).toBe(`${PREFIX}: ${errorText}`);
+    expect(o.notes[0].value).toBe(`${PREFIX}: ${errorText}\n(lever-assess ref ${s.assessment.id}/error:CANDIDATE_NO_EMAIL)`);
     expect(o.notes[0].userId).toBe(s.lever.botUserId);
+  });
+
+  it('a note whose write failed with a 5xx is written by the retry, once', async () => {
+    const s = await scenario({ status: AssessmentStatus.Error, errorCode: 'CANDIDATE_NO_EMAIL', errorText: 'No email.' });
+    // getOpportunity and addTags pass, then createNote answers 500: Lever may or may not have
+    // stored it, so the claim is kept and the job retried.
+    await lever.fault(s.lever.keyId, { delayMs: 1, count: 2 });
+    await lever.fault(s.lever.keyId, { status: 500, count: 1 });
+    const finished = await sync(s);
+    expect(finished.state).toBe('completed');
+    expect(finished.job.attemptsStarted).toBeGreaterThanOrEqual(2);
+    const o = await leverState(s);
+    expect(o.notes).toHaveLength(1);
+    expect((await notes.listForAssessment(s.accountId, s.assessment.id))[0].leverNoteId).toBe(o.notes[0].id);
+  });
+
+  it('a note Lever stored although its answer was lost is found by its reference, not written again', async () => {
+    const s = await scenario({ status: AssessmentStatus.Error, errorCode: 'CANDIDATE_NO_EMAIL', errorText: 'No email.' });
+    expect((await sync(s)).state).toBe('completed');
+    // The state a timed-out createNote leaves: claimed in Postgres, no Lever note id recorded.
+    const [claim] = await notes.listForAssessment(s.accountId, s.assessment.id);
+    await app.get(DataSource).query(`UPDATE "assessment_notes" SET "lever_note_id" = NULL WHERE "id" = $1`, [claim.id]);
+
+    expect((await sync(s)).state).toBe('completed');
+    const o = await leverState(s);
+    expect(o.notes).toHaveLength(1);
+    expect((await notes.listForAssessment(s.accountId, s.assessment.id))[0].leverNoteId).toBe(o.notes[0].id);
   });
 
   it('canceled removes the status tags and leaves the others', async () => {

@@ -6,6 +6,12 @@ export const noteEventKey = {
   error: (errorCode: string | null) => `error:${errorCode ?? 'UNKNOWN'}`,
 };
 
+/**
+ * The line that ends every note we write. It lets a retry find a note whose first write timed out
+ * (Lever may have stored it) instead of writing it twice or never.
+ */
+export const noteReference = (assessmentId: string, eventKey: string) => `(lever-assess ref ${assessmentId}/${eventKey})`;
+
 export interface NoteInput {
   status: AssessmentStatus;
   score: number | null;

@@ -1,11 +1,11 @@
 import { LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import { AssessmentStatus, desiredLinks, desiredStatusSuffix, linksToAdd, statusTagOwner, statusTagPlan, tagPlanSteps } from '@lever-assess/domain';
-import type { LeverClient, LeverOpportunity } from '@lever-assess/lever-client';
+import { LeverPermissionError, type LeverAuth, type LeverClient, type LeverNote, type LeverOpportunity } from '@lever-assess/lever-client';
 import { AssessmentNotesRepository, AssessmentsRepository, TriggerRulesRepository, type Assessment, type TriggerRule } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentNotFoundError } from '../result-sync.errors';
-import { plannedNote, type PlannedNote } from './lever-notes';
+import { noteReference, plannedNote, type PlannedNote } from './lever-notes';
 import { SYNC_ERROR_CODES, noteCertainlyNotWritten, syncFailureRecord, type SyncFailureKind } from './sync-failure';
 
 /** The newest assessments of an opportunity read to pick the status tag owner (a move has a few). */
@@ -108,18 +108,44 @@ export class LeverSyncService {
    * Lever's note creation is not idempotent: claim (assessment, event) first, write only with the
    * claim, record the note id. The claim is given back only when Lever certainly wrote nothing.
    */
+  /**
+   * Exactly one note per assessment event: claimed in Postgres before the call. A claim without a
+   * Lever note id means an earlier attempt's outcome is unknown (timeout, 5xx): Lever is asked for
+   * the note (found by its reference line) before it is written again.
+   */
   private async writeNoteOnce({ auth, performAs }: LeverAccount, lever: LeverClient, assessment: Assessment, note: PlannedNote): Promise<void> {
-    if (!(await this.notes.claim(assessment.accountId, assessment.id, note.eventKey))) return;
+    const reference = noteReference(assessment.id, note.eventKey);
+    if (!(await this.notes.claim(assessment.accountId, assessment.id, note.eventKey))) {
+      const claim = (await this.notes.listForAssessment(assessment.accountId, assessment.id)).find((n) => n.eventKey === note.eventKey);
+      if (!claim || claim.leverNoteId) return;
+      const written = await this.findWrittenNote(lever, auth, assessment.opportunityId, reference);
+      if (written === 'unknown') return; // cannot tell without notes:read: a lost note beats a duplicate
+      if (written) {
+        await this.notes.setNoteId(assessment.accountId, assessment.id, note.eventKey, written.id);
+        this.logger.log({ msg: 'Lever note of an earlier attempt found; not writing it again', eventKey: note.eventKey, noteId: written.id });
+        return;
+      }
+    }
     let noteId: string;
     try {
-      ({ noteId } = await lever.createNote(auth, assessment.opportunityId, { value: note.value }, performAs ?? undefined));
+      ({ noteId } = await lever.createNote(auth, assessment.opportunityId, { value: `${note.value}\n${reference}` }, performAs ?? undefined));
     } catch (err) {
       if (noteCertainlyNotWritten(err)) await this.notes.release(assessment.accountId, assessment.id, note.eventKey);
-      else this.logger.warn({ msg: 'note may or may not exist in Lever; not writing it again', eventKey: note.eventKey });
+      else this.logger.warn({ msg: 'note may or may not exist in Lever; the retry looks for it first', eventKey: note.eventKey });
       throw err;
     }
     await this.notes.setNoteId(assessment.accountId, assessment.id, note.eventKey, noteId);
     this.logger.log({ msg: 'Lever note written', eventKey: note.eventKey, noteId });
+  }
+
+  private async findWrittenNote(lever: LeverClient, auth: LeverAuth, opportunityId: string, reference: string): Promise<LeverNote | null | 'unknown'> {
+    try {
+      return (await lever.listNotes(auth, opportunityId)).find((n) => n.value.includes(reference)) ?? null;
+    } catch (err) {
+      if (!(err instanceof LeverPermissionError)) throw err;
+      this.logger.warn({ msg: 'the Lever key cannot read notes: an unconfirmed note is not written again', code: err.code });
+      return 'unknown';
+    }
   }
 
   private async clearSyncError(assessment: Assessment): Promise<void> {

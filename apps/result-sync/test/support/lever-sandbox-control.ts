@@ -56,7 +56,7 @@ export class LeverSandboxControl {
     return this.call<unknown>('PUT', `/keys/${keyId}/permissions`, { permissions });
   }
 
-  fault(keyId: string, fault: { status: number; count: number; retryAfter?: string }) {
+  fault(keyId: string, fault: { status?: number; count: number; retryAfter?: string; delayMs?: number }) {
     return this.call<unknown>('POST', `/keys/${keyId}/faults`, fault);
   }
 
