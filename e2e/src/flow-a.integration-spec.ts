@@ -1,7 +1,5 @@
 import { signLeverWebhook } from '@lever-assess/common';
-import { QUEUE_NAMES } from '@lever-assess/queues';
-import { TEST_REDIS_URL, eventually, waitForQueuesIdle } from '@lever-assess/testing';
-import { Queue } from 'bullmq';
+import { eventually } from '@lever-assess/testing';
 import { randomBytes } from 'node:crypto';
 import { FlowHarness, SIGNATURE_TOKEN } from './flow-harness';
 
@@ -9,21 +7,13 @@ import { FlowHarness, SIGNATURE_TOKEN } from './flow-harness';
 // gateway -> result-sync -> Lever sandbox, every app a real process, asserted on what Lever holds.
 describe('Flow A: a stage sends a test', () => {
   const harness = new FlowHarness();
-  let queues: Queue[];
   let run = 0;
   const email = () => `cand-${process.pid}-${++run}@candidates.example`;
-  const idle = () => waitForQueuesIdle(queues, { hardMs: 45_000 });
+  const idle = () => harness.idle();
   const envelope = (body: Record<string, unknown>) => fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  beforeAll(async () => {
-    await harness.start();
-    queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: harness.queuePrefix }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all((queues ?? []).map((q) => q.close()));
-    await harness.stop();
-  }, 120_000);
+  beforeAll(() => harness.start(), 120_000);
+  afterAll(() => harness.stop(), 120_000);
 
   it('sends the test, then Needs Review, then Pass with the report link', async () => {
     const address = email();

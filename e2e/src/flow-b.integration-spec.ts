@@ -1,7 +1,4 @@
 import { signLeverWebhook } from '@lever-assess/common';
-import { QUEUE_NAMES } from '@lever-assess/queues';
-import { TEST_REDIS_URL, waitForQueuesIdle } from '@lever-assess/testing';
-import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { FlowHarness, SIGNATURE_TOKEN, TAG_PREFIX, type CandidateState, type Invitation } from './flow-harness';
 
@@ -13,23 +10,15 @@ import { FlowHarness, SIGNATURE_TOKEN, TAG_PREFIX, type CandidateState, type Inv
 //   (untagged)  @ Coding Test -> take_home "Python Basics" (Flow A)
 describe('Flow B: a tagged configuration makes a pad', () => {
   const harness = new FlowHarness();
-  let queues: Queue[];
   let run = 0;
   const email = () => `pad-${process.pid}-${++run}@candidates.example`;
-  const idle = () => waitForQueuesIdle(queues, { hardMs: 45_000 });
+  const idle = () => harness.idle();
   const mine = async (address: string) => (await harness.invitations()).filter((i) => i.request.candidate.email === address);
   const hasLinks = (...links: (string | null)[]) => (s: CandidateState) => links.every((l) => l !== null && s.links.includes(l));
   const byKind = (invitations: Invitation[], kind: string) => invitations.filter((i) => i.request.kind === kind);
 
-  beforeAll(async () => {
-    await harness.start();
-    queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: harness.queuePrefix }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all((queues ?? []).map((q) => q.close()));
-    await harness.stop();
-  }, 120_000);
+  beforeAll(() => harness.start(), 120_000);
+  afterAll(() => harness.stop(), 120_000);
 
   it('a "Live Pad" candidate at Onsite gets a live pad without a test, both pad links and the Live Pad tag; a finished interview needs review', async () => {
     const address = email();

@@ -1,3 +1,5 @@
+import { QUEUE_NAMES } from '@lever-assess/queues';
+import { Queue } from 'bullmq';
 import {
   TEST_REDIS_URL,
   createTestDatabase,
@@ -9,6 +11,7 @@ import {
   type RunningApp,
   type TestDatabase,
   type TestRedisNamespace,
+  waitForQueuesIdle,
 } from '@lever-assess/testing';
 
 /** Fixed by the Lever sandbox's seed (docs/lever-sandbox.md). */
@@ -43,6 +46,7 @@ export interface Invitation {
  */
 export class FlowHarness {
   apps: Record<string, RunningApp> = {};
+  private queues: Queue[] = [];
   private db!: TestDatabase;
   private ns!: TestRedisNamespace;
   leverUrl = '';
@@ -89,13 +93,16 @@ export class FlowHarness {
     this.apps['webhook-gateway'] = await startBuiltApp('webhook-gateway', { ...common, PORT: String(gatewayPort) }, { readyPath: '/health/ready' });
     this.apps.dispatcher = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
     this.apps['result-sync'] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
+    this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
   }
 
-  get queuePrefix(): string {
-    return this.ns.prefix;
+  /** Waits until no queue has work left: everything the last steps caused has happened. */
+  idle(): Promise<void> {
+    return waitForQueuesIdle(this.queues, { hardMs: 45_000 });
   }
 
   async stop(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.close()));
     for (const app of Object.values(this.apps).reverse()) await app.stop();
     await this.ns?.cleanup();
     await this.db?.drop();
