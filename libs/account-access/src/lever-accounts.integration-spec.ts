@@ -93,6 +93,8 @@ describe(LeverAccountsService.name, () => {
     const before = lever.requests();
     await expect(sut.withLever(account.id, ({ auth }, client) => client.listStages(auth))).rejects.toBeInstanceOf(AccountUnavailableError);
     expect(lever.requests()).toBe(before);
+    // The connection test still reaches a disconnected account, to find out whether a key works.
+    await expect(sut.open(account.id, { anyStatus: true })).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });
 
     await sut.markConnected(account.id);
     await expect(sut.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });

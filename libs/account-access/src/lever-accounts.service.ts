@@ -33,11 +33,16 @@ export class LeverAccountsService {
     @Inject(ACCOUNT_ACCESS_OPTIONS) private readonly options: AccountAccessOptions,
   ) {}
 
-  /** @throws AccountUnavailableError when missing, disabled or disconnected */
-  async open(accountId: string): Promise<LeverAccount> {
+  /**
+   * `anyStatus` is for the connection test, which must reach Lever precisely when the account is
+   * disconnected (to find out whether a new key works).
+   * @throws AccountUnavailableError when missing, or (without anyStatus) disabled or disconnected
+   * @throws SecretDecryptionError when the stored key cannot be decrypted with ENCRYPTION_KEY
+   */
+  async open(accountId: string, { anyStatus = false } = {}): Promise<LeverAccount> {
     const account = await this.accounts.findByIdWithSecrets(accountId);
     if (!account) throw new AccountUnavailableError(accountId, 'missing');
-    if (account.status !== AccountStatus.Active) throw new AccountUnavailableError(accountId, account.status, account.statusReason);
+    if (!anyStatus && account.status !== AccountStatus.Active) throw new AccountUnavailableError(accountId, account.status, account.statusReason);
     return {
       account,
       auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc) },

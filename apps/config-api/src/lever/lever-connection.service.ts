@@ -1,5 +1,5 @@
-import { LeverAccountsService } from '@lever-assess/account-access';
-import { SecretBox, SecretDecryptionError } from '@lever-assess/common';
+import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
+import { SecretDecryptionError } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import {
   LeverAuthError,
@@ -36,7 +36,6 @@ export class LeverConnectionService {
 
   constructor(
     private readonly accounts: AccountsRepository,
-    private readonly box: SecretBox,
     private readonly lever: LeverClient,
     private readonly leverAccounts: LeverAccountsService,
     private readonly stages: LeverStagesService,
@@ -44,18 +43,18 @@ export class LeverConnectionService {
   ) {}
 
   async test(actor: AdminActor, accountId: string): Promise<ConnectionTestDto> {
-    const account = await this.accounts.findByIdWithSecrets(accountId);
-    if (!account) throw new AccountNotFoundError(accountId);
-
-    let apiKey: string;
+    let access: LeverAccount;
     try {
-      apiKey = this.box.decrypt(account.leverApiKeyEnc);
+      access = await this.leverAccounts.open(accountId, { anyStatus: true });
     } catch (err) {
+      if (err instanceof AccountUnavailableError) throw new AccountNotFoundError(accountId);
       if (!(err instanceof SecretDecryptionError)) throw err;
+      const account = await this.accounts.findById(accountId);
+      if (!account) throw new AccountNotFoundError(accountId);
       const check = { name: 'storedKey', ok: false, detail: 'The stored Lever API key cannot be decrypted with the configured ENCRYPTION_KEY; save the key again with PATCH /v1/accounts/:id' };
       return this.finish(actor, accountId, account.status, [check], null);
     }
-    const auth: LeverAuth = { accountId, apiKey };
+    const { account, auth } = access;
     const checks: ConnectionCheckDto[] = [];
     let stopped: string | null = null;
     let keyFailure: string | null = null;
