@@ -15,8 +15,3 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   }
   return out;
 }
-
-/** Masks credentials inside URLs (redis://:pw@host, postgres://user:pw@host). */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@:]*)(:[^/@]*)?@/, (_m, user: string, pw?: string) => `//${user}${pw ? ':' + REDACTED : ''}@`);
-}

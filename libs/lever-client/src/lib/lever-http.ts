@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs } from '@lever-assess/common';
 import { performance } from 'node:perf_hooks';
 import {
@@ -165,5 +166,3 @@ function describeFetchError(err: unknown, timeoutMs: number): { kind: 'timeout' 
   const code = e?.cause?.code;
   return { kind: 'network', code, text: `network error: ${code ?? e?.cause?.message ?? e?.message ?? 'unknown'}` };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

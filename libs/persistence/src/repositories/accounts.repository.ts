@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { Account, type AccountWithSecrets } from '../entities/account.entity';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
+import { definedFields } from './defined-fields';
 
 /** Secrets arrive sealed by SecretBox; this repository never sees plaintext. */
 export interface NewAccount {
@@ -83,7 +84,7 @@ export class AccountsRepository {
   /** Resolves the updated account (without secrets), or null when it does not exist. */
   async update(id: string, patch: AccountPatch): Promise<Account | null> {
     for (const field of SECRET_COLUMNS) assertSealed(field, patch[field]);
-    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const values = definedFields(patch);
     if (Object.keys(values).length > 0) {
       const { affected } = await this.repo.update({ id }, values);
       if (!affected) return null;

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
+import { definedFields } from './defined-fields';
 
 export type NewAssessment = Scoped<{
   opportunityId: string;
@@ -153,7 +154,7 @@ export class AssessmentsRepository {
   }
 
   private async updateWhere(where: FindOptionsWhere<Assessment>, patch: AssessmentPatch): Promise<Assessment | null> {
-    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const values = definedFields(patch);
     if (Object.keys(values).length === 0) return this.repo.findOneBy(where);
     if (patch.testId) await this.assertTest(where.accountId as string, patch.testId);
     try {

@@ -6,6 +6,7 @@ import { TestDefinition } from '../entities/test-definition.entity';
 import { TestInUseError, TestNameTakenError } from '../errors/persistence.errors';
 import { isForeignKeyViolation, isUniqueViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
+import { definedFields } from './defined-fields';
 
 export interface NewTest {
   /** Also the override tag; unique per account, case-insensitively. */
@@ -63,7 +64,7 @@ export class TestsRepository {
 
   /** Resolves the updated test, or null when it does not exist in the account. */
   async update(accountId: string, id: string, patch: TestPatch): Promise<TestDefinition | null> {
-    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const values = definedFields(patch);
     if (Object.keys(values).length > 0) {
       try {
         const { affected } = await this.repo.update({ accountId, id }, values);

@@ -7,6 +7,7 @@ import { TriggerRule } from '../entities/trigger-rule.entity';
 import { ReferenceNotFoundError, RuleInUseError } from '../errors/persistence.errors';
 import { isForeignKeyViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
+import { definedFields } from './defined-fields';
 
 export interface NewTriggerRule {
   stageId: string;
@@ -36,7 +37,7 @@ export class TriggerRulesRepository {
    */
   async create(accountId: string, input: NewTriggerRule): Promise<TriggerRule> {
     await this.assertTestInAccount(accountId, input.testId);
-    const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    const values = definedFields(input);
     try {
       const { identifiers } = await this.repo.insert({ ...values, accountId });
       return await this.repo.findOneByOrFail({ accountId, id: identifiers[0].id as string });
@@ -61,7 +62,7 @@ export class TriggerRulesRepository {
   /** Resolves the updated rule, or null when it does not exist in the account. Throws as create. */
   async update(accountId: string, id: string, patch: TriggerRulePatch): Promise<TriggerRule | null> {
     await this.assertTestInAccount(accountId, patch.testId);
-    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const values = definedFields(patch);
     if (Object.keys(values).length > 0) {
       try {
         const { affected } = await this.repo.update({ accountId, id }, values);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LeverRateLimitedError } from '../lever.errors';
 import { leverRateLimitWait } from '../lever-metrics';
@@ -56,5 +57,3 @@ export class RedisTokenBucketLimiter implements LeverRateLimiter {
     return `${this.options.keyPrefix}${key}`;
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
