@@ -1,9 +1,11 @@
 import nx from '@nx/eslint-plugin';
-import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
+  // Formatting is Prettier's (npm run format); lint only checks that it was applied.
+  prettier,
   { ignores: ['**/dist', '**/node_modules', '**/.jest-cache', '**/webpack.config.js', '**/jest.config.js', 'jest.preset.js'] },
   {
     files: ['**/*.ts'],
@@ -24,7 +26,18 @@ export default [
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: ['ioredis', 'bullmq', 'typeorm', 'pg', '@nestjs/*', 'node:http', 'node:net', 'node:fs', 'fastify', 'undici'],
+              bannedExternalImports: [
+                'ioredis',
+                'bullmq',
+                'typeorm',
+                'pg',
+                '@nestjs/*',
+                'node:http',
+                'node:net',
+                'node:fs',
+                'fastify',
+                'undici',
+              ],
             },
           ],
         },
@@ -49,6 +62,9 @@ export default [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
           ],
         },
-      ], '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
   },
 ];
