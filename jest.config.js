@@ -10,7 +10,5 @@ const projectDirs = [
 module.exports = {
   // Global options (Jest ignores them inside projects in a multi-project run).
   testTimeout: 60_000,
-  projects: projectDirs
-    .map((dir) => path.join(__dirname, dir, 'jest.config.js'))
-    .filter((file) => existsSync(file)),
+  projects: projectDirs.map((dir) => path.join(__dirname, dir, 'jest.config.js')).filter((file) => existsSync(file)),
 };

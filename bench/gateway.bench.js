@@ -79,7 +79,9 @@ async function load(total, concurrency, makeRequest) {
 }
 
 async function main() {
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/apps/config-api/migrate.js')], { env: { PATH: process.env.PATH, DATABASE_URL, LOG_LEVEL: 'warn' } });
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/apps/config-api/migrate.js')], {
+    env: { PATH: process.env.PATH, DATABASE_URL, LOG_LEVEL: 'warn' },
+  });
   const [apiPort, gwPort] = [await freePort(), await freePort()];
   const apps = [start('config-api', { PORT: String(apiPort), PUBLIC_BASE_URL: `http://127.0.0.1:${gwPort}` })];
   try {
@@ -121,7 +123,8 @@ async function main() {
 
     const baseline = await load(REQUESTS, CONCURRENCY, live);
     const accepted = await load(REQUESTS, CONCURRENCY, webhook);
-    const fmt = (r) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  non-2xx ${r.failures}`;
+    const fmt = (r) =>
+      `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  non-2xx ${r.failures}`;
     console.log(`gateway bench: ${REQUESTS} requests, concurrency ${CONCURRENCY}, node ${process.version}`);
     console.log(`  baseline GET /health/live   ${fmt(baseline)}`);
     console.log(`  signed Lever webhook -> 202 ${fmt(accepted)}`);

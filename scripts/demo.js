@@ -19,7 +19,14 @@ const LEVER_KEY = process.env.LEVER_SANDBOX_API_KEY ?? 'demo-lever-key';
 const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';
 const STAGE = { newApplicant: 'New applicant', codingTest: 'Coding Test', onsite: 'Onsite' };
 const TAG_PREFIX = process.env.DEMO_TAG_PREFIX ?? 'Acme Test';
-const APPS = { 'webhook-gateway': 3000, 'config-api': 3001, dispatcher: 3002, 'result-sync': 3003, 'lever-sandbox': 4010, 'platform-sandbox': 4020 };
+const APPS = {
+  'webhook-gateway': 3000,
+  'config-api': 3001,
+  dispatcher: 3002,
+  'result-sync': 3003,
+  'lever-sandbox': 4010,
+  'platform-sandbox': 4020,
+};
 const TIMEOUT_MS = 30_000;
 
 const started = Date.now();
@@ -55,7 +62,12 @@ const statusTags = (state) => state.tags.filter((t) => t.startsWith(`${TAG_PREFI
 function show(state) {
   log(`   Lever now shows ${state.name ?? 'the candidate'}: tags [${state.tags.join(', ')}]`);
   if (state.links?.length) log(`   links: ${state.links.join(', ')}`);
-  for (const note of state.notes ?? []) log(`   note: ${String(note.value ?? note.text ?? '').replace(/\s+/g, ' ').slice(0, 200)}`);
+  for (const note of state.notes ?? [])
+    log(
+      `   note: ${String(note.value ?? note.text ?? '')
+        .replace(/\s+/g, ' ')
+        .slice(0, 200)}`,
+    );
 }
 const hasOnlyStatus = (suffix) => async (id) => {
   const state = await candidateState(id);

@@ -50,7 +50,10 @@ describe('built apps', () => {
     } finally {
       const exit = await running.stop();
       // A clean stop: Nest closes everything, then re-raises SIGTERM (never our 25 s watchdog's exit 1, nor SIGKILL).
-      expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(exit);
+      expect([
+        { code: 0, signal: null },
+        { code: null, signal: 'SIGTERM' },
+      ]).toContainEqual(exit);
       expect(running.output()).toContain('shutting down');
     }
   });
@@ -65,7 +68,10 @@ describe('built apps', () => {
     } finally {
       // Stops cleanly: the worker is not left waiting on the dead connection until the 25 s
       // watchdog exits the process with code 1.
-      expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(await running.stop());
+      expect([
+        { code: 0, signal: null },
+        { code: null, signal: 'SIGTERM' },
+      ]).toContainEqual(await running.stop());
     }
   });
 

@@ -51,7 +51,12 @@ describe('docker-compose.yml', () => {
     });
     const db = new URL(services[app].environment!.DATABASE_URL);
     const pg = services.postgres.environment!;
-    expect([db.hostname, db.username, db.password, db.pathname.slice(1)]).toEqual(['postgres', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, pg.POSTGRES_DB]);
+    expect([db.hostname, db.username, db.password, db.pathname.slice(1)]).toEqual([
+      'postgres',
+      pg.POSTGRES_USER,
+      pg.POSTGRES_PASSWORD,
+      pg.POSTGRES_DB,
+    ]);
     expect(new URL(services[app].environment!.REDIS_URL).hostname).toBe('redis');
   });
 

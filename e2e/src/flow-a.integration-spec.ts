@@ -10,7 +10,8 @@ describe('Flow A: a stage sends a test', () => {
   let run = 0;
   const email = () => `cand-${process.pid}-${++run}@candidates.example`;
   const idle = () => harness.idle();
-  const envelope = (body: Record<string, unknown>) => fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const envelope = (body: Record<string, unknown>) =>
+    fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(() => harness.start(), 120_000);
   afterAll(() => harness.stop(), 120_000);
@@ -106,10 +107,26 @@ describe('Flow A: a stage sends a test', () => {
     const data = { opportunityId: id, candidateId: id, contactId: 'c', toStageId, fromStageId: null };
     const token = randomBytes(24).toString('hex');
     const now = Date.now();
-    const forged = await envelope({ triggeredAt: now, event: 'candidateStageChange', data, token, signature: signLeverWebhook(token, now, 'not-the-token') });
+    const forged = await envelope({
+      triggeredAt: now,
+      event: 'candidateStageChange',
+      data,
+      token,
+      signature: signLeverWebhook(token, now, 'not-the-token'),
+    });
     const stale = now - 25 * 60 * 60 * 1000;
-    const old = await envelope({ triggeredAt: stale, event: 'candidateStageChange', data, token, signature: signLeverWebhook(token, stale, SIGNATURE_TOKEN) });
-    const malformed = await fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"triggeredAt": 1,' });
+    const old = await envelope({
+      triggeredAt: stale,
+      event: 'candidateStageChange',
+      data,
+      token,
+      signature: signLeverWebhook(token, stale, SIGNATURE_TOKEN),
+    });
+    const malformed = await fetch(harness.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"triggeredAt": 1,',
+    });
     expect([forged.status, old.status, malformed.status]).toEqual([401, 401, 400]);
     await idle();
     expect((await harness.invitations()).some((i) => i.request.candidate.email === address)).toBe(false);
@@ -124,7 +141,10 @@ describe('Flow A: a stage sends a test', () => {
     await harness.untilStatus(id, 'Sent');
     // Hold both callbacks (completed, then scored), then deliver them in reverse order.
     await harness.platform(`/invitations/${invitation.id}/score`, { score: 90, send: false });
-    const { data: callbacks } = await harness.json<{ data: { id: string; type: string; invitationId: string }[] }>('GET', `${harness.platformUrl}/_sandbox/callbacks`);
+    const { data: callbacks } = await harness.json<{ data: { id: string; type: string; invitationId: string }[] }>(
+      'GET',
+      `${harness.platformUrl}/_sandbox/callbacks`,
+    );
     const mine = callbacks.filter((c) => c.invitationId === invitation.id);
     const scored = mine.find((c) => c.type === 'invitation.scored')!;
     const completed = mine.find((c) => c.type === 'invitation.completed')!;

@@ -14,7 +14,10 @@ describe('Flow B: a tagged configuration makes a pad', () => {
   const email = () => `pad-${process.pid}-${++run}@candidates.example`;
   const idle = () => harness.idle();
   const mine = async (address: string) => (await harness.invitations()).filter((i) => i.request.candidate.email === address);
-  const hasLinks = (...links: (string | null)[]) => (s: CandidateState) => links.every((l) => l !== null && s.links.includes(l));
+  const hasLinks =
+    (...links: (string | null)[]) =>
+    (s: CandidateState) =>
+      links.every((l) => l !== null && s.links.includes(l));
   const byKind = (invitations: Invitation[], kind: string) => invitations.filter((i) => i.request.kind === kind);
 
   beforeAll(() => harness.start(), 120_000);
@@ -26,7 +29,12 @@ describe('Flow B: a tagged configuration makes a pad', () => {
     await harness.moveTo(id, 'Onsite');
 
     const pad = await harness.invitationFor(address);
-    expect(pad.request).toMatchObject({ kind: 'live_interview', testId: null, timeLimitMinutes: 120, candidate: { name: 'Lena Live', email: address } });
+    expect(pad.request).toMatchObject({
+      kind: 'live_interview',
+      testId: null,
+      timeLimitMinutes: 120,
+      candidate: { name: 'Lena Live', email: address },
+    });
     expect(pad.testName).toBeNull();
     expect(pad.interviewerUrl).toEqual(expect.stringContaining('/interviewer'));
     await harness.untilStatus(id, 'Live Pad', hasLinks(pad.candidateUrl, pad.interviewerUrl));

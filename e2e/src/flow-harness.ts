@@ -90,7 +90,11 @@ export class FlowHarness {
     // The demo account, seeded as `npm start` does (seed-demo.js is an extra entry of config-api).
     const seeded = await runBuiltApp('config-api', { ...common, DEMO_WEBHOOK_KEY: WEBHOOK_KEY }, { entry: 'seed-demo', timeoutMs: 30_000 });
     if (seeded.code !== 0) throw new Error(`seeding failed:\n${seeded.output}`);
-    this.apps['webhook-gateway'] = await startBuiltApp('webhook-gateway', { ...common, PORT: String(gatewayPort) }, { readyPath: '/health/ready' });
+    this.apps['webhook-gateway'] = await startBuiltApp(
+      'webhook-gateway',
+      { ...common, PORT: String(gatewayPort) },
+      { readyPath: '/health/ready' },
+    );
     this.apps.dispatcher = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
     this.apps['result-sync'] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
     this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
@@ -120,13 +124,19 @@ export class FlowHarness {
   }
 
   lever<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return this.json<T>(method, `${this.leverUrl}/v1${path}`, body, { authorization: 'Basic ' + Buffer.from(`${LEVER_KEY}:`).toString('base64') });
+    return this.json<T>(method, `${this.leverUrl}/v1${path}`, body, {
+      authorization: 'Basic ' + Buffer.from(`${LEVER_KEY}:`).toString('base64'),
+    });
   }
 
   async addCandidate(name: string, emails: string[], tags: string[] = []): Promise<string> {
-    const res = await this.json<{ opportunities: { id: string }[] }>('POST', `${this.leverUrl}/_sandbox/companies/${ACME_COMPANY_ID}/candidates`, {
-      candidates: [{ name, emails, tags, stage: 'New applicant' }],
-    });
+    const res = await this.json<{ opportunities: { id: string }[] }>(
+      'POST',
+      `${this.leverUrl}/_sandbox/companies/${ACME_COMPANY_ID}/candidates`,
+      {
+        candidates: [{ name, emails, tags, stage: 'New applicant' }],
+      },
+    );
     return res.opportunities[0].id;
   }
 
@@ -170,7 +180,9 @@ export class FlowHarness {
   }
 
   async invitationFor(email: string): Promise<Invitation> {
-    return eventually(async () => (await this.invitations()).find((i) => i.request.candidate.email === email) ?? null, { timeoutMs: 30_000 });
+    return eventually(async () => (await this.invitations()).find((i) => i.request.candidate.email === email) ?? null, {
+      timeoutMs: 30_000,
+    });
   }
 
   /** Waits until the platform holds `count` invitations for this email (Flow B: one per pad). */
@@ -186,7 +198,9 @@ export class FlowHarness {
 
   /** The stage-change webhook Lever delivered for this opportunity (waits for it). */
   async deliveredWebhook(opportunityId: string): Promise<{ body: Record<string, unknown>; state: string }> {
-    return eventually(async () => (await this.deliveriesFor(opportunityId)).find((d) => d.state === 'delivered') ?? null, { timeoutMs: 30_000 });
+    return eventually(async () => (await this.deliveriesFor(opportunityId)).find((d) => d.state === 'delivered') ?? null, {
+      timeoutMs: 30_000,
+    });
   }
 
   /** POSTs a Lever webhook body to the account's webhook URL, as Lever (re)delivers it. */

@@ -22,7 +22,11 @@ export class AppModule {
       imports: [
         ObservabilityModule,
         // Lists and replays failed jobs; enqueues lever-sync and re-triggers after admin actions.
-        QueuesModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync] }),
+        QueuesModule.forRoot({
+          redisUrl: env.REDIS_URL,
+          prefix: env.QUEUE_PREFIX,
+          queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync],
+        }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         // SecretBox, the rate-limited LeverClient, PlatformClient, LeverAccountsService.
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),

@@ -1,12 +1,6 @@
 import 'reflect-metadata';
 import { createLogger, EnvValidationError, loadEnv } from '@lever-assess/common';
-import {
-  createDatabase,
-  DatabaseEnv,
-  parseDatabaseUrl,
-  revertLastMigration,
-  runMigrations,
-} from '@lever-assess/persistence';
+import { createDatabase, DatabaseEnv, parseDatabaseUrl, revertLastMigration, runMigrations } from '@lever-assess/persistence';
 
 /**
  * `node dist/apps/config-api/migrate.js [revert]`: creates the database named in DATABASE_URL

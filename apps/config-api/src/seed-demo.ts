@@ -127,7 +127,12 @@ async function main(): Promise<void> {
       });
     }
     logger.info(
-      { accountId: account.id, stage: stage.text, defaultTest: defaultTest.name, padRules: DEMO_PAD_RULES.map((r) => `${r.requiredTag} @ ${r.stage}`) },
+      {
+        accountId: account.id,
+        stage: stage.text,
+        defaultTest: defaultTest.name,
+        padRules: DEMO_PAD_RULES.map((r) => `${r.requiredTag} @ ${r.stage}`),
+      },
       'demo account ready',
     );
   } finally {

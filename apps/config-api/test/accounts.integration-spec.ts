@@ -29,10 +29,13 @@ describe('config-api accounts', () => {
   const announcements = (id: string) => announced.filter((a) => a === id).length;
   const tableText = async (table: string) => (await pg.query(`SELECT t::text AS row FROM ${table} t`)).rows.map((r) => r.row).join('\n');
   const sealedColumns = async (id: string) =>
-    (await pg.query(`SELECT lever_api_key_enc, lever_signature_token_enc, lever_signature_tokens_enc FROM accounts WHERE id = $1`, [id])).rows[0];
+    (await pg.query(`SELECT lever_api_key_enc, lever_signature_token_enc, lever_signature_tokens_enc FROM accounts WHERE id = $1`, [id]))
+      .rows[0];
 
   it('creates an account: 201 with id and webhook URL, secrets sealed and never shown', async () => {
-    const res = await h.call('POST', '/v1/accounts', { body: h.accountBody({}, { signatureTokens: { candidateHired: 'hired-token-secret-123' } }) });
+    const res = await h.call('POST', '/v1/accounts', {
+      body: h.accountBody({}, { signatureTokens: { candidateHired: 'hired-token-secret-123' } }),
+    });
     expect(res.status).toBe(201);
     const account = res.body;
     expect(account).toEqual({
@@ -61,7 +64,13 @@ describe('config-api accounts', () => {
     await eventually(() => announcements(account.id) === 1);
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ actor: 'bootstrap', action: 'account.create', entityType: 'account', entityId: account.id, details: expect.objectContaining({ extraWebhookEvents: ['candidateHired'] }) }),
+      expect.objectContaining({
+        actor: 'bootstrap',
+        action: 'account.create',
+        entityType: 'account',
+        entityId: account.id,
+        details: expect.objectContaining({ extraWebhookEvents: ['candidateHired'] }),
+      }),
     ]);
     const auditText = await tableText('audit_log');
     for (const secret of [h.leverApiKey, h.leverSignatureToken, 'hired-token-secret-123']) expect(auditText).not.toContain(secret);
@@ -73,7 +82,11 @@ describe('config-api accounts', () => {
     ['an unknown field', { colour: 'red' }, ['colour']],
     ['an unknown nested field', { lever: { apiKey: 'k', signatureToken: 's', password: 'x' } }, ['lever.password']],
     ['a tag prefix with outer spaces', { tagPrefix: ' Acme ' }, ['tagPrefix']],
-    ['signature tokens of an unknown event', { lever: { apiKey: 'k', signatureToken: 's', signatureTokens: { somethingElse: 't' } } }, ['lever.signatureTokens']],
+    [
+      'signature tokens of an unknown event',
+      { lever: { apiKey: 'k', signatureToken: 's', signatureTokens: { somethingElse: 't' } } },
+      ['lever.signatureTokens'],
+    ],
     ['lever as a string', { lever: 'key' }, ['lever']],
   ])('refuses %s with 400 and field-level messages', async (_name, patch, fields) => {
     const body = patch === null ? {} : { ...h.accountBody(), ...patch };
@@ -107,7 +120,12 @@ describe('config-api accounts', () => {
       body: { name: 'Acme Renamed', lever: { apiKey: 'replacement-key-123', performAsUserId: null } },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'Acme Renamed', tagPrefix: 'Acme Test', lever: { performAsUserId: null }, webhookUrl: account.webhookUrl });
+    expect(res.body).toMatchObject({
+      name: 'Acme Renamed',
+      tagPrefix: 'Acme Test',
+      lever: { performAsUserId: null },
+      webhookUrl: account.webhookUrl,
+    });
     expect(res.text).not.toContain('replacement-key-123');
     const box = SecretBox.fromEnv(h.env);
     const sealed = await sealedColumns(account.id);
@@ -117,7 +135,10 @@ describe('config-api accounts', () => {
     await eventually(() => announcements(account.id) === 2);
 
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
-    expect(audit.body.items[0]).toMatchObject({ action: 'account.update', details: { changed: ['name', 'lever.performAsUserId', 'lever.apiKey'] } });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'account.update',
+      details: { changed: ['name', 'lever.performAsUserId', 'lever.apiKey'] },
+    });
     expect(JSON.stringify(audit.body)).not.toContain('replacement-key-123');
 
     for (const body of [{ name: null }, { lever: { apiKey: null } }, { status: 'disconnected' }, { webhookKey: 'mine' }]) {

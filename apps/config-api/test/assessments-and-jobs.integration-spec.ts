@@ -28,8 +28,14 @@ describe('config-api assessments and failed jobs', () => {
       Object.values(QueueName).map((name) => [name, new Queue(name, { connection, prefix: h.ns.prefix })]),
     ) as Record<QueueName, Queue>;
     account = await h.createAccount();
-    const test = await h.call('POST', `/v1/accounts/${account.id}/tests`, { body: { name: 'Python Basics', platformTestId: 'tst_python_basics', kind: 'take_home' } });
-    rule = (await h.call('POST', `/v1/accounts/${account.id}/trigger-rules`, { body: { stageId: ACME.codingTestStageId, kind: 'take_home', testId: test.body.id } })).body;
+    const test = await h.call('POST', `/v1/accounts/${account.id}/tests`, {
+      body: { name: 'Python Basics', platformTestId: 'tst_python_basics', kind: 'take_home' },
+    });
+    rule = (
+      await h.call('POST', `/v1/accounts/${account.id}/trigger-rules`, {
+        body: { stageId: ACME.codingTestStageId, kind: 'take_home', testId: test.body.id },
+      })
+    ).body;
   });
   afterAll(async () => {
     for (const q of Object.values(queues ?? {})) await q.close();
@@ -54,7 +60,14 @@ describe('config-api assessments and failed jobs', () => {
     });
     if (!invite) return a;
     const invitation = await platform.createInvitation(
-      { testId: 'tst_python_basics', kind: RuleKind.TakeHome, timeLimitMinutes: 120, candidate: { name: 'Ada', email: 'ada@candidates.example' }, reference: a.id, accountId: 'acme' },
+      {
+        testId: 'tst_python_basics',
+        kind: RuleKind.TakeHome,
+        timeLimitMinutes: 120,
+        candidate: { name: 'Ada', email: 'ada@candidates.example' },
+        reference: a.id,
+        accountId: 'acme',
+      },
       a.id,
     );
     return (await repo.update(account.id, a.id, { platformInvitationId: invitation.id, candidateUrl: invitation.candidateUrl }))!;
@@ -73,7 +86,10 @@ describe('config-api assessments and failed jobs', () => {
     expect(byOpportunity.body).toMatchObject({ total: 1, items: [{ id: a.id, status: 'sent', ruleId: rule.id, kind: 'take_home' }] });
     const errors = await h.call('GET', path('?status=error'));
     expect(errors.body.items.every((x: any) => x.status === 'error')).toBe(true);
-    expect(errors.body.items.find((x: any) => x.id === b.id)).toMatchObject({ errorCode: 'CANDIDATE_NO_EMAIL', errorText: 'The candidate has no email in Lever' });
+    expect(errors.body.items.find((x: any) => x.id === b.id)).toMatchObject({
+      errorCode: 'CANDIDATE_NO_EMAIL',
+      errorText: 'The candidate has no email in Lever',
+    });
     const page = await h.call('GET', path('?limit=1&offset=1'));
     expect(page.body).toMatchObject({ limit: 1, offset: 1, total: all.body.total, items: [{ id: all.body.items[1].id }] });
     expect((await h.call('GET', path(`/${a.id}`))).body.id).toBe(a.id);
@@ -90,9 +106,18 @@ describe('config-api assessments and failed jobs', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ assessmentId: a.id, action: 'lever-sync', queue: 'lever-sync' });
     const job = await queues[QueueName.LeverSync].getJob(res.body.jobId);
-    expect(job?.data).toEqual({ accountId: account.id, opportunityId: a.opportunityId, assessmentId: a.id, correlationId: expect.stringMatching(/^resend-/) });
+    expect(job?.data).toEqual({
+      accountId: account.id,
+      opportunityId: a.opportunityId,
+      assessmentId: a.id,
+      correlationId: expect.stringMatching(/^resend-/),
+    });
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit?limit=1`);
-    expect(audit.body.items[0]).toMatchObject({ action: 'assessment.resend', entityId: a.id, details: { action: 'lever-sync', status: 'sent' } });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'assessment.resend',
+      entityId: a.id,
+      details: { action: 'lever-sync', status: 'sent' },
+    });
   });
 
   it('resend of an errored assessment runs the stage trigger again with a fresh delivery', async () => {
@@ -161,11 +186,27 @@ describe('config-api assessments and failed jobs', () => {
       const queue = queues[QueueName.PlatformEvents];
       const job = await queue.add(
         QueueName.PlatformEvents,
-        { eventId: 'evt-1', type: 'invitation.scored', invitationId: 'inv-1', reference: 'ref-1', score: 80, reportUrl: null, occurredAt: new Date().toISOString(), correlationId: 'evt-1', apiKey: 'must-not-show' },
+        {
+          eventId: 'evt-1',
+          type: 'invitation.scored',
+          invitationId: 'inv-1',
+          reference: 'ref-1',
+          score: 80,
+          reportUrl: null,
+          occurredAt: new Date().toISOString(),
+          correlationId: 'evt-1',
+          apiKey: 'must-not-show',
+        },
         { attempts: 1, removeOnFail: false },
       );
       failedId = job.id!;
-      const worker = new Worker(QueueName.PlatformEvents, async () => { throw new Error('platform said no'); }, { connection, prefix: h.ns.prefix });
+      const worker = new Worker(
+        QueueName.PlatformEvents,
+        async () => {
+          throw new Error('platform said no');
+        },
+        { connection, prefix: h.ns.prefix },
+      );
       try {
         await eventually(async () => (await queue.getFailedCount()) === 1);
       } finally {

@@ -63,7 +63,9 @@ describe('config-api authentication', () => {
     const doc = await h.call('GET', '/docs-json', { token: null });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/accounts', '/v1/accounts/{id}/trigger-rules', '/v1/failed-jobs']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/accounts', '/v1/accounts/{id}/trigger-rules', '/v1/failed-jobs']),
+    );
     // Generated from the DTOs: the create-account schema knows its fields and marks secrets write-only.
     const schemas = doc.body.components.schemas;
     expect(schemas.CreateAccountDto.required).toEqual(expect.arrayContaining(['name', 'tagPrefix', 'lever', 'platformAccountId']));
@@ -89,7 +91,11 @@ describe('config-api authentication', () => {
     const viaToken = await h.call('PATCH', `/v1/accounts/${account.id}`, { token, body: { name: 'Acme Renamed' } });
     expect(viaToken.status).toBe(200);
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
-    expect(audit.body.items[0]).toMatchObject({ actor: `admin-token:${id}`, action: 'account.update', details: { changed: ['name'], actorName: 'ops laptop' } });
+    expect(audit.body.items[0]).toMatchObject({
+      actor: `admin-token:${id}`,
+      action: 'account.update',
+      details: { changed: ['name'], actorName: 'ops laptop' },
+    });
     expect(audit.body.items.find((e: any) => e.action === 'account.create')).toMatchObject({ actor: 'bootstrap' });
 
     const list = await h.call('GET', '/v1/admin-tokens');

@@ -18,7 +18,9 @@ describe('config-api test catalog and trigger rules', () => {
   const tests = (path = '') => `/v1/accounts/${account.id}/tests${path}`;
   const rules = (path = '') => `/v1/accounts/${account.id}/trigger-rules${path}`;
   const newTest = async (name: string, accountId = account.id) => {
-    const res = await h.call('POST', `/v1/accounts/${accountId}/tests`, { body: { name, platformTestId: `tst_${name.replace(/\W/g, '_')}`, kind: 'take_home' } });
+    const res = await h.call('POST', `/v1/accounts/${accountId}/tests`, {
+      body: { name, platformTestId: `tst_${name.replace(/\W/g, '_')}`, kind: 'take_home' },
+    });
     expect(res.status).toBe(201);
     return res.body;
   };
@@ -66,7 +68,9 @@ describe('config-api test catalog and trigger rules', () => {
 
     it("imports the platform's tests, upserting by name", async () => {
       // A test named like a platform test, with an outdated platform id: updated, not duplicated.
-      await h.call('POST', `/v1/accounts/${other.id}/tests`, { body: { name: 'python basics', platformTestId: 'old-id', kind: 'take_home' } });
+      await h.call('POST', `/v1/accounts/${other.id}/tests`, {
+        body: { name: 'python basics', platformTestId: 'old-id', kind: 'take_home' },
+      });
       const first = await h.call('POST', `/v1/accounts/${other.id}/tests/import`);
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({ created: 3, updated: 1, unchanged: 0 });
@@ -86,7 +90,9 @@ describe('config-api test catalog and trigger rules', () => {
   describe('trigger rules', () => {
     it('creates a rule by stage name (resolved through Lever) with defaults', async () => {
       const test = await newTest('Python Rules');
-      const res = await h.call('POST', rules(), { body: { stageName: ' coding test ', kind: 'take_home', testId: test.id, passThreshold: 70, failThreshold: 40 } });
+      const res = await h.call('POST', rules(), {
+        body: { stageName: ' coding test ', kind: 'take_home', testId: test.id, passThreshold: 70, failThreshold: 40 },
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         stageId: ACME.codingTestStageId,
@@ -102,19 +108,33 @@ describe('config-api test catalog and trigger rules', () => {
       expect((await h.call('GET', rules(`/${res.body.id}`))).body).toEqual(res.body);
       expect((await h.call('GET', rules())).body.items.map((r: any) => r.id)).toContain(res.body.id);
       const audit = await h.call('GET', `/v1/accounts/${account.id}/audit?limit=1`);
-      expect(audit.body.items[0]).toMatchObject({ action: 'trigger-rule.create', entityId: res.body.id, details: { stageId: ACME.codingTestStageId } });
+      expect(audit.body.items[0]).toMatchObject({
+        action: 'trigger-rule.create',
+        entityId: res.body.id,
+        details: { stageId: ACME.codingTestStageId },
+      });
     });
 
     it('creates a tagged live-interview rule by stage id, without a test, with its own time limit', async () => {
-      const res = await h.call('POST', rules(), { body: { stageId: ACME.codingTestStageId, requiredTag: 'Pad: Live', kind: 'live_interview', timeLimitMinutes: 45, enabled: false } });
+      const res = await h.call('POST', rules(), {
+        body: { stageId: ACME.codingTestStageId, requiredTag: 'Pad: Live', kind: 'live_interview', timeLimitMinutes: 45, enabled: false },
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ stageName: 'Coding Test', requiredTag: 'Pad: Live', testId: null, timeLimitMinutes: 45, enabled: false });
+      expect(res.body).toMatchObject({
+        stageName: 'Coding Test',
+        requiredTag: 'Pad: Live',
+        testId: null,
+        timeLimitMinutes: 45,
+        enabled: false,
+      });
     });
 
     it('refuses an unknown stage name, listing the stages that exist', async () => {
       const res = await h.call('POST', rules(), { body: { stageName: 'Final Boss', kind: 'live_interview' } });
       expect(res.status).toBe(400);
-      expect(res.body.fields).toEqual([{ field: 'stageName', messages: [expect.stringContaining('"Coding Test" (a0000000-0000-4000-8000-000000000003)')] }]);
+      expect(res.body.fields).toEqual([
+        { field: 'stageName', messages: [expect.stringContaining('"Coding Test" (a0000000-0000-4000-8000-000000000003)')] },
+      ]);
       const byId = await h.call('POST', rules(), { body: { stageId: 'no-such-stage', kind: 'live_interview' } });
       expect(fieldsOf(byId)).toEqual(['stageId']);
     });
@@ -142,14 +162,20 @@ describe('config-api test catalog and trigger rules', () => {
 
     it('updates a rule; the merged rule must stay valid', async () => {
       const test = await newTest('Patch Test');
-      const created = await h.call('POST', rules(), { body: { stageName: 'Coding Test', kind: 'take_home', testId: test.id, passThreshold: 70, failThreshold: 40 } });
+      const created = await h.call('POST', rules(), {
+        body: { stageName: 'Coding Test', kind: 'take_home', testId: test.id, passThreshold: 70, failThreshold: 40 },
+      });
       const id = created.body.id;
-      expect((await h.call('PATCH', rules(`/${id}`), { body: { failThreshold: 80 } })).body.fields).toEqual([expect.objectContaining({ field: 'failThreshold' })]);
+      expect((await h.call('PATCH', rules(`/${id}`), { body: { failThreshold: 80 } })).body.fields).toEqual([
+        expect.objectContaining({ field: 'failThreshold' }),
+      ]);
       expect(fieldsOf(await h.call('PATCH', rules(`/${id}`), { body: { testId: null } }))).toEqual(['testId']);
       expect(fieldsOf(await h.call('PATCH', rules(`/${id}`), { body: { enabled: null } }))).toEqual(['enabled']);
       expect(fieldsOf(await h.call('PATCH', rules(`/${id}`), { body: { stageName: 'Nope' } }))).toEqual(['stageName']);
 
-      const ok = await h.call('PATCH', rules(`/${id}`), { body: { enabled: false, passThreshold: null, stageName: 'Onsite', requiredTag: 'Senior' } });
+      const ok = await h.call('PATCH', rules(`/${id}`), {
+        body: { enabled: false, passThreshold: null, stageName: 'Onsite', requiredTag: 'Senior' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ enabled: false, passThreshold: null, failThreshold: 40, stageName: 'Onsite', requiredTag: 'Senior' });
       expect(ok.body.stageId).not.toBe(ACME.codingTestStageId);

@@ -83,7 +83,11 @@ export class ConfigApiHarness {
     h.db = await testing.createTestDatabase(`la_test_${label}`);
     h.ns = await testing.createTestRedisNamespace(label);
     [h.lever, h.platform] = await Promise.all([
-      testing.startBuiltApp('lever-sandbox', { LOG_LEVEL: 'silent', LEVER_SANDBOX_API_KEY: h.leverApiKey, LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken }),
+      testing.startBuiltApp('lever-sandbox', {
+        LOG_LEVEL: 'silent',
+        LEVER_SANDBOX_API_KEY: h.leverApiKey,
+        LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken,
+      }),
       testing.startBuiltApp('platform-sandbox', {
         LOG_LEVEL: 'silent',
         PLATFORM_API_KEY,
@@ -121,9 +125,12 @@ export class ConfigApiHarness {
   async startApp(env: ConfigApiEnv, onRoute?: (route: RouteInfo) => void): Promise<{ app: NestFastifyApplication; url: string }> {
     const app = await createHttpApp(AppModule.forRoot(env), { service: 'config-api', logLevel: 'warn' });
     if (onRoute) {
-      app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-        for (const method of [route.method].flat()) onRoute({ method: String(method), url: route.url ?? route.path });
-      });
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRoute', (route) => {
+          for (const method of [route.method].flat()) onRoute({ method: String(method), url: route.url ?? route.path });
+        });
     }
     await app.init();
     setupOpenApi(app);
@@ -132,7 +139,11 @@ export class ConfigApiHarness {
     return { app, url: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')) };
   }
 
-  async call<T = Json>(method: string, path: string, options: { body?: unknown; token?: string | null; baseUrl?: string } = {}): Promise<ApiAnswer<T>> {
+  async call<T = Json>(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string | null; baseUrl?: string } = {},
+  ): Promise<ApiAnswer<T>> {
     const token = options.token === undefined ? ADMIN_TOKEN : options.token;
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;

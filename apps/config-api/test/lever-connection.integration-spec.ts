@@ -18,12 +18,21 @@ describe('config-api Lever connection and stages', () => {
   /** A Lever company of its own in the sandbox, with one key. */
   async function leverCompany(options: { permissions?: string[]; stages?: string[] } = {}) {
     const n = ++companies;
-    const key = { id: `key_test_${n}`, apiKey: `company-${n}-key-${Date.now()}`, ...(options.permissions ? { permissions: options.permissions } : {}) };
-    await h.sandbox(h.lever, 'POST', '/_sandbox/companies', { name: `Company ${n}`, keys: [key], stages: options.stages ?? ['Screen', 'Coding Test'] });
+    const key = {
+      id: `key_test_${n}`,
+      apiKey: `company-${n}-key-${Date.now()}`,
+      ...(options.permissions ? { permissions: options.permissions } : {}),
+    };
+    await h.sandbox(h.lever, 'POST', '/_sandbox/companies', {
+      name: `Company ${n}`,
+      keys: [key],
+      stages: options.stages ?? ['Screen', 'Coding Test'],
+    });
     return key;
   }
 
-  const testConnection = (accountId: string, baseUrl?: string) => h.call('POST', `/v1/accounts/${accountId}/lever/test-connection`, { baseUrl });
+  const testConnection = (accountId: string, baseUrl?: string) =>
+    h.call('POST', `/v1/accounts/${accountId}/lever/test-connection`, { baseUrl });
 
   it('passes with a good key: stages, opportunities and the perform-as user checked', async () => {
     const account = await h.createAccount();
@@ -52,12 +61,19 @@ describe('config-api Lever connection and stages', () => {
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
     expect(res.body.accountStatus).toBe('disconnected');
-    expect(res.body.checks[0]).toEqual({ name: 'stages', ok: false, detail: expect.stringMatching(/rejected the API key: it is invalid or was revoked\. Create a new key/) });
+    expect(res.body.checks[0]).toEqual({
+      name: 'stages',
+      ok: false,
+      detail: expect.stringMatching(/rejected the API key: it is invalid or was revoked\. Create a new key/),
+    });
     expect(res.body.checks.slice(1)).toEqual([
       { name: 'opportunities', ok: false, detail: 'Not checked: Lever rejected the API key' },
       { name: 'performAsUser', ok: false, detail: 'Not checked: Lever rejected the API key' },
     ]);
-    expect((await h.call('GET', `/v1/accounts/${account.id}`)).body).toMatchObject({ status: 'disconnected', statusReason: 'LEVER_KEY_REVOKED' });
+    expect((await h.call('GET', `/v1/accounts/${account.id}`)).body).toMatchObject({
+      status: 'disconnected',
+      statusReason: 'LEVER_KEY_REVOKED',
+    });
 
     // A disconnected account is not used for other Lever calls.
     const stages = await h.call('GET', `/v1/accounts/${account.id}/lever/stages`);
@@ -75,7 +91,11 @@ describe('config-api Lever connection and stages', () => {
 
     const res = await testConnection(account.id);
     expect(res.body.ok).toBe(false);
-    expect(res.body.checks[0]).toEqual({ name: 'stages', ok: false, detail: expect.stringMatching(/missing a permission for GET \/stages.*cannot be edited/) });
+    expect(res.body.checks[0]).toEqual({
+      name: 'stages',
+      ok: false,
+      detail: expect.stringMatching(/missing a permission for GET \/stages.*cannot be edited/),
+    });
     expect(res.body.checks[1]).toMatchObject({ name: 'opportunities', ok: true });
     expect(res.body.accountStatus).toBe('disconnected');
     expect((await h.call('GET', `/v1/accounts/${account.id}`)).body.statusReason).toBe('LEVER_PERMISSION_MISSING');

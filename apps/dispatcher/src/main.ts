@@ -3,4 +3,8 @@ import { runHttpApp } from '@lever-assess/common';
 import { AppModule } from './app.module';
 import { loadDispatcherEnv } from './config';
 
-void runHttpApp('dispatcher', () => loadDispatcherEnv(), (env) => AppModule.forRoot(env));
+void runHttpApp(
+  'dispatcher',
+  () => loadDispatcherEnv(),
+  (env) => AppModule.forRoot(env),
+);

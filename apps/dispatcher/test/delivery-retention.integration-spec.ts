@@ -54,7 +54,9 @@ describe(DeliveryRetentionService.name, () => {
     await expect(deliveries.find(accountId, old)).resolves.toBeNull();
     await expect(deliveries.find(accountId, recent)).resolves.not.toBeNull();
     // A forgotten token counts as new again (hence retention far above the replay window).
-    await expect(deliveries.recordOnce({ accountId, deliveryToken: old, opportunityId: 'o', toStageId: 's', triggeredAt: now })).resolves.toBe(true);
+    await expect(
+      deliveries.recordOnce({ accountId, deliveryToken: old, opportunityId: 'o', toStageId: 's', triggeredAt: now }),
+    ).resolves.toBe(true);
   });
 
   it('lets one replica prune at a time', async () => {

@@ -41,7 +41,14 @@ interface CandidateInput {
 interface PlatformInvitation {
   id: string;
   idempotencyKey: string;
-  request: { testId: string | null; kind: string; timeLimitMinutes: number; candidate: { name: string; email: string }; reference: string; accountId: string };
+  request: {
+    testId: string | null;
+    kind: string;
+    timeLimitMinutes: number;
+    candidate: { name: string; email: string };
+    reference: string;
+    accountId: string;
+  };
 }
 
 /** The dispatcher in-process against both sandboxes as real processes, a fresh database and queue prefix. */
@@ -122,7 +129,11 @@ describe('dispatcher: lever-events worker', () => {
       keys: [{ apiKey }],
       stages: STAGES.map((text) => ({ text })),
       users: [{ name: 'Assessment Bot', email: 'bot@dispatch.example' }],
-      candidates: candidates.map((c) => ({ stage: 'Coding Test', emails: [`${c.name.toLowerCase().replace(/\W+/g, '.')}@candidates.example`], ...c })),
+      candidates: candidates.map((c) => ({
+        stage: 'Coding Test',
+        emails: [`${c.name.toLowerCase().replace(/\W+/g, '.')}@candidates.example`],
+        ...c,
+      })),
     });
     const stage = (text: string) => company.stages.find((s) => s.text === text)!.id;
     const platformAccountId = `plat-${randomUUID()}`;
@@ -168,13 +179,21 @@ describe('dispatcher: lever-events worker', () => {
       event,
       /** Invitations the platform holds for this account. */
       invitations: async () =>
-        (await json<{ data: PlatformInvitation[] }>('GET', `${platform.url}/_sandbox/invitations`)).data.filter((i) => i.request.accountId === platformAccountId),
+        (await json<{ data: PlatformInvitation[] }>('GET', `${platform.url}/_sandbox/invitations`)).data.filter(
+          (i) => i.request.accountId === platformAccountId,
+        ),
       assessments: async (name?: string): Promise<Assessment[]> =>
         (await app.get(AssessmentsRepository).list(account.id, name ? { opportunityId: opportunity(name) } : {})).items,
-      syncJobs: async () => (await syncs.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => j.data.accountId === account.id),
+      syncJobs: async () =>
+        (await syncs.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => j.data.accountId === account.id),
       delivery: (e: LeverEventJob) => app.get(LeverDeliveriesRepository).find(account.id, e.deliveryToken),
       leverRequests: async () =>
-        (await json<{ data: { route: string; status: number | null }[] }>('GET', `${lever.url}/_sandbox/requests?keyId=${company.keys[0].id}`)).data,
+        (
+          await json<{ data: { route: string; status: number | null }[] }>(
+            'GET',
+            `${lever.url}/_sandbox/requests?keyId=${company.keys[0].id}`,
+          )
+        ).data,
     };
   }
 
@@ -341,7 +360,13 @@ describe('dispatcher: lever-events worker', () => {
     const s = await scenario([{ name: 'Tom Tagged', tags: ['live pad', 'Take Home Pad'] }, { name: 'Una Untagged' }]);
     await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, testId: s.catalog.basics.id });
     const live = await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.LiveInterview, requiredTag: 'Live Pad', testId: null });
-    const takeHome = await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, requiredTag: 'Take Home Pad', testId: s.catalog.advanced.id, timeLimitMinutes: 45 });
+    const takeHome = await s.addRule({
+      stageId: s.stage('Coding Test'),
+      kind: RuleKind.TakeHome,
+      requiredTag: 'Take Home Pad',
+      testId: s.catalog.advanced.id,
+      timeLimitMinutes: 45,
+    });
 
     expect((await run(s.event('Tom Tagged'))).returnvalue).toEqual({ outcome: 'sent' });
     expect((await run(s.event('Una Untagged'))).returnvalue).toEqual({ outcome: 'sent' });
@@ -352,9 +377,23 @@ describe('dispatcher: lever-events worker', () => {
     const requests = (await s.invitations()).map((i) => i.request);
     expect(requests).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'live_interview', testId: null, timeLimitMinutes: 120, candidate: expect.objectContaining({ name: 'Tom Tagged' }) }),
-        expect.objectContaining({ kind: 'take_home', testId: 'tst_python_advanced', timeLimitMinutes: 45, candidate: expect.objectContaining({ name: 'Tom Tagged' }) }),
-        expect.objectContaining({ kind: 'take_home', testId: 'tst_python_basics', candidate: expect.objectContaining({ name: 'Una Untagged' }) }),
+        expect.objectContaining({
+          kind: 'live_interview',
+          testId: null,
+          timeLimitMinutes: 120,
+          candidate: expect.objectContaining({ name: 'Tom Tagged' }),
+        }),
+        expect.objectContaining({
+          kind: 'take_home',
+          testId: 'tst_python_advanced',
+          timeLimitMinutes: 45,
+          candidate: expect.objectContaining({ name: 'Tom Tagged' }),
+        }),
+        expect.objectContaining({
+          kind: 'take_home',
+          testId: 'tst_python_basics',
+          candidate: expect.objectContaining({ name: 'Una Untagged' }),
+        }),
       ]),
     );
     expect(requests).toHaveLength(3);
@@ -435,7 +474,10 @@ describe('dispatcher: lever-events worker', () => {
     expect(await job.getState()).toBe('failed');
     expect(job.failedReason).toMatch(/^LEVER_KEY_REVOKED: /);
     expect(job.attemptsMade).toBe(1);
-    expect(await app.get(AccountsRepository).findById(s.account.id)).toMatchObject({ status: AccountStatus.Disconnected, statusReason: 'LEVER_KEY_REVOKED' });
+    expect(await app.get(AccountsRepository).findById(s.account.id)).toMatchObject({
+      status: AccountStatus.Disconnected,
+      statusReason: 'LEVER_KEY_REVOKED',
+    });
     expect((await s.delivery(event))?.outcome).toBe('failed: LEVER_KEY_REVOKED');
     expect(await s.assessments()).toHaveLength(0);
     expect(await s.invitations()).toHaveLength(0);

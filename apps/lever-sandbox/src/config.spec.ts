@@ -4,8 +4,12 @@ import { loadLeverSandboxEnv } from './config';
 describe('lever-sandbox config', () => {
   it('has Lever-like defaults', () => {
     expect(loadLeverSandboxEnv({})).toMatchObject({
-      PORT: 4010, LEVER_SANDBOX_API_KEY: 'demo-lever-key', LEVER_SANDBOX_SIGNATURE_TOKEN: 'demo-signature-token',
-      LEVER_SANDBOX_RATE_PER_SECOND: 10, LEVER_SANDBOX_BURST: 20, LEVER_SANDBOX_WEBHOOK_URL: undefined,
+      PORT: 4010,
+      LEVER_SANDBOX_API_KEY: 'demo-lever-key',
+      LEVER_SANDBOX_SIGNATURE_TOKEN: 'demo-signature-token',
+      LEVER_SANDBOX_RATE_PER_SECOND: 10,
+      LEVER_SANDBOX_BURST: 20,
+      LEVER_SANDBOX_WEBHOOK_URL: undefined,
     });
   });
 
@@ -14,7 +18,14 @@ describe('lever-sandbox config', () => {
     ['LEVER_SANDBOX_RATE_PER_SECOND', 'fast'],
     ['LEVER_SANDBOX_WEBHOOK_URL', 'not a url'],
   ])('names %s when it is invalid, without echoing the value', (variable, value) => {
-    const err = (() => { try { loadLeverSandboxEnv({ [variable]: value }); } catch (e) { return e as EnvValidationError; } return undefined; })();
+    const err = (() => {
+      try {
+        loadLeverSandboxEnv({ [variable]: value });
+      } catch (e) {
+        return e as EnvValidationError;
+      }
+      return undefined;
+    })();
     expect(err).toBeInstanceOf(EnvValidationError);
     expect(err!.message).toContain(variable);
     expect(err!.message).not.toContain(value);

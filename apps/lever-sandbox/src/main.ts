@@ -3,4 +3,8 @@ import { runHttpApp } from '@lever-assess/common';
 import { AppModule } from './app.module';
 import { loadLeverSandboxEnv } from './config';
 
-void runHttpApp('lever-sandbox', () => loadLeverSandboxEnv(), (env, logger) => AppModule.forRoot(env, logger));
+void runHttpApp(
+  'lever-sandbox',
+  () => loadLeverSandboxEnv(),
+  (env, logger) => AppModule.forRoot(env, logger),
+);

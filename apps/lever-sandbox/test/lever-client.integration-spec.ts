@@ -1,12 +1,25 @@
 import {
-  LeverAuthError, LeverBadRequestError, LeverClient, LeverNotFoundError, LeverPermissionError, LeverRateLimitedError,
-  LeverUnavailableError, RedisTokenBucketLimiter, type LeverAuth,
+  LeverAuthError,
+  LeverBadRequestError,
+  LeverClient,
+  LeverNotFoundError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnavailableError,
+  RedisTokenBucketLimiter,
+  type LeverAuth,
 } from '@lever-assess/lever-client';
 import { createTestRedisNamespace, eventually, type TestRedisNamespace } from '@lever-assess/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
-import { ACME_ASSESSMENT_BOT_EMAIL, ACME_COMPANY_ID, ACME_OPPORTUNITY_IDS as OPP, ACME_STAGE_IDS as STAGE, ACME_USER_IDS as USER } from '../src/seed/acme.seed';
+import {
+  ACME_ASSESSMENT_BOT_EMAIL,
+  ACME_COMPANY_ID,
+  ACME_OPPORTUNITY_IDS as OPP,
+  ACME_STAGE_IDS as STAGE,
+  ACME_USER_IDS as USER,
+} from '../src/seed/acme.seed';
 import { createTestCompany, startSandbox, type RunningSandbox } from './support/sandbox-harness';
 
 const ACME_KEY = 'client-spec-acme-key';
@@ -40,8 +53,15 @@ describe('LeverClient against lever-sandbox', () => {
     it('normalises an opportunity (stage expanded, contact, emails, urls, archive state)', async () => {
       const ada = await client.getOpportunity(acme, OPP.Ada);
       expect(ada).toMatchObject({
-        id: OPP.Ada, name: 'Ada Lovelace', emails: ['ada@candidates.example'], tags: [], stageId: STAGE.NewApplicant,
-        stageName: 'New applicant', archived: false, isAnonymized: false, urls: { show: expect.stringContaining(OPP.Ada) },
+        id: OPP.Ada,
+        name: 'Ada Lovelace',
+        emails: ['ada@candidates.example'],
+        tags: [],
+        stageId: STAGE.NewApplicant,
+        stageName: 'New applicant',
+        archived: false,
+        isAnonymized: false,
+        urls: { show: expect.stringContaining(OPP.Ada) },
       });
       expect(ada.contactId).toEqual(expect.any(String));
       expect(ada.applications).toEqual([expect.objectContaining({ type: 'posting' })]);
@@ -59,7 +79,11 @@ describe('LeverClient against lever-sandbox', () => {
 
     it('follows pagination across several pages', async () => {
       const stages = Array.from({ length: 130 }, (_, i) => `Stage ${i}`);
-      const candidates = Array.from({ length: 230 }, (_, i) => ({ name: `Candidate ${i}`, emails: [`c${i}@test.example`], tags: [`tag-${i}`] }));
+      const candidates = Array.from({ length: 230 }, (_, i) => ({
+        name: `Candidate ${i}`,
+        emails: [`c${i}@test.example`],
+        tags: [`tag-${i}`],
+      }));
       const { auth, company } = await createTestCompany(sandbox.control, { stages, candidates });
 
       expect((await client.listStages(auth)).map((s) => s.text)).toEqual(stages);
@@ -82,10 +106,16 @@ describe('LeverClient against lever-sandbox', () => {
 
     it('maps 404 and 400 to typed, non-retryable errors', async () => {
       await expect(client.getOpportunity(acme, 'missing')).rejects.toMatchObject({
-        constructor: LeverNotFoundError, status: 404, leverCode: 'ResourceNotFound', retryable: false,
+        constructor: LeverNotFoundError,
+        status: 404,
+        leverCode: 'ResourceNotFound',
+        retryable: false,
       });
       await expect(client.listOpportunities(acme, { offset: 'made-up' })).rejects.toBeInstanceOf(LeverBadRequestError);
-      await expect(client.addTags(acme, OPP.Ada, ['x'], 'not-a-user')).rejects.toMatchObject({ constructor: LeverBadRequestError, status: 400 });
+      await expect(client.addTags(acme, OPP.Ada, ['x'], 'not-a-user')).rejects.toMatchObject({
+        constructor: LeverBadRequestError,
+        status: 400,
+      });
     });
 
     it('labels metrics with the templated route, never an id', async () => {
@@ -130,7 +160,11 @@ describe('LeverClient against lever-sandbox', () => {
     it('answers LeverRateLimitedError at once when Retry-After is longer than it may sleep', async () => {
       const { auth, keyId } = await createTestCompany(sandbox.control);
       await sandbox.control.fault(keyId, { status: 429, count: 1, retryAfter: '30' });
-      await expect(client.getStage(auth, 'any')).rejects.toMatchObject({ constructor: LeverRateLimitedError, retryAfterMs: 30_000, retryable: true });
+      await expect(client.getStage(auth, 'any')).rejects.toMatchObject({
+        constructor: LeverRateLimitedError,
+        retryAfterMs: 30_000,
+        retryable: true,
+      });
       expect(await sandbox.control.requests(keyId)).toHaveLength(1);
     });
 
@@ -166,10 +200,14 @@ describe('LeverClient against lever-sandbox', () => {
     it('maps a missing permission to LeverPermissionError naming the endpoint', async () => {
       const { auth, company } = await createTestCompany(sandbox.control, { permissions: ['opportunities:read', 'opportunities:write'] });
       await expect(client.listStages(auth)).rejects.toMatchObject({
-        constructor: LeverPermissionError, code: 'LEVER_PERMISSION_MISSING', endpoint: 'GET /stages', status: 403,
+        constructor: LeverPermissionError,
+        code: 'LEVER_PERMISSION_MISSING',
+        endpoint: 'GET /stages',
+        status: 403,
       });
       await expect(client.createNote(auth, company.opportunities[0].id, { value: 'x' })).rejects.toMatchObject({
-        constructor: LeverPermissionError, endpoint: 'POST /opportunities/:id/notes',
+        constructor: LeverPermissionError,
+        endpoint: 'POST /opportunities/:id/notes',
       });
     });
 
@@ -205,7 +243,10 @@ describe('LeverClient against lever-sandbox', () => {
       const { auth, keyId, company } = await createTestCompany(sandbox.control);
       const opp = company.opportunities[0].id;
       await sandbox.control.fault(keyId, { delayMs: 800, count: 1 });
-      await expect(quick.createNote(auth, opp, { value: 'slow' })).rejects.toMatchObject({ constructor: LeverUnavailableError, writeMayHaveApplied: true });
+      await expect(quick.createNote(auth, opp, { value: 'slow' })).rejects.toMatchObject({
+        constructor: LeverUnavailableError,
+        writeMayHaveApplied: true,
+      });
       await expect(settledStatuses(keyId)).resolves.toEqual([499]);
       await eventually(async () => (await sandbox.control.opportunity(opp)).notes.length > 0);
       // Lever stored it after all: exactly one note, which is why the caller must check before rewriting.
@@ -230,7 +271,10 @@ describe('LeverClient against lever-sandbox', () => {
       });
       const noLimit = { acquire: async () => undefined, penalize: async () => undefined };
       const dead = new LeverClient({ baseUrl: `http://127.0.0.1:${closedPort}/v1`, limiter: noLimit, backoffBaseMs: 5, maxAttempts: 2 });
-      await expect(dead.listStages(acme)).rejects.toMatchObject({ constructor: LeverUnavailableError, message: expect.stringContaining('ECONNREFUSED') });
+      await expect(dead.listStages(acme)).rejects.toMatchObject({
+        constructor: LeverUnavailableError,
+        message: expect.stringContaining('ECONNREFUSED'),
+      });
     });
   });
 

@@ -1,4 +1,10 @@
-import { LeverClient, LeverRateLimitedError, RedisTokenBucketLimiter, type LeverAuth, type LeverRateLimiter } from '@lever-assess/lever-client';
+import {
+  LeverClient,
+  LeverRateLimitedError,
+  RedisTokenBucketLimiter,
+  type LeverAuth,
+  type LeverRateLimiter,
+} from '@lever-assess/lever-client';
 import { createTestRedisNamespace, eventually, TEST_REDIS_URL, type TestRedisNamespace } from '@lever-assess/testing';
 import { Redis } from 'ioredis';
 import { maxInWindow } from '../src/control/request-log';

@@ -1,7 +1,12 @@
 import { verifyLeverWebhook } from '@lever-assess/common';
 import { eventually } from '@lever-assess/testing';
 import {
-  ACME_ASSESSMENT_BOT_EMAIL, ACME_COMPANY_ID, ACME_KEY_ID, ACME_OPPORTUNITY_IDS as OPP, ACME_OVERRIDE_TAG, ACME_STAGE_IDS as STAGE,
+  ACME_ASSESSMENT_BOT_EMAIL,
+  ACME_COMPANY_ID,
+  ACME_KEY_ID,
+  ACME_OPPORTUNITY_IDS as OPP,
+  ACME_OVERRIDE_TAG,
+  ACME_STAGE_IDS as STAGE,
   ACME_USER_IDS as USER,
 } from '../src/seed/acme.seed';
 import { basicAuth, createTestCompany, startSandbox, startWebhookReceiver, type RunningSandbox } from './support/sandbox-harness';
@@ -14,7 +19,9 @@ describe('lever-sandbox Lever API', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({
-      LEVER_SANDBOX_API_KEY: KEY, LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN, LEVER_SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
+      LEVER_SANDBOX_API_KEY: KEY,
+      LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN,
+      LEVER_SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
     });
   });
   afterAll(() => sandbox.close());
@@ -69,8 +76,11 @@ describe('lever-sandbox Lever API', () => {
       expect((await api('GET', '/tags', { key: apiKey })).status).toBe(403);
     });
 
-    it('answers 404 for unknown objects and for another company\'s opportunity', async () => {
-      expect(await api('GET', '/opportunities/nope')).toMatchObject({ status: 404, body: { code: 'ResourceNotFound', message: 'opportunities nope was not found' } });
+    it("answers 404 for unknown objects and for another company's opportunity", async () => {
+      expect(await api('GET', '/opportunities/nope')).toMatchObject({
+        status: 404,
+        body: { code: 'ResourceNotFound', message: 'opportunities nope was not found' },
+      });
       expect((await api('GET', '/stages/nope')).status).toBe(404);
       expect((await api('GET', '/users/nope')).status).toBe(404);
       const other = await createTestCompany(sandbox.control);
@@ -86,7 +96,10 @@ describe('lever-sandbox Lever API', () => {
       ['a stage that does not exist', 'stage', { stage: 'nope' }],
     ])('answers 400 for %s', async (_label, action, body) => {
       const method = action === 'stage' ? 'PUT' : 'POST';
-      expect(await api(method, `/opportunities/${OPP.Ada}/${action}`, { body })).toMatchObject({ status: 400, body: { code: 'BadRequest' } });
+      expect(await api(method, `/opportunities/${OPP.Ada}/${action}`, { body })).toMatchObject({
+        status: 400,
+        body: { code: 'BadRequest' },
+      });
     });
 
     it('answers 400 for an unknown perform_as user and writes nothing', async () => {
@@ -110,7 +123,12 @@ describe('lever-sandbox Lever API', () => {
   describe('reads', () => {
     it('returns the stage as an id unless expanded, and applications likewise', async () => {
       const plain = (await api('GET', `/opportunities/${OPP.Alan}`)).body.data;
-      expect(plain).toMatchObject({ id: OPP.Alan, stage: STAGE.NewApplicant, tags: [ACME_OVERRIDE_TAG], applications: [expect.any(String)] });
+      expect(plain).toMatchObject({
+        id: OPP.Alan,
+        stage: STAGE.NewApplicant,
+        tags: [ACME_OVERRIDE_TAG],
+        applications: [expect.any(String)],
+      });
       const expanded = (await api('GET', `/opportunities/${OPP.Alan}?expand=stage&expand=applications`)).body.data;
       expect(expanded.stage).toEqual({ id: STAGE.NewApplicant, text: 'New applicant' });
       expect(expanded.applications[0]).toMatchObject({ id: plain.applications[0], type: 'posting' });
@@ -158,12 +176,20 @@ describe('lever-sandbox Lever API', () => {
   describe('writes', () => {
     it('adds tags once, removes exact (case-sensitive) matches, counts them in /tags', async () => {
       await api('POST', `/opportunities/${OPP.Ada}/addTags`, { body: { tags: ['Acme - Sent', 'Acme - Sent'] } });
-      const again = await api('POST', `/opportunities/${OPP.Ada}/addTags?perform_as=${USER.AssessmentBot}`, { body: { tags: ['Acme - Sent', 'Full-time'] } });
+      const again = await api('POST', `/opportunities/${OPP.Ada}/addTags?perform_as=${USER.AssessmentBot}`, {
+        body: { tags: ['Acme - Sent', 'Full-time'] },
+      });
       expect(again).toMatchObject({ status: 200, body: { data: { id: OPP.Ada, tags: ['Acme - Sent', 'Full-time'] } } });
       const removed = await api('POST', `/opportunities/${OPP.Ada}/removeTags`, { body: { tags: ['acme - sent', 'Full-time'] } });
       expect(removed.body.data.tags).toEqual(['Acme - Sent']);
       const tags = (await api('GET', '/tags')).body.data;
-      expect(tags).toEqual(expect.arrayContaining([{ text: 'Acme - Sent', count: 1 }, { text: 'Full-time', count: 1 }, { text: ACME_OVERRIDE_TAG, count: 1 }]));
+      expect(tags).toEqual(
+        expect.arrayContaining([
+          { text: 'Acme - Sent', count: 1 },
+          { text: 'Full-time', count: 1 },
+          { text: ACME_OVERRIDE_TAG, count: 1 },
+        ]),
+      );
       const state = await sandbox.control.opportunity(OPP.Ada);
       expect(state.history.map((h) => h.performAs)).toEqual([null, USER.AssessmentBot, null]);
     });
@@ -203,9 +229,17 @@ describe('lever-sandbox Lever API', () => {
         expect(headers['user-agent']).toBe('Lever-Webhooks');
         expect(headers['content-type']).toContain('application/json');
         expect(body).toEqual({
-          triggeredAt: expect.any(Number), event: 'candidateStageChange', signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+          triggeredAt: expect.any(Number),
+          event: 'candidateStageChange',
+          signature: expect.stringMatching(/^[0-9a-f]{64}$/),
           token: expect.stringMatching(/^[0-9a-f]{48}$/),
-          data: { opportunityId: OPP.Alan, candidateId: OPP.Alan, contactId: expect.any(String), toStageId: STAGE.CodingTest, fromStageId: STAGE.NewApplicant },
+          data: {
+            opportunityId: OPP.Alan,
+            candidateId: OPP.Alan,
+            contactId: expect.any(String),
+            toStageId: STAGE.CodingTest,
+            fromStageId: STAGE.NewApplicant,
+          },
         });
         expect(body.triggeredAt).toBeGreaterThanOrEqual(before);
         expect(verifyLeverWebhook(body, [SIGNATURE_TOKEN])).toBe('valid');
@@ -239,10 +273,13 @@ describe('lever-sandbox Lever API', () => {
       try {
         await sandbox.control.setWebhook(ACME_COMPANY_ID, receiver.url, SIGNATURE_TOKEN);
         await api('PUT', `/opportunities/${OPP.Grace}/stage`, { body: { stage: STAGE.Offer } });
-        const delivery = (await eventually(async () => {
-          const [first] = await sandbox.control.deliveries(ACME_COMPANY_ID);
-          return first?.state === 'failed' ? first : null;
-        }, { timeoutMs: 15_000 }))!;
+        const delivery = (await eventually(
+          async () => {
+            const [first] = await sandbox.control.deliveries(ACME_COMPANY_ID);
+            return first?.state === 'failed' ? first : null;
+          },
+          { timeoutMs: 15_000 },
+        ))!;
         expect(delivery.attempts).toHaveLength(6); // first try + 5 retries, like Lever
       } finally {
         await receiver.close();
@@ -280,7 +317,8 @@ describe('lever-sandbox Lever API', () => {
 
     it('rejects malformed control input with a reason', async () => {
       const res = await fetch(`${sandbox.baseUrl}/_sandbox/companies`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: 'X', keys: [{ apiKey: 'k', permissions: ['opportunities:admin'] }] }),
       });
       expect(res.status).toBe(400);

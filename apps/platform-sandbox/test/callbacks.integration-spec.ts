@@ -1,5 +1,10 @@
 import { verifyPlatformSignature } from '@lever-assess/common';
-import { PlatformClient, parsePlatformCallback, type CreateInvitationRequest, type PlatformCallbackEvent } from '@lever-assess/platform-client';
+import {
+  PlatformClient,
+  parsePlatformCallback,
+  type CreateInvitationRequest,
+  type PlatformCallbackEvent,
+} from '@lever-assess/platform-client';
 import { eventually } from '@lever-assess/testing';
 import type { CallbackDelivery, CallbackRecord } from '../src/callbacks/callback-sender';
 import { deterministicScore } from '../src/lifecycle/deterministic-score';
@@ -57,19 +62,29 @@ describe('platform sandbox callbacks', () => {
     const completed = await sandbox.control('POST', `/invitations/${invitation.id}/complete`);
     expect(completed.status).toBe(200);
     await eventually(() => receiver.received.length === 1);
-    const scored = await sandbox.control('POST', `/invitations/${invitation.id}/score`, { score: 64.5, reportUrl: 'https://reports.example/r/1' });
+    const scored = await sandbox.control('POST', `/invitations/${invitation.id}/score`, {
+      score: 64.5,
+      reportUrl: 'https://reports.example/r/1',
+    });
     expect(scored).toMatchObject({ status: 200, body: { invitation: { status: 'scored', score: 64.5 } } });
     await eventually(() => receiver.received.length === 2);
 
     const [first, second] = receiver.received.map((r) => verified(r));
     expect(first).toMatchObject({ type: 'invitation.completed', data: { invitationId: invitation.id, reference: 'asm-42' } });
     expect(first.data.score).toBeUndefined();
-    expect(second).toMatchObject({ type: 'invitation.scored', data: { invitationId: invitation.id, reference: 'asm-42', score: 64.5, reportUrl: 'https://reports.example/r/1' } });
+    expect(second).toMatchObject({
+      type: 'invitation.scored',
+      data: { invitationId: invitation.id, reference: 'asm-42', score: 64.5, reportUrl: 'https://reports.example/r/1' },
+    });
     expect(first.id).not.toBe(second.id);
     expect(receiver.received[0].headers['content-type']).toBe('application/json');
     // The body is exactly {id, type, data}: no extra fields leak to the receiver.
     expect(Object.keys(receiver.received[1].json as object).sort()).toEqual(['data', 'id', 'type']);
-    await expect(client.getInvitation(invitation.id)).resolves.toMatchObject({ status: 'scored', score: 64.5, reportUrl: 'https://reports.example/r/1' });
+    await expect(client.getInvitation(invitation.id)).resolves.toMatchObject({
+      status: 'scored',
+      score: 64.5,
+      reportUrl: 'https://reports.example/r/1',
+    });
     await settled();
     expect((await callbacks()).map((c) => c.state)).toEqual(['delivered', 'delivered']);
   });
@@ -87,10 +102,16 @@ describe('platform sandbox callbacks', () => {
     await sandbox.control('POST', `/invitations/${invitation.id}/expire`);
     await eventually(() => receiver.received.length === 1);
     expect(verified(receiver.received[0])).toMatchObject({ type: 'invitation.expired', data: { invitationId: invitation.id } });
-    await expect(sandbox.control('POST', `/invitations/${invitation.id}/complete`)).resolves.toMatchObject({ status: 409, body: { error: 'invalid_transition' } });
+    await expect(sandbox.control('POST', `/invitations/${invitation.id}/complete`)).resolves.toMatchObject({
+      status: 409,
+      body: { error: 'invalid_transition' },
+    });
     await expect(sandbox.control('POST', `/invitations/${invitation.id}/score`, { score: 50 })).resolves.toMatchObject({ status: 409 });
     await expect(sandbox.control('POST', '/invitations/inv_missing/complete')).resolves.toMatchObject({ status: 404 });
-    await expect(sandbox.control('POST', `/invitations/${invitation.id}/score`, { score: 101 })).resolves.toMatchObject({ status: 400, body: { field: 'score' } });
+    await expect(sandbox.control('POST', `/invitations/${invitation.id}/score`, { score: 101 })).resolves.toMatchObject({
+      status: 400,
+      body: { field: 'score' },
+    });
   });
 
   it('retries a delivery the receiver failed with 5xx, signing each attempt afresh', async () => {
@@ -124,7 +145,10 @@ describe('platform sandbox callbacks', () => {
 
   it('holds callbacks and replays them out of order', async () => {
     const invitation = await client.createInvitation(request, 'asm-42');
-    const done = await sandbox.control<{ callbacks: CallbackRecord[] }>('POST', `/invitations/${invitation.id}/score`, { score: 70, send: false });
+    const done = await sandbox.control<{ callbacks: CallbackRecord[] }>('POST', `/invitations/${invitation.id}/score`, {
+      score: 70,
+      send: false,
+    });
     const [completedEvt, scoredEvt] = done.body.callbacks;
     expect(done.body.callbacks.map((c) => c.state)).toEqual(['held', 'held']);
     expect(receiver.received).toHaveLength(0);
@@ -147,9 +171,16 @@ describe('platform sandbox callbacks', () => {
 
     const [stale] = receiver.received;
     expect(stale.headers['x-platform-timestamp']).toBe(String(oldTimestamp));
-    const check = verifyPlatformSignature(stale.raw, String(oldTimestamp), stale.headers['x-platform-signature'] as string, TEST_WEBHOOK_SECRET);
+    const check = verifyPlatformSignature(
+      stale.raw,
+      String(oldTimestamp),
+      stale.headers['x-platform-signature'] as string,
+      TEST_WEBHOOK_SECRET,
+    );
     expect(check).toBe('stale');
-    expect(verifyPlatformSignature(stale.raw, String(oldTimestamp), stale.headers['x-platform-signature'] as string, 'another-secret-entirely')).toBe('bad-signature');
+    expect(
+      verifyPlatformSignature(stale.raw, String(oldTimestamp), stale.headers['x-platform-signature'] as string, 'another-secret-entirely'),
+    ).toBe('bad-signature');
   });
 
   it('reset forgets invitations, callbacks and faults', async () => {

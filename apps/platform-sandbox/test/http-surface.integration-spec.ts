@@ -20,7 +20,14 @@ describe('platform sandbox HTTP surface', () => {
 
   it('serves candidate, interviewer and report pages with escaped candidate data', async () => {
     const invitation = await client.createInvitation(
-      { testId: 'tst_live_pairing', kind: 'live_interview', timeLimitMinutes: 60, candidate: { name: '<script>x</script> Ada', email: 'ada@example.com' }, reference: 'asm-1', accountId: 'acct-1' },
+      {
+        testId: 'tst_live_pairing',
+        kind: 'live_interview',
+        timeLimitMinutes: 60,
+        candidate: { name: '<script>x</script> Ada', email: 'ada@example.com' },
+        reference: 'asm-1',
+        accountId: 'acct-1',
+      },
       'asm-1',
     );
     expect(invitation.candidateUrl.startsWith('http://sandbox.test:4020/pads/')).toBe(true);
@@ -43,7 +50,12 @@ describe('platform sandbox HTTP surface', () => {
   });
 
   it('requires the bearer key on every /v1 route', async () => {
-    for (const [method, route] of [['GET', '/v1/tests'], ['POST', '/v1/invitations'], ['GET', '/v1/invitations/x'], ['POST', '/v1/invitations/x/cancel']]) {
+    for (const [method, route] of [
+      ['GET', '/v1/tests'],
+      ['POST', '/v1/invitations'],
+      ['GET', '/v1/invitations/x'],
+      ['POST', '/v1/invitations/x/cancel'],
+    ]) {
       const res = await fetch(sandbox.url + route, { method, headers: { authorization: 'Bearer wrong' } });
       expect({ route, status: res.status }).toEqual({ route, status: 401 });
     }
@@ -53,7 +65,13 @@ describe('platform sandbox HTTP surface', () => {
     const res = await fetch(`${sandbox.url}/v1/invitations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'live_interview', timeLimitMinutes: 60, candidate: { name: 'A', email: 'a@b.co' }, reference: 'r', accountId: 'a' }),
+      body: JSON.stringify({
+        kind: 'live_interview',
+        timeLimitMinutes: 60,
+        candidate: { name: 'A', email: 'a@b.co' },
+        reference: 'r',
+        accountId: 'a',
+      }),
     });
     expect(res.status).toBe(400);
     await expect(res.json()).resolves.toMatchObject({ field: 'Idempotency-Key' });
@@ -62,13 +80,23 @@ describe('platform sandbox HTTP surface', () => {
   it('validates fault specs and applies a fault only to matching routes, then stops', async () => {
     await expect(sandbox.control('POST', '/faults', {})).resolves.toMatchObject({ status: 400, body: { field: 'status' } });
     await expect(sandbox.control('POST', '/faults', { status: 200 })).resolves.toMatchObject({ status: 400, body: { field: 'status' } });
-    await expect(sandbox.control('POST', '/faults', { status: 500, match: 'everything' })).resolves.toMatchObject({ status: 400, body: { field: 'match' } });
+    await expect(sandbox.control('POST', '/faults', { status: 500, match: 'everything' })).resolves.toMatchObject({
+      status: 400,
+      body: { field: 'match' },
+    });
 
     await sandbox.control('POST', '/faults', { status: 500, count: 1, match: 'create' });
     const noRetry = new PlatformClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, maxAttempts: 1 });
     await expect(noRetry.listTests()).resolves.toHaveLength(4);
     await expect(noRetry.getInvitation('inv_missing')).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
-    const req = { testId: null, kind: 'live_interview' as const, timeLimitMinutes: 60, candidate: { name: 'A', email: 'a@b.co' }, reference: 'r', accountId: 'a' };
+    const req = {
+      testId: null,
+      kind: 'live_interview' as const,
+      timeLimitMinutes: 60,
+      candidate: { name: 'A', email: 'a@b.co' },
+      reference: 'r',
+      accountId: 'a',
+    };
     await expect(noRetry.createInvitation(req, 'k')).rejects.toMatchObject({ code: 'PLATFORM_UNAVAILABLE', status: 500 });
     await expect(noRetry.createInvitation(req, 'k')).resolves.toMatchObject({ status: 'sent' });
     expect((await sandbox.control<{ data: unknown[] }>('GET', '/faults')).body.data).toEqual([]);

@@ -34,7 +34,8 @@ describe('PlatformClient against the platform sandbox', () => {
     sut = new PlatformClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, timeoutMs: 2_000, retryBaseDelayMs: 10 });
   });
 
-  const stored = async () => (await sandbox.control<{ data: SandboxInvitation[]; requests: Record<string, number> }>('GET', '/invitations')).body;
+  const stored = async () =>
+    (await sandbox.control<{ data: SandboxInvitation[]; requests: Record<string, number> }>('GET', '/invitations')).body;
 
   it('lists the seeded catalog', async () => {
     const tests = await sut.listTests();
@@ -78,7 +79,11 @@ describe('PlatformClient against the platform sandbox', () => {
   it('maps a wrong API key to PlatformAuthError without retrying', async () => {
     const wrong = new PlatformClient({ baseUrl: sandbox.url, apiKey: 'nope', retryBaseDelayMs: 10 });
     await expect(wrong.listTests()).rejects.toBeInstanceOf(PlatformAuthError);
-    await expect(wrong.createInvitation(takeHome(), 'asm-1')).rejects.toMatchObject({ code: 'PLATFORM_AUTH_FAILED', status: 401, retryable: false });
+    await expect(wrong.createInvitation(takeHome(), 'asm-1')).rejects.toMatchObject({
+      code: 'PLATFORM_AUTH_FAILED',
+      status: 401,
+      retryable: false,
+    });
     const { data, requests } = await stored();
     expect(data).toHaveLength(0);
     expect(requests['POST /v1/invitations']).toBe(1);
@@ -123,7 +128,13 @@ describe('PlatformClient against the platform sandbox', () => {
   });
 
   it('times out a stalled request and, retried under the same key, still creates one invitation', async () => {
-    const impatient = new PlatformClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, timeoutMs: 200, retryBaseDelayMs: 10, maxAttempts: 2 });
+    const impatient = new PlatformClient({
+      baseUrl: sandbox.url,
+      apiKey: TEST_API_KEY,
+      timeoutMs: 200,
+      retryBaseDelayMs: 10,
+      maxAttempts: 2,
+    });
     await sandbox.control('POST', '/faults', { delayMs: 600, count: 1, match: 'create' });
     const invitation = await impatient.createInvitation(takeHome(), 'asm-1');
     // The stalled first request is served after the client gave up; wait until it lands.
@@ -134,7 +145,13 @@ describe('PlatformClient against the platform sandbox', () => {
   });
 
   it('reports timeouts that outlast every attempt as PlatformUnavailableError', async () => {
-    const impatient = new PlatformClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, timeoutMs: 150, retryBaseDelayMs: 10, maxAttempts: 2 });
+    const impatient = new PlatformClient({
+      baseUrl: sandbox.url,
+      apiKey: TEST_API_KEY,
+      timeoutMs: 150,
+      retryBaseDelayMs: 10,
+      maxAttempts: 2,
+    });
     await sandbox.control('POST', '/faults', { delayMs: 1_000, count: 2, match: 'all' });
     await expect(impatient.listTests()).rejects.toMatchObject({ code: 'PLATFORM_UNAVAILABLE', reason: 'timeout', attempts: 2 });
   });

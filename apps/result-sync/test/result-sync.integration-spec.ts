@@ -1,10 +1,30 @@
 import { SecretBox, createHttpApp } from '@lever-assess/common';
 import { AccountStatus, AssessmentStatus, RuleKind, type PlatformEventType } from '@lever-assess/domain';
-import { AccountsRepository, AssessmentNotesRepository, AssessmentsRepository, TriggerRulesRepository, type Assessment } from '@lever-assess/persistence';
-import { QUEUE_CONFIG, QueueName, platformEventJobId, redisOptionsFromUrl, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
 import {
-  TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually, startBuiltApp, waitForQueuesIdle,
-  type RunningApp, type TestDatabase, type TestRedisNamespace,
+  AccountsRepository,
+  AssessmentNotesRepository,
+  AssessmentsRepository,
+  TriggerRulesRepository,
+  type Assessment,
+} from '@lever-assess/persistence';
+import {
+  QUEUE_CONFIG,
+  QueueName,
+  platformEventJobId,
+  redisOptionsFromUrl,
+  type LeverSyncJob,
+  type PlatformEventJob,
+} from '@lever-assess/queues';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  createTestRedisNamespace,
+  eventually,
+  startBuiltApp,
+  waitForQueuesIdle,
+  type RunningApp,
+  type TestDatabase,
+  type TestRedisNamespace,
 } from '@lever-assess/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
@@ -63,8 +83,12 @@ describe('result-sync against the Lever sandbox', () => {
     sandbox = await startBuiltApp('lever-sandbox', { LOG_LEVEL: 'silent' });
     lever = new LeverSandboxControl(sandbox.url);
     const env = loadResultSyncEnv({
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: ns.prefix, LEVER_API_URL: `${sandbox.url}/v1`,
-      ENCRYPTION_KEY: encryptionKey, LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: ns.prefix,
+      LEVER_API_URL: `${sandbox.url}/v1`,
+      ENCRYPTION_KEY: encryptionKey,
+      LOG_LEVEL: 'warn',
     });
     app = await createHttpApp(AppModule.forRoot(env), { service: 'result-sync', logLevel: 'warn' });
     await app.init();
@@ -110,18 +134,29 @@ describe('result-sync against the Lever sandbox', () => {
     const rule = await rules.create(account.id, { stageId: 'stage-coding', kind: RuleKind.TakeHome, ...thresholds });
     const opportunityId = opts.opportunityId ?? company.opportunityId;
     const { assessment: inserted } = await assessments.insertIfNoActive({
-      accountId: account.id, opportunityId, candidateId: opportunityId, ruleId: rule.id, kind: RuleKind.TakeHome,
-      status: opts.status, errorCode: opts.errorCode, errorText: opts.errorText, triggeredAt: new Date(),
+      accountId: account.id,
+      opportunityId,
+      candidateId: opportunityId,
+      ruleId: rule.id,
+      kind: RuleKind.TakeHome,
+      status: opts.status,
+      errorCode: opts.errorCode,
+      errorText: opts.errorText,
+      triggeredAt: new Date(),
     });
     const invitationId = `inv-${randomUUID()}`;
     const assessment = (await assessments.update(account.id, inserted.id, {
-      platformInvitationId: invitationId, candidateUrl: `https://platform.example/take/${invitationId}`,
+      platformInvitationId: invitationId,
+      candidateUrl: `https://platform.example/take/${invitationId}`,
     })) as Assessment;
     return { lever: company, accountId: account.id, assessment, invitationId };
   }
 
   const syncJob = (s: Scenario): LeverSyncJob => ({
-    accountId: s.accountId, opportunityId: s.assessment.opportunityId, assessmentId: s.assessment.id, correlationId: `test-${randomUUID()}`,
+    accountId: s.accountId,
+    opportunityId: s.assessment.opportunityId,
+    assessmentId: s.assessment.id,
+    correlationId: `test-${randomUUID()}`,
   });
   const sync = (s: Scenario) => runJob(syncQueue, syncJob(s), QUEUE_CONFIG[QueueName.LeverSync].job);
 
@@ -129,8 +164,14 @@ describe('result-sync against the Lever sandbox', () => {
   async function platformEvent(s: Scenario, type: PlatformEventType, facts: { score?: number; reportUrl?: string } = {}) {
     const eventId = `evt-${randomUUID()}`;
     const event: PlatformEventJob = {
-      eventId, type, invitationId: s.invitationId, reference: s.assessment.id,
-      score: facts.score ?? null, reportUrl: facts.reportUrl ?? null, occurredAt: new Date().toISOString(), correlationId: eventId,
+      eventId,
+      type,
+      invitationId: s.invitationId,
+      reference: s.assessment.id,
+      score: facts.score ?? null,
+      reportUrl: facts.reportUrl ?? null,
+      occurredAt: new Date().toISOString(),
+      correlationId: eventId,
     };
     const finished = await runJob(eventsQueue, event, { ...QUEUE_CONFIG[QueueName.PlatformEvents].job, jobId: platformEventJobId(event) });
     await waitForQueuesIdle([eventsQueue, syncQueue]);
@@ -140,7 +181,8 @@ describe('result-sync against the Lever sandbox', () => {
   const leverState = (s: Scenario) => lever.opportunity(s.lever.opportunityId);
   const reload = async (s: Scenario) => (await assessments.findById(s.accountId, s.assessment.id)) as Assessment;
   const metric = async (name: string, labels: Record<string, string>) =>
-    (await register.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+    (await register.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ??
+    0;
 
   it('a sent assessment gets the Sent tag, written as the perform-as user', async () => {
     const s = await scenario();
@@ -228,9 +270,12 @@ describe('result-sync against the Lever sandbox', () => {
   });
 
   it('an error assessment gets the Error tag and exactly one note, even when its job runs 3 times at once', async () => {
-    const errorText = 'The assessment was not sent because the candidate has no email address in Lever. Add an email address to the candidate, then move them to the stage again.';
+    const errorText =
+      'The assessment was not sent because the candidate has no email address in Lever. Add an email address to the candidate, then move them to the stage again.';
     const s = await scenario({ status: AssessmentStatus.Error, errorCode: 'CANDIDATE_NO_EMAIL', errorText });
-    const jobs = await Promise.all([1, 2, 3].map(() => syncQueue.add(QueueName.LeverSync, syncJob(s), QUEUE_CONFIG[QueueName.LeverSync].job)));
+    const jobs = await Promise.all(
+      [1, 2, 3].map(() => syncQueue.add(QueueName.LeverSync, syncJob(s), QUEUE_CONFIG[QueueName.LeverSync].job)),
+    );
     const finished = await Promise.all(jobs.map((j) => waitForJob(syncQueue, j.id as string)));
     expect(finished.map((f) => f.state)).toEqual(['completed', 'completed', 'completed']);
     await sync(s);
@@ -283,8 +328,12 @@ describe('result-sync against the Lever sandbox', () => {
     const s = await scenario();
     await platformEvent(s, 'invitation.scored', { score: 95, reportUrl: 'https://platform.example/r/old' });
     const { assessment: newer } = await assessments.insertIfNoActive({
-      accountId: s.accountId, opportunityId: s.assessment.opportunityId, candidateId: s.assessment.candidateId,
-      ruleId: s.assessment.ruleId, kind: RuleKind.TakeHome, triggeredAt: new Date(),
+      accountId: s.accountId,
+      opportunityId: s.assessment.opportunityId,
+      candidateId: s.assessment.candidateId,
+      ruleId: s.assessment.ruleId,
+      kind: RuleKind.TakeHome,
+      triggeredAt: new Date(),
     });
     await runJob(syncQueue, { ...syncJob(s), assessmentId: newer.id }, QUEUE_CONFIG[QueueName.LeverSync].job);
     await sync(s); // the old one again
@@ -296,10 +345,20 @@ describe('result-sync against the Lever sandbox', () => {
   it('two pads of one move: the take-home status wins over the live pad created after it; the live pad alone shows Live Pad', async () => {
     const s = await scenario({ thresholds: false });
     const liveRule = await rules.create(s.accountId, { stageId: 'stage-onsite', requiredTag: 'Live Pad', kind: RuleKind.LiveInterview });
-    const takeHomeRule = await rules.create(s.accountId, { stageId: 'stage-onsite', requiredTag: 'Take Home', kind: RuleKind.TakeHome, passThreshold: 70 });
+    const takeHomeRule = await rules.create(s.accountId, {
+      stageId: 'stage-onsite',
+      requiredTag: 'Take Home',
+      kind: RuleKind.TakeHome,
+      passThreshold: 70,
+    });
     const pad = async (ruleId: string, kind: RuleKind, triggeredAt: Date, urls: Partial<Assessment>) => {
       const { assessment } = await assessments.insertIfNoActive({
-        accountId: s.accountId, opportunityId: s.assessment.opportunityId, candidateId: s.assessment.candidateId, ruleId, kind, triggeredAt,
+        accountId: s.accountId,
+        opportunityId: s.assessment.opportunityId,
+        candidateId: s.assessment.candidateId,
+        ruleId,
+        kind,
+        triggeredAt,
       });
       return (await assessments.update(s.accountId, assessment.id, { platformInvitationId: `inv-${randomUUID()}`, ...urls })) as Assessment;
     };
@@ -309,22 +368,34 @@ describe('result-sync against the Lever sandbox', () => {
     const takeHome = await pad(takeHomeRule.id, RuleKind.TakeHome, movedAt, { candidateUrl: 'https://platform.example/pads/t' });
     await syncOf(takeHome);
     const live = await pad(liveRule.id, RuleKind.LiveInterview, movedAt, {
-      candidateUrl: 'https://platform.example/pads/l', interviewerUrl: 'https://platform.example/pads/l/interviewer',
+      candidateUrl: 'https://platform.example/pads/l',
+      interviewerUrl: 'https://platform.example/pads/l/interviewer',
     });
     await syncOf(live); // newest, but of the same move: it leaves the tag to the take-home
     expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Sent`]);
-    await assessments.update(s.accountId, takeHome.id, { status: AssessmentStatus.Scored, score: 80, reportUrl: 'https://platform.example/r/t' });
+    await assessments.update(s.accountId, takeHome.id, {
+      status: AssessmentStatus.Scored,
+      score: 80,
+      reportUrl: 'https://platform.example/r/t',
+    });
     await syncOf(takeHome);
     await syncOf(live);
     const o = await leverState(s);
     expect(statusTags(o)).toEqual([`${PREFIX} - Pass`]);
-    expect(o.links).toEqual(expect.arrayContaining([
-      'https://platform.example/pads/l', 'https://platform.example/pads/l/interviewer', 'https://platform.example/pads/t', 'https://platform.example/r/t',
-    ]));
+    expect(o.links).toEqual(
+      expect.arrayContaining([
+        'https://platform.example/pads/l',
+        'https://platform.example/pads/l/interviewer',
+        'https://platform.example/pads/t',
+        'https://platform.example/r/t',
+      ]),
+    );
 
     // A later move that creates only a live pad: its tag is Live Pad.
     await assessments.update(s.accountId, live.id, { status: AssessmentStatus.Expired });
-    const nextLive = await pad(liveRule.id, RuleKind.LiveInterview, new Date(movedAt.getTime() + 60_000), { candidateUrl: 'https://platform.example/pads/l2' });
+    const nextLive = await pad(liveRule.id, RuleKind.LiveInterview, new Date(movedAt.getTime() + 60_000), {
+      candidateUrl: 'https://platform.example/pads/l2',
+    });
     await syncOf(nextLive);
     expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Live Pad`]);
   });

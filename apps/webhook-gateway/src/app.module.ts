@@ -15,7 +15,12 @@ export class AppModule {
         ObservabilityModule,
         GatewayEnvModule.forRoot(env),
         // Producer only; failFast turns "Redis down" into an immediate 503 so Lever retries later.
-        QueuesModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, queues: [QueueName.LeverEvents, QueueName.PlatformEvents], failFast: true }),
+        QueuesModule.forRoot({
+          redisUrl: env.REDIS_URL,
+          prefix: env.QUEUE_PREFIX,
+          queues: [QueueName.LeverEvents, QueueName.PlatformEvents],
+          failFast: true,
+        }),
         // Accounts are read at start-up and on cache invalidation, never per request.
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         WebhooksModule,

@@ -3,7 +3,12 @@ import { runHttpApp } from '@lever-assess/common';
 import { AppModule } from './app.module';
 import { loadGatewayEnv } from './config';
 
-void runHttpApp('webhook-gateway', () => loadGatewayEnv(), (env) => AppModule.forRoot(env), (env) => ({
-  rawBody: true,
-  bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
-}));
+void runHttpApp(
+  'webhook-gateway',
+  () => loadGatewayEnv(),
+  (env) => AppModule.forRoot(env),
+  (env) => ({
+    rawBody: true,
+    bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
+  }),
+);

@@ -2,7 +2,16 @@ import 'reflect-metadata';
 import { SecretBox } from '@lever-assess/common';
 import { publishAccountChanged } from '@lever-assess/queues';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
-import { createAccount, createGatewayWorld, leverDelivery, postJson, startGateway, type GatewayWorld, type RunningGateway, type TestAccount } from './gateway-harness';
+import {
+  createAccount,
+  createGatewayWorld,
+  leverDelivery,
+  postJson,
+  startGateway,
+  type GatewayWorld,
+  type RunningGateway,
+  type TestAccount,
+} from './gateway-harness';
 
 /**
  * The cache follows Postgres through pub/sub without a restart. The periodic reload is set far
@@ -13,7 +22,11 @@ describe('account cache', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_cache'), ns: await createTestRedisNamespace('gw_cache'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_cache'),
+      ns: await createTestRedisNamespace('gw_cache'),
+      redisUrl: TEST_REDIS_URL,
+    });
     gateway = await startGateway(world.env, eventually);
   });
 
@@ -74,7 +87,11 @@ describe('account cache periodic reload', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_reload'), ns: await createTestRedisNamespace('gw_reload'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_reload'),
+      ns: await createTestRedisNamespace('gw_reload'),
+      redisUrl: TEST_REDIS_URL,
+    });
     gateway = await startGateway({ ...world.env, ACCOUNT_CACHE_RELOAD_MS: '1000' }, eventually);
   });
 
@@ -86,7 +103,13 @@ describe('account cache periodic reload', () => {
   it('picks up a change that was never announced (a missed message)', async () => {
     const account = await createAccount(world);
     await eventually(
-      async () => (await postJson(`${gateway.url}/webhooks/lever/${account.account.webhookKey}`, leverDelivery({ signatureToken: account.signatureToken }))).status === 202,
+      async () =>
+        (
+          await postJson(
+            `${gateway.url}/webhooks/lever/${account.account.webhookKey}`,
+            leverDelivery({ signatureToken: account.signatureToken }),
+          )
+        ).status === 202,
     );
   });
 });

@@ -26,10 +26,15 @@ export interface RunningGateway {
  * `waitUntil` (e.g. `eventually`) is given a probe that holds once the gateway subscribed to
  * account changes and reloaded after subscribing: from then on an announced change is never missed.
  */
-export async function startGateway(env: Record<string, string>, waitUntil?: (probe: () => boolean) => Promise<unknown>): Promise<RunningGateway> {
+export async function startGateway(
+  env: Record<string, string>,
+  waitUntil?: (probe: () => boolean) => Promise<unknown>,
+): Promise<RunningGateway> {
   const gatewayEnv = loadGatewayEnv({ ENCRYPTION_KEY, PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET, LOG_LEVEL: 'info', ...env });
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger('webhook-gateway', gatewayEnv.LOG_LEVEL, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = createLogger('webhook-gateway', gatewayEnv.LOG_LEVEL, {
+    write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const app = await createHttpApp(AppModule.forRoot(gatewayEnv), {
     service: 'webhook-gateway',
     logger,
@@ -94,7 +99,11 @@ export interface TestAccount {
   signatureToken: string;
 }
 
-export async function createAccount(world: GatewayWorld, signatureToken = 'sig-' + randomBytes(8).toString('hex'), perEvent?: Record<string, string>): Promise<TestAccount> {
+export async function createAccount(
+  world: GatewayWorld,
+  signatureToken = 'sig-' + randomBytes(8).toString('hex'),
+  perEvent?: Record<string, string>,
+): Promise<TestAccount> {
   const account = await world.accounts.create({
     name: 'Acme',
     tagPrefix: 'Acme Test',
@@ -116,7 +125,13 @@ export interface DeliveryOptions {
 }
 
 /** A Lever delivery signed the way Lever signs it (token + triggeredAt). */
-export function leverDelivery({ signatureToken, token = randomBytes(24).toString('hex'), triggeredAt = Date.now(), event = 'candidateStageChange', data }: DeliveryOptions) {
+export function leverDelivery({
+  signatureToken,
+  token = randomBytes(24).toString('hex'),
+  triggeredAt = Date.now(),
+  event = 'candidateStageChange',
+  data,
+}: DeliveryOptions) {
   return {
     triggeredAt,
     event,
@@ -132,7 +147,11 @@ export function leverDelivery({ signatureToken, token = randomBytes(24).toString
   };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -141,7 +160,10 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 /** A platform callback with its signature headers, signed over the exact bytes sent. */
 export function platformCallback(event: Record<string, unknown>, { secret = PLATFORM_SECRET, timestamp = Date.now() } = {}) {
   const raw = JSON.stringify(event);
-  return { raw, headers: { 'x-platform-timestamp': String(timestamp), 'x-platform-signature': signPlatformPayload(raw, timestamp, secret) } };
+  return {
+    raw,
+    headers: { 'x-platform-timestamp': String(timestamp), 'x-platform-signature': signPlatformPayload(raw, timestamp, secret) },
+  };
 }
 
 /** Every job of any state in the queue whose payload matches `filter`. */

@@ -1,6 +1,21 @@
 import 'reflect-metadata';
-import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually, startBuiltApp, type RunningApp } from '@lever-assess/testing';
-import { createAccount, createGatewayWorld, jobsWhere, startGateway, type GatewayWorld, type RunningGateway, type TestAccount } from './gateway-harness';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  createTestRedisNamespace,
+  eventually,
+  startBuiltApp,
+  type RunningApp,
+} from '@lever-assess/testing';
+import {
+  createAccount,
+  createGatewayWorld,
+  jobsWhere,
+  startGateway,
+  type GatewayWorld,
+  type RunningGateway,
+  type TestAccount,
+} from './gateway-harness';
 
 // Seeded ids of the lever-sandbox (docs/lever-sandbox.md).
 const ADA = 'd0000000-0000-4000-8000-000000000001';
@@ -16,7 +31,11 @@ describe('lever-sandbox stage change through the gateway', () => {
   let acme: TestAccount;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_sandbox'), ns: await createTestRedisNamespace('gw_sandbox'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_sandbox'),
+      ns: await createTestRedisNamespace('gw_sandbox'),
+      redisUrl: TEST_REDIS_URL,
+    });
     acme = await createAccount(world);
     gateway = await startGateway(world.env, eventually);
     sandbox = await startBuiltApp('lever-sandbox', {
@@ -48,7 +67,9 @@ describe('lever-sandbox stage change through the gateway', () => {
     expect(job.data).toMatchObject({ accountId: acme.account.id, opportunityId: ADA, toStageId: CODING_TEST, fromStageId: NEW_APPLICANT });
 
     const deliveries = await eventually(async () => {
-      const { data } = (await (await fetch(`${sandbox.url}/_sandbox/webhook-deliveries`)).json()) as { data: { state: string; attempts: { status: number }[] }[] };
+      const { data } = (await (await fetch(`${sandbox.url}/_sandbox/webhook-deliveries`)).json()) as {
+        data: { state: string; attempts: { status: number }[] }[];
+      };
       return data.length > 0 && data[0].state !== 'pending' ? data : null;
     });
     expect(deliveries).toHaveLength(1);

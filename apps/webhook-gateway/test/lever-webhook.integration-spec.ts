@@ -23,7 +23,11 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   let acme: TestAccount;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_lever'), ns: await createTestRedisNamespace('gw_lever'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_lever'),
+      ns: await createTestRedisNamespace('gw_lever'),
+      redisUrl: TEST_REDIS_URL,
+    });
     // Created before start-up: loaded by the initial full load.
     acme = await createAccount(world);
     gateway = await startGateway(world.env, eventually);
@@ -41,7 +45,9 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   it('reports ready once the account cache is loaded', async () => {
     const res = await fetch(`${gateway.url}/health/ready`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ checks: { 'account-cache': { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } } });
+    expect(await res.json()).toMatchObject({
+      checks: { 'account-cache': { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } },
+    });
   });
 
   it('accepts a signed stage change with 202 and queues exactly one job with the delivery ids', async () => {
@@ -76,7 +82,12 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   it('still answers 2xx to a late copy of an accepted delivery outside the replay window', async () => {
     const first = leverDelivery({ signatureToken: acme.signatureToken });
     expect((await post(acme, first)).status).toBe(202);
-    const late = leverDelivery({ signatureToken: acme.signatureToken, token: first.token, triggeredAt: Date.now() - 2 * DAY_MS, data: first.data });
+    const late = leverDelivery({
+      signatureToken: acme.signatureToken,
+      token: first.token,
+      triggeredAt: Date.now() - 2 * DAY_MS,
+      data: first.data,
+    });
     expect(await post(acme, late)).toEqual({ status: 200, body: { status: 'duplicate' } });
     await expect(jobsFor(first.data.opportunityId as string)).resolves.toHaveLength(1);
   });
@@ -91,7 +102,12 @@ describe('POST /webhooks/lever/:webhookKey', () => {
 
   describe('refuses with 401 and queues nothing', () => {
     it.each([
-      ['a forged signature (another token)', () => leverDelivery({ signatureToken: 'not-the-account-token' }), 'invalid_signature', /regenerated in Lever/],
+      [
+        'a forged signature (another token)',
+        () => leverDelivery({ signatureToken: 'not-the-account-token' }),
+        'invalid_signature',
+        /regenerated in Lever/,
+      ],
       [
         'an altered token',
         () => ({ ...leverDelivery({ signatureToken: acme.signatureToken }), token: 'f'.repeat(48) }),
@@ -160,7 +176,10 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
     const ping = leverDelivery({ signatureToken: account.signatureToken, event: 'candidateHired', data: {} });
     await eventually(async () => (await post(account, ping)).status === 200);
-    expect(await post(account, leverDelivery({ signatureToken: account.signatureToken, data: {} }))).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await post(account, leverDelivery({ signatureToken: account.signatureToken, data: {} }))).toEqual({
+      status: 200,
+      body: { status: 'ok' },
+    });
     // Signed pings only: a ping is also how an attacker would probe the URL.
     expect((await post(account, leverDelivery({ signatureToken: 'wrong', data: {} }))).status).toBe(401);
     await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
@@ -209,7 +228,19 @@ describe('POST /webhooks/lever/:webhookKey', () => {
 
   it('counts webhooks by source and outcome', async () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    for (const outcome of ['accepted', 'duplicate', 'ping', 'ignored_event', 'account_disabled', 'unknown_key', 'unsigned', 'bad_signature', 'stale', 'invalid_body', 'body_too_large']) {
+    for (const outcome of [
+      'accepted',
+      'duplicate',
+      'ping',
+      'ignored_event',
+      'account_disabled',
+      'unknown_key',
+      'unsigned',
+      'bad_signature',
+      'stale',
+      'invalid_body',
+      'body_too_large',
+    ]) {
       expect(metrics).toMatch(new RegExp(`webhooks_received_total\\{source="lever",outcome="${outcome}"\\} [1-9]`));
     }
   });

@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import { QUEUE_CONFIG, platformEventJobId } from '@lever-assess/queues';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
-import { createGatewayWorld, jobsWhere, platformCallback, postJson, startGateway, type GatewayWorld, type RunningGateway } from './gateway-harness';
+import {
+  createGatewayWorld,
+  jobsWhere,
+  platformCallback,
+  postJson,
+  startGateway,
+  type GatewayWorld,
+  type RunningGateway,
+} from './gateway-harness';
 
 const event = (over: Record<string, unknown> = {}, data: Record<string, unknown> = {}) => ({
   id: 'evt_' + randomUUID(),
@@ -16,7 +24,11 @@ describe('POST /webhooks/platform', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_platform'), ns: await createTestRedisNamespace('gw_platform'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_platform'),
+      ns: await createTestRedisNamespace('gw_platform'),
+      redisUrl: TEST_REDIS_URL,
+    });
     gateway = await startGateway(world.env, eventually);
   });
 
@@ -69,7 +81,11 @@ describe('POST /webhooks/platform', () => {
 
   describe('refuses with 401 and queues nothing', () => {
     it.each([
-      ['a bad signature', (raw: string) => platformCallback(JSON.parse(raw), { secret: 'another-secret-entirely' }).headers, /does not match/],
+      [
+        'a bad signature',
+        (raw: string) => platformCallback(JSON.parse(raw), { secret: 'another-secret-entirely' }).headers,
+        /does not match/,
+      ],
       ['a stale timestamp', (raw: string) => platformCallback(JSON.parse(raw), { timestamp: Date.now() - 6 * 60_000 }).headers, /5 min/],
       ['a future timestamp', (raw: string) => platformCallback(JSON.parse(raw), { timestamp: Date.now() + 6 * 60_000 }).headers, /5 min/],
       ['no signature headers', () => ({}), /required/],

@@ -1,6 +1,16 @@
 import 'reflect-metadata';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, freePort, sleep } from '@lever-assess/testing';
-import { createAccount, createGatewayWorld, leverDelivery, platformCallback, postJson, startGateway, type GatewayWorld, type RunningGateway, type TestAccount } from './gateway-harness';
+import {
+  createAccount,
+  createGatewayWorld,
+  leverDelivery,
+  platformCallback,
+  postJson,
+  startGateway,
+  type GatewayWorld,
+  type RunningGateway,
+  type TestAccount,
+} from './gateway-harness';
 
 /** The gateway's Redis is a closed port; its Postgres (and so the account cache) works. */
 describe('webhook-gateway without Redis', () => {
@@ -9,7 +19,11 @@ describe('webhook-gateway without Redis', () => {
   let acme: TestAccount;
 
   beforeAll(async () => {
-    world = await createGatewayWorld({ db: await createTestDatabase('la_test_gw_noredis'), ns: await createTestRedisNamespace('gw_noredis'), redisUrl: TEST_REDIS_URL });
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_noredis'),
+      ns: await createTestRedisNamespace('gw_noredis'),
+      redisUrl: TEST_REDIS_URL,
+    });
     acme = await createAccount(world);
     gateway = await startGateway({ ...world.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
   });
@@ -24,13 +38,20 @@ describe('webhook-gateway without Redis', () => {
   });
 
   it('answers a valid Lever delivery with 503 so that Lever retries', async () => {
-    const res = await postJson(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`, leverDelivery({ signatureToken: acme.signatureToken }));
+    const res = await postJson(
+      `${gateway.url}/webhooks/lever/${acme.account.webhookKey}`,
+      leverDelivery({ signatureToken: acme.signatureToken }),
+    );
     expect(res).toEqual({ status: 503, body: { error: 'unavailable', message: expect.stringMatching(/Redis/) } });
   });
 
   it('still refuses an unknown key and a bad signature from the cache loaded from Postgres', async () => {
-    expect((await postJson(`${gateway.url}/webhooks/lever/no-such-key`, leverDelivery({ signatureToken: acme.signatureToken }))).status).toBe(401);
-    expect((await postJson(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`, leverDelivery({ signatureToken: 'forged' }))).status).toBe(401);
+    expect(
+      (await postJson(`${gateway.url}/webhooks/lever/no-such-key`, leverDelivery({ signatureToken: acme.signatureToken }))).status,
+    ).toBe(401);
+    expect(
+      (await postJson(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`, leverDelivery({ signatureToken: 'forged' }))).status,
+    ).toBe(401);
   });
 
   it('answers a valid platform callback with 503', async () => {
@@ -45,6 +66,8 @@ describe('webhook-gateway without Redis', () => {
   it('is not ready, naming Redis, while the account cache is up', async () => {
     const res = await fetch(`${gateway.url}/health/ready`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ checks: { redis: { status: 'down' }, 'account-cache': { status: 'up' }, postgres: { status: 'up' } } });
+    expect(await res.json()).toMatchObject({
+      checks: { redis: { status: 'down' }, 'account-cache': { status: 'up' }, postgres: { status: 'up' } },
+    });
   });
 });

@@ -23,7 +23,10 @@ export class AccountAccessModule {
         {
           provide: SecretBox,
           useFactory: () => {
-            const box = SecretBox.fromEnv({ ENCRYPTION_KEY: options.encryptionKey, ENCRYPTION_KEYS_PREVIOUS: options.encryptionKeysPrevious });
+            const box = SecretBox.fromEnv({
+              ENCRYPTION_KEY: options.encryptionKey,
+              ENCRYPTION_KEYS_PREVIOUS: options.encryptionKeysPrevious,
+            });
             if (box.isDevelopmentKey) new Logger('SecretBox').warn('ENCRYPTION_KEY is not set: secrets use the development key');
             return box;
           },
@@ -42,7 +45,10 @@ export class AccountAccessModule {
               }),
             }),
         },
-        { provide: PlatformClient, useFactory: () => new PlatformClient({ baseUrl: options.platformApiUrl, apiKey: options.platformApiKey }) },
+        {
+          provide: PlatformClient,
+          useFactory: () => new PlatformClient({ baseUrl: options.platformApiUrl, apiKey: options.platformApiKey }),
+        },
         LeverAccountsService,
       ],
       exports: [SecretBox, LeverClient, PlatformClient, LeverAccountsService],

@@ -3,7 +3,14 @@ import { AccountStatus } from '@lever-assess/domain';
 import { LeverAuthError, LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
 import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
 import { accountChangesChannel } from '@lever-assess/queues';
-import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually, type TestDatabase, type TestRedisNamespace } from '@lever-assess/testing';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  createTestRedisNamespace,
+  eventually,
+  type TestDatabase,
+  type TestRedisNamespace,
+} from '@lever-assess/testing';
 import IORedis from 'ioredis';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,10 +25,16 @@ function fakeLever(goodKey: string): Promise<{ server: Server; url: string; requ
     requests++;
     const ok = req.headers.authorization === `Basic ${Buffer.from(goodKey + ':').toString('base64')}`;
     res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(ok ? { data: [{ id: 's1', text: 'Coding Test' }], hasNext: false } : { code: 'Unauthorized', message: 'Invalid API key' }));
+    res.end(
+      JSON.stringify(
+        ok ? { data: [{ id: 's1', text: 'Coding Test' }], hasNext: false } : { code: 'Unauthorized', message: 'Invalid API key' },
+      ),
+    );
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests: () => requests })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests: () => requests }),
+    ),
   );
 }
 
@@ -46,7 +59,11 @@ describe(LeverAccountsService.name, () => {
     subscriber.on('message', (_channel, message: string) => published.push(message));
     lever = await fakeLever('good-key');
     accounts = new AccountsRepository(ds.getRepository(Account));
-    const client = new LeverClient({ baseUrl: lever.url, limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rate:` }), maxAttempts: 1 });
+    const client = new LeverClient({
+      baseUrl: lever.url,
+      limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rate:` }),
+      maxAttempts: 1,
+    });
     sut = new LeverAccountsService(accounts, box, client, ns.redis, {
       queuePrefix: ns.prefix,
       leverApiUrl: lever.url,
@@ -87,7 +104,10 @@ describe(LeverAccountsService.name, () => {
   it('marks the account disconnected on a 401, announces it, and stops calling Lever for it', async () => {
     const account = await newAccount('revoked-key');
     await expect(sut.withLever(account.id, ({ auth }, client) => client.listStages(auth))).rejects.toBeInstanceOf(LeverAuthError);
-    await expect(accounts.findById(account.id)).resolves.toMatchObject({ status: AccountStatus.Disconnected, statusReason: 'LEVER_KEY_REVOKED' });
+    await expect(accounts.findById(account.id)).resolves.toMatchObject({
+      status: AccountStatus.Disconnected,
+      statusReason: 'LEVER_KEY_REVOKED',
+    });
     await eventually(() => published.includes(account.id));
 
     const before = lever.requests();

@@ -42,7 +42,8 @@ export class LeverAccountsService {
   async open(accountId: string, { anyStatus = false } = {}): Promise<LeverAccount> {
     const account = await this.accounts.findByIdWithSecrets(accountId);
     if (!account) throw new AccountUnavailableError(accountId, 'missing');
-    if (!anyStatus && account.status !== AccountStatus.Active) throw new AccountUnavailableError(accountId, account.status, account.statusReason);
+    if (!anyStatus && account.status !== AccountStatus.Active)
+      throw new AccountUnavailableError(accountId, account.status, account.statusReason);
     return {
       account,
       auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc) },

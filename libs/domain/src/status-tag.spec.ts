@@ -7,6 +7,14 @@ describe('statusTag', () => {
   });
 
   it('lists one tag per status suffix', () => {
-    expect(allStatusTags('X')).toEqual(['X - Sent', 'X - Live Pad', 'X - Needs Review', 'X - Pass', 'X - Fail', 'X - Expired', 'X - Error']);
+    expect(allStatusTags('X')).toEqual([
+      'X - Sent',
+      'X - Live Pad',
+      'X - Needs Review',
+      'X - Pass',
+      'X - Fail',
+      'X - Expired',
+      'X - Error',
+    ]);
   });
 });

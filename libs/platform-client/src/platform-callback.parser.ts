@@ -1,13 +1,5 @@
 import { PLATFORM_EVENT_TYPES, PlatformEventType } from '@lever-assess/domain';
-import {
-  ContractFieldError,
-  readHttpUrl,
-  readId,
-  readObject,
-  readOneOf,
-  readScore,
-  readTimestamp,
-} from './contract-field.reader';
+import { ContractFieldError, readHttpUrl, readId, readObject, readOneOf, readScore, readTimestamp } from './contract-field.reader';
 import type { PlatformCallbackEvent } from './platform-contract.types';
 
 /** A callback body that does not match the contract. `field` is the dotted path at fault. */

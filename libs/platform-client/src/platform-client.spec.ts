@@ -18,9 +18,11 @@ async function fakeServer(handlers: Handler[]): Promise<{ url: string; hits: Inc
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, server };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
 
 describe(PlatformClient.name, () => {
   let server: Server | undefined;
@@ -42,11 +44,20 @@ describe(PlatformClient.name, () => {
   });
 
   it('turns a 2xx that breaks the contract into PlatformBadResponseError naming the field', async () => {
-    const fake = await fakeServer([json(200, { id: 'inv_1', status: 'sent', candidateUrl: 'not a url', interviewerUrl: null, expiresAt: '2026-01-01T00:00:00Z' })]);
+    const fake = await fakeServer([
+      json(200, { id: 'inv_1', status: 'sent', candidateUrl: 'not a url', interviewerUrl: null, expiresAt: '2026-01-01T00:00:00Z' }),
+    ]);
     server = fake.server;
     const sut = new PlatformClient({ baseUrl: fake.url, apiKey: 'k' });
 
-    const request = { testId: 't', kind: 'take_home' as const, timeLimitMinutes: 60, candidate: { name: 'A', email: 'a@x.io' }, reference: 'r', accountId: 'acc' };
+    const request = {
+      testId: 't',
+      kind: 'take_home' as const,
+      timeLimitMinutes: 60,
+      candidate: { name: 'A', email: 'a@x.io' },
+      reference: 'r',
+      accountId: 'acc',
+    };
     const err = await sut.createInvitation(request, 'key-1').catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(PlatformBadResponseError);
@@ -55,7 +66,12 @@ describe(PlatformClient.name, () => {
   });
 
   it.each<[string, Handler, string, string | undefined]>([
-    ['nested error object', json(422, { error: { code: 'test_retired', message: 'Test is retired', field: 'testId' } }), 'Test is retired', 'testId'],
+    [
+      'nested error object',
+      json(422, { error: { code: 'test_retired', message: 'Test is retired', field: 'testId' } }),
+      'Test is retired',
+      'testId',
+    ],
     ['Nest-style message list', json(400, { statusCode: 400, message: ['a is bad', 'b is bad'] }), 'a is bad; b is bad', undefined],
     ['plain text', (_q, res) => res.writeHead(409, { 'content-type': 'text/plain' }).end('conflict here'), 'conflict here', undefined],
     ['empty body', (_q, res) => res.writeHead(400).end(), 'HTTP 400', undefined],

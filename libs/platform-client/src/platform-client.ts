@@ -144,7 +144,13 @@ export class PlatformClient {
       });
       const text = await res.text();
       statusLabel = String(res.status);
-      return { kind: 'answer', status: res.status, text, body: parseJson(text), retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) ?? undefined };
+      return {
+        kind: 'answer',
+        status: res.status,
+        text,
+        body: parseJson(text),
+        retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) ?? undefined,
+      };
     } catch (err) {
       if (isAbort(err)) {
         statusLabel = 'timeout';

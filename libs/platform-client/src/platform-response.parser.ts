@@ -11,12 +11,7 @@ import {
   readString,
   readTimestamp,
 } from './contract-field.reader';
-import {
-  PLATFORM_INVITATION_STATUSES,
-  type Invitation,
-  type InvitationState,
-  type PlatformTest,
-} from './platform-contract.types';
+import { PLATFORM_INVITATION_STATUSES, type Invitation, type InvitationState, type PlatformTest } from './platform-contract.types';
 
 /** Parsers for the platform's answers; they throw ContractFieldError on a contract mismatch. */
 

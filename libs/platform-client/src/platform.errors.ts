@@ -70,10 +70,7 @@ export class PlatformUnavailableError extends PlatformError {
     /** The platform's Retry-After, when it sent one: the earliest sensible next try. */
     readonly retryAfterMs?: number,
   ) {
-    super(
-      `Assessment platform unavailable after ${attempts} attempt(s): ${reason === 'http' ? `HTTP ${status}` : reason}`,
-      status,
-    );
+    super(`Assessment platform unavailable after ${attempts} attempt(s): ${reason === 'http' ? `HTTP ${status}` : reason}`, status);
   }
 }
 

@@ -1,11 +1,11 @@
 import { counter, histogram } from '@lever-assess/common';
 
 /** `status` is the HTTP status, or `timeout` / `network` when no answer arrived. */
-export const platformRequestsTotal = counter(
-  'platform_requests_total',
-  'Requests to the assessment platform API, per attempt',
-  ['method', 'route', 'status'] as const,
-);
+export const platformRequestsTotal = counter('platform_requests_total', 'Requests to the assessment platform API, per attempt', [
+  'method',
+  'route',
+  'status',
+] as const);
 
 export const platformRequestDuration = histogram(
   'platform_request_duration_seconds',

@@ -58,7 +58,8 @@ const str: Check = (v) => (typeof v === 'string' && v.length > 0 && v.length <= 
 const nullableStr: Check = (v) => (v === null ? null : str(v));
 const isoDate: Check = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO timestamp');
 const nullableScore: Check = (v) => (v === null || (typeof v === 'number' && Number.isFinite(v)) ? null : 'must be a number or null');
-const eventType: Check = (v) => ((PLATFORM_EVENT_TYPES as readonly unknown[]).includes(v) ? null : `must be one of ${PLATFORM_EVENT_TYPES.join(', ')}`);
+const eventType: Check = (v) =>
+  (PLATFORM_EVENT_TYPES as readonly unknown[]).includes(v) ? null : `must be one of ${PLATFORM_EVENT_TYPES.join(', ')}`;
 
 const SCHEMAS: { [Q in QueueName]: Record<keyof JobPayloads[Q], Check> } = {
   'lever-events': {

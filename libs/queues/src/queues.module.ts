@@ -32,7 +32,11 @@ export interface QueuesModuleOptions {
 class RedisLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(REGISTERED_QUEUES) queues: Queue[], health: HealthRegistry) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REGISTERED_QUEUES) queues: Queue[],
+    health: HealthRegistry,
+  ) {
     health.register(redisHealthCheck(redis));
     const warn = (message: string) => this.logger.warn(message);
     logConnectionErrors(redis, warn, 'redis client');

@@ -42,7 +42,11 @@ export interface RunningApp {
 }
 
 /** Runs `node dist/apps/<app>/main.js` with only the given env (plus PATH) and waits until it listens. */
-export async function startBuiltApp(app: string, env: Record<string, string>, { readyPath = '/health/live', timeoutMs = 30_000 } = {}): Promise<RunningApp> {
+export async function startBuiltApp(
+  app: string,
+  env: Record<string, string>,
+  { readyPath = '/health/live', timeoutMs = 30_000 } = {},
+): Promise<RunningApp> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [builtAppPath(app)], {
     cwd: WORKSPACE_ROOT,

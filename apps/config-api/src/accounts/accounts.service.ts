@@ -100,9 +100,15 @@ export class AccountsService {
    *   marked disconnected again by the next Lever call).
    * - A new API key clears `disconnected`: that status was about the old key.
    */
-  private nextStatus(current: Account, requested: UpdateAccountDto['status'], keyReplaced: boolean): { status: AccountStatus; reason: string | null } | null {
-    if (requested === AccountStatus.Disabled) return current.status === AccountStatus.Disabled ? null : { status: AccountStatus.Disabled, reason: DISABLED_BY_ADMIN };
-    if (requested === AccountStatus.Active) return current.status === AccountStatus.Active ? null : { status: AccountStatus.Active, reason: null };
+  private nextStatus(
+    current: Account,
+    requested: UpdateAccountDto['status'],
+    keyReplaced: boolean,
+  ): { status: AccountStatus; reason: string | null } | null {
+    if (requested === AccountStatus.Disabled)
+      return current.status === AccountStatus.Disabled ? null : { status: AccountStatus.Disabled, reason: DISABLED_BY_ADMIN };
+    if (requested === AccountStatus.Active)
+      return current.status === AccountStatus.Active ? null : { status: AccountStatus.Active, reason: null };
     if (keyReplaced && current.status === AccountStatus.Disconnected) return { status: AccountStatus.Active, reason: null };
     return null;
   }
@@ -122,9 +128,17 @@ export class AccountsService {
     if (lever) {
       set('performAsUserId', lever.performAsUserId, 'lever.performAsUserId');
       set('leverApiKeyEnc', lever.apiKey === undefined ? undefined : this.box.encrypt(lever.apiKey), 'lever.apiKey');
-      set('leverSignatureTokenEnc', lever.signatureToken === undefined ? undefined : this.box.encrypt(lever.signatureToken), 'lever.signatureToken');
+      set(
+        'leverSignatureTokenEnc',
+        lever.signatureToken === undefined ? undefined : this.box.encrypt(lever.signatureToken),
+        'lever.signatureToken',
+      );
       if (lever.signatureTokens !== undefined) {
-        set('leverSignatureTokensEnc', lever.signatureTokens === null ? null : this.box.encrypt(JSON.stringify(lever.signatureTokens)), 'lever.signatureTokens');
+        set(
+          'leverSignatureTokensEnc',
+          lever.signatureTokens === null ? null : this.box.encrypt(JSON.stringify(lever.signatureTokens)),
+          'lever.signatureTokens',
+        );
       }
     }
     return { patch, changed };

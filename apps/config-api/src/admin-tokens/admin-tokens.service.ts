@@ -21,7 +21,13 @@ export class AdminTokensService {
   async create(actor: AdminActor, name: string): Promise<CreatedAdminTokenDto> {
     const secret = newTokenSecret();
     const token = await this.tokens.create(name, hashAdminToken(secret));
-    await this.audit.record(actor, { action: 'admin-token.create', accountId: null, entityType: 'admin_token', entityId: token.id, details: { name } });
+    await this.audit.record(actor, {
+      action: 'admin-token.create',
+      accountId: null,
+      entityType: 'admin_token',
+      entityId: token.id,
+      details: { name },
+    });
     this.logger.log({ adminTokenId: token.id, msg: 'admin token created' });
     return { ...AdminTokenDto.from(token), token: secret };
   }

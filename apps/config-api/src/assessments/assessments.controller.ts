@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
 import { AssessmentsService } from './assessments.service';
@@ -30,7 +38,11 @@ export class AssessmentsController {
   @ApiOperation({ summary: 'Re-apply tags/links in Lever (active or scored), or run the trigger again (error, expired, canceled)' })
   @ApiAcceptedResponse({ type: ResendResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto })
-  resend(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Param('assessmentId', ParseUUIDPipe) assessmentId: string): Promise<ResendResultDto> {
+  resend(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
+  ): Promise<ResendResultDto> {
     return this.assessments.resend(actor, id, assessmentId);
   }
 
@@ -39,7 +51,11 @@ export class AssessmentsController {
   @ApiOperation({ summary: "Cancel the invitation on the platform and update the candidate's tag" })
   @ApiOkResponse({ type: AssessmentDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'ASSESSMENT_NOT_CANCELABLE' })
-  cancel(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Param('assessmentId', ParseUUIDPipe) assessmentId: string): Promise<AssessmentDto> {
+  cancel(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
+  ): Promise<AssessmentDto> {
     return this.assessments.cancel(actor, id, assessmentId);
   }
 }

@@ -75,7 +75,11 @@ export class AssessmentsService {
       });
       result = { assessmentId, action: ResendAction.Retrigger, queue: QueueName.LeverEvents, jobId };
     }
-    await this.record(actor, accountId, 'assessment.resend', assessmentId, { action: result.action, status: assessment.status, jobId: result.jobId });
+    await this.record(actor, accountId, 'assessment.resend', assessmentId, {
+      action: result.action,
+      status: assessment.status,
+      jobId: result.jobId,
+    });
     this.logger.log({ accountId, assessmentId, correlationId, action: result.action, msg: 'assessment resent' });
     return result;
   }
@@ -85,16 +89,25 @@ export class AssessmentsService {
     const assessment = await this.require(accountId, assessmentId);
     if (assessment.status === AssessmentStatus.Canceled) return AssessmentDto.from(assessment);
     if (!CANCELABLE.includes(assessment.status)) {
-      throw new ConflictApiError('ASSESSMENT_NOT_CANCELABLE', `Assessment ${assessmentId} is ${assessment.status}; only sent or completed assessments can be canceled`);
+      throw new ConflictApiError(
+        'ASSESSMENT_NOT_CANCELABLE',
+        `Assessment ${assessmentId} is ${assessment.status}; only sent or completed assessments can be canceled`,
+      );
     }
     if (!assessment.platformInvitationId) {
-      throw new ConflictApiError('ASSESSMENT_NOT_CANCELABLE', `Assessment ${assessmentId} has no platform invitation yet; try again in a moment`);
+      throw new ConflictApiError(
+        'ASSESSMENT_NOT_CANCELABLE',
+        `Assessment ${assessmentId} has no platform invitation yet; try again in a moment`,
+      );
     }
     try {
       await this.platform.cancelInvitation(assessment.platformInvitationId);
     } catch (err) {
       if (err instanceof PlatformRejectedError || err instanceof PlatformNotFoundError) {
-        throw new ConflictApiError('ASSESSMENT_NOT_CANCELABLE', `The platform refused to cancel the invitation: ${err instanceof PlatformRejectedError ? err.platformMessage : err.message}`);
+        throw new ConflictApiError(
+          'ASSESSMENT_NOT_CANCELABLE',
+          `The platform refused to cancel the invitation: ${err instanceof PlatformRejectedError ? err.platformMessage : err.message}`,
+        );
       }
       throw err;
     }
@@ -117,7 +130,13 @@ export class AssessmentsService {
     return assessment;
   }
 
-  private record(actor: AdminActor, accountId: string, action: string, assessmentId: string, details: Record<string, unknown>): Promise<void> {
+  private record(
+    actor: AdminActor,
+    accountId: string,
+    action: string,
+    assessmentId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     return this.audit.record(actor, { action, accountId, entityType: 'assessment', entityId: assessmentId, details });
   }
 }

@@ -26,7 +26,11 @@ export class CatalogController {
   @Post()
   @ApiCreatedResponse({ type: CatalogTestDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'TEST_NAME_TAKEN' })
-  create(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: CreateCatalogTestDto): Promise<CatalogTestDto> {
+  create(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CreateCatalogTestDto,
+  ): Promise<CatalogTestDto> {
     return this.catalog.create(actor, id, body);
   }
 
@@ -66,7 +70,11 @@ export class CatalogController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'TEST_IN_USE: a trigger rule uses it' })
-  delete(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Param('testId', ParseUUIDPipe) testId: string): Promise<void> {
+  delete(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('testId', ParseUUIDPipe) testId: string,
+  ): Promise<void> {
     return this.catalog.delete(actor, id, testId);
   }
 }

@@ -10,7 +10,18 @@ import type { FailedJobDto, FailedJobListDto, FailedJobsQueryDto, RetriedJobDto 
  * Job payloads carry ids only, but only these fields are shown: an allow-list, so a field added
  * to a payload later (maybe a token) does not leak through this endpoint.
  */
-const SHOWN_ID_FIELDS = ['accountId', 'opportunityId', 'candidateId', 'assessmentId', 'toStageId', 'eventId', 'invitationId', 'reference', 'type', 'correlationId'];
+const SHOWN_ID_FIELDS = [
+  'accountId',
+  'opportunityId',
+  'candidateId',
+  'assessmentId',
+  'toStageId',
+  'eventId',
+  'invitationId',
+  'reference',
+  'type',
+  'correlationId',
+];
 const DEFAULT_LIMIT = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,7 +67,13 @@ export class FailedJobsService {
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     const state = await job.getState();
     const accountId = typeof job.data?.accountId === 'string' && UUID.test(job.data.accountId) ? job.data.accountId : null;
-    await this.audit.record(actor, { action: 'failed-job.retry', accountId, entityType: 'job', entityId: `${queueName}/${jobId}`, details: { queue: queueName, jobId } });
+    await this.audit.record(actor, {
+      action: 'failed-job.retry',
+      accountId,
+      entityType: 'job',
+      entityId: `${queueName}/${jobId}`,
+      details: { queue: queueName, jobId },
+    });
     this.logger.log({ accountId, queue: queueName, jobId, msg: 'failed job retried' });
     return { id: jobId, queue: queueName, state };
   }

@@ -21,7 +21,8 @@ import { LeverStagesService } from './lever-stages.service';
 
 type Outcome = { ok: true; detail: string } | { ok: false; detail: string; error?: unknown };
 
-const NEW_KEY_HINT = 'Create a new key in Lever (Settings > Integrations and API > API Credentials) and save it with PATCH /v1/accounts/:id';
+const NEW_KEY_HINT =
+  'Create a new key in Lever (Settings > Integrations and API > API Credentials) and save it with PATCH /v1/accounts/:id';
 
 /**
  * "Test connection" with the calls the integration really needs (lever-api.md 4.8): stages,
@@ -51,7 +52,12 @@ export class LeverConnectionService {
       if (!(err instanceof SecretDecryptionError)) throw err;
       const account = await this.accounts.findById(accountId);
       if (!account) throw new AccountNotFoundError(accountId);
-      const check = { name: 'storedKey', ok: false, detail: 'The stored Lever API key cannot be decrypted with the configured ENCRYPTION_KEY; save the key again with PATCH /v1/accounts/:id' };
+      const check = {
+        name: 'storedKey',
+        ok: false,
+        detail:
+          'The stored Lever API key cannot be decrypted with the configured ENCRYPTION_KEY; save the key again with PATCH /v1/accounts/:id',
+      };
       return this.finish(actor, accountId, account.status, [check], null);
     }
     const { account, auth } = access;
@@ -95,14 +101,20 @@ export class LeverConnectionService {
 
   private async checkPerformAs(auth: LeverAuth, userId: string | null): Promise<Outcome> {
     if (!userId) {
-      return { ok: true, detail: 'No perform-as user configured (optional): tags and notes will be written without an author. Set lever.performAsUserId to your integration user.' };
+      return {
+        ok: true,
+        detail:
+          'No perform-as user configured (optional): tags and notes will be written without an author. Set lever.performAsUserId to your integration user.',
+      };
     }
     try {
       const user = await this.lever.getUser(auth, userId);
-      if (user.deactivatedAt) return { ok: false, detail: `The perform-as user ${user.name} is deactivated in Lever; choose an active user` };
+      if (user.deactivatedAt)
+        return { ok: false, detail: `The perform-as user ${user.name} is deactivated in Lever; choose an active user` };
       return { ok: true, detail: `Writes will be made as ${user.name}` };
     } catch (err) {
-      if (err instanceof LeverNotFoundError) return { ok: false, detail: `No Lever user has the id ${userId}; set lever.performAsUserId to an existing user's id`, error: err };
+      if (err instanceof LeverNotFoundError)
+        return { ok: false, detail: `No Lever user has the id ${userId}; set lever.performAsUserId to an existing user's id`, error: err };
       throw err;
     }
   }
@@ -113,10 +125,19 @@ export class LeverConnectionService {
       return { ok: false, error: err, detail: `Lever rejected the API key: it is invalid or was revoked. ${NEW_KEY_HINT}.` };
     }
     if (err instanceof LeverPermissionError) {
-      return { ok: false, error: err, detail: `The API key is missing a permission for ${err.endpoint}. Lever key permissions cannot be edited: ${NEW_KEY_HINT.charAt(0).toLowerCase()}${NEW_KEY_HINT.slice(1)}, with that permission.` };
+      return {
+        ok: false,
+        error: err,
+        detail: `The API key is missing a permission for ${err.endpoint}. Lever key permissions cannot be edited: ${NEW_KEY_HINT.charAt(0).toLowerCase()}${NEW_KEY_HINT.slice(1)}, with that permission.`,
+      };
     }
     if (err instanceof LeverUnavailableError) {
-      return { ok: false, error: err, detail: 'Lever could not be reached (network error, timeout or Lever maintenance). Check LEVER_API_URL and the network, then test again.' };
+      return {
+        ok: false,
+        error: err,
+        detail:
+          'Lever could not be reached (network error, timeout or Lever maintenance). Check LEVER_API_URL and the network, then test again.',
+      };
     }
     if (err instanceof LeverRateLimitedError) {
       return { ok: false, error: err, detail: `Lever is rate-limiting this key; test again in ${Math.ceil(err.retryAfterMs / 1000)} s.` };

@@ -13,7 +13,7 @@ export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('lever-assess config API')
     .setDescription(
-      'Admin API: connect customers\' Lever accounts, configure the test catalog and trigger rules, follow assessments, replay failed jobs. ' +
+      "Admin API: connect customers' Lever accounts, configure the test catalog and trigger rules, follow assessments, replay failed jobs. " +
         'Every /v1 route needs `Authorization: Bearer <token>` (ADMIN_TOKEN or a token from POST /v1/admin-tokens). ' +
         'Errors are `{ error, message, fields? }`.',
     )

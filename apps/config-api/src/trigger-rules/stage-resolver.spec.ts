@@ -28,6 +28,8 @@ describe(resolveStage.name, () => {
   });
 
   it('says when Lever has no stages', () => {
-    expect(resolveStage([], { stageName: 'x' })).toEqual({ error: { field: 'stageName', messages: [expect.stringContaining('Lever has no stages')] } });
+    expect(resolveStage([], { stageName: 'x' })).toEqual({
+      error: { field: 'stageName', messages: [expect.stringContaining('Lever has no stages')] },
+    });
   });
 });

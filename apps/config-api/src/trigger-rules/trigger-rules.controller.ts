@@ -26,7 +26,11 @@ export class TriggerRulesController {
   @Post()
   @ApiOperation({ summary: 'Create a rule by stageId or stageName (resolved through Lever)' })
   @ApiCreatedResponse({ type: TriggerRuleDto })
-  create(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: CreateTriggerRuleDto): Promise<TriggerRuleDto> {
+  create(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CreateTriggerRuleDto,
+  ): Promise<TriggerRuleDto> {
     return this.rules.create(actor, id, body);
   }
 
@@ -57,7 +61,11 @@ export class TriggerRulesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'RULE_IN_USE: it has assessments; disable it instead' })
-  delete(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Param('ruleId', ParseUUIDPipe) ruleId: string): Promise<void> {
+  delete(
+    @CurrentActor() actor: AdminActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('ruleId', ParseUUIDPipe) ruleId: string,
+  ): Promise<void> {
     return this.rules.delete(actor, id, ruleId);
   }
 }

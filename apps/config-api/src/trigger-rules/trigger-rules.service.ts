@@ -10,7 +10,8 @@ import { TriggerRuleDto, type CreateTriggerRuleDto, type UpdateTriggerRuleDto } 
 import { resolveStage } from './stage-resolver';
 import { ruleShapeErrors, type RuleShape } from './trigger-rule-shape.validator';
 
-const ruleNotFound = (ruleId: string) => new NotFoundApiError('TRIGGER_RULE_NOT_FOUND', `Trigger rule ${ruleId} does not exist in this account`);
+const ruleNotFound = (ruleId: string) =>
+  new NotFoundApiError('TRIGGER_RULE_NOT_FOUND', `Trigger rule ${ruleId} does not exist in this account`);
 
 /** Trigger rules: stage (checked against Lever) + optional tag + kind + test + thresholds. */
 @Injectable()
@@ -25,7 +26,12 @@ export class TriggerRulesService {
 
   async create(actor: AdminActor, accountId: string, dto: CreateTriggerRuleDto): Promise<TriggerRuleDto> {
     await this.lookup.require(accountId);
-    const shape: RuleShape = { kind: dto.kind, testId: dto.testId ?? null, passThreshold: dto.passThreshold ?? null, failThreshold: dto.failThreshold ?? null };
+    const shape: RuleShape = {
+      kind: dto.kind,
+      testId: dto.testId ?? null,
+      passThreshold: dto.passThreshold ?? null,
+      failThreshold: dto.failThreshold ?? null,
+    };
     const errors = [...ruleShapeErrors(shape), ...(await this.testErrors(accountId, dto.testId))];
     const resolution = resolveStage(await this.stages.list(accountId), dto);
     if ('error' in resolution) errors.unshift(resolution.error);

@@ -13,9 +13,7 @@ import { PlatformError } from '@lever-assess/platform-client';
  *   is kept so it can be replayed once the cause is fixed.
  */
 export type DispatchErrorKind =
-  | { kind: 'rate-limited'; retryAfterMs: number }
-  | { kind: 'transient'; code: string }
-  | { kind: 'permanent'; code: string };
+  { kind: 'rate-limited'; retryAfterMs: number } | { kind: 'transient'; code: string } | { kind: 'permanent'; code: string };
 
 /** Floor of a rate-limit delay: a 0 ms Retry-After would just spin the job. */
 export const MIN_RATE_LIMIT_DELAY_MS = 250;
@@ -24,7 +22,8 @@ export const MIN_RATE_LIMIT_DELAY_MS = 250;
 export const TRANSIENT_FAILURE = 'TRANSIENT_FAILURE';
 
 export function classifyDispatchError(err: unknown): DispatchErrorKind {
-  if (err instanceof LeverRateLimitedError) return { kind: 'rate-limited', retryAfterMs: Math.max(MIN_RATE_LIMIT_DELAY_MS, err.retryAfterMs) };
+  if (err instanceof LeverRateLimitedError)
+    return { kind: 'rate-limited', retryAfterMs: Math.max(MIN_RATE_LIMIT_DELAY_MS, err.retryAfterMs) };
   if (err instanceof LeverError || err instanceof PlatformError) {
     return err.retryable ? { kind: 'transient', code: err.code } : { kind: 'permanent', code: err.code };
   }

@@ -4,4 +4,6 @@ import { counter } from '@lever-assess/common';
 export const dispatcherEventsTotal = counter('dispatcher_events_total', 'lever-events jobs processed, by outcome', ['outcome'] as const);
 
 /** Invitations created on the platform, by rule kind. */
-export const invitationsCreatedTotal = counter('invitations_created_total', 'Invitations created on the assessment platform, by kind', ['kind'] as const);
+export const invitationsCreatedTotal = counter('invitations_created_total', 'Invitations created on the assessment platform, by kind', [
+  'kind',
+] as const);

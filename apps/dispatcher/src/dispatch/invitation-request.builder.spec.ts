@@ -32,6 +32,9 @@ describe(buildInvitationRequest.name, () => {
   });
 
   it('sends a live pad without a question with a null test', () => {
-    expect(buildInvitationRequest({ ...input, kind: RuleKind.LiveInterview, platformTestId: null })).toMatchObject({ testId: null, kind: 'live_interview' });
+    expect(buildInvitationRequest({ ...input, kind: RuleKind.LiveInterview, platformTestId: null })).toMatchObject({
+      testId: null,
+      kind: 'live_interview',
+    });
   });
 });

@@ -83,9 +83,15 @@ export class LeverEventDispatchService {
     if (stageRules.length === 0) return this.finish(event, DispatchOutcome.NoRule);
 
     // The webhook's data is unsigned: only its ids are used, the facts come from Lever itself.
-    const opportunity = await this.leverAccounts.withLever(event.accountId, ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId));
+    const opportunity = await this.leverAccounts.withLever(event.accountId, ({ auth }, lever) =>
+      lever.getOpportunity(auth, event.opportunityId),
+    );
     if (opportunity.stageId !== event.toStageId) {
-      this.logger.log({ opportunityId: event.opportunityId, toStageId: event.toStageId, msg: 'opportunity no longer at the stage: stale event skipped' });
+      this.logger.log({
+        opportunityId: event.opportunityId,
+        toStageId: event.toStageId,
+        msg: 'opportunity no longer at the stage: stale event skipped',
+      });
       return this.finish(event, DispatchOutcome.StaleStage);
     }
 
@@ -121,8 +127,14 @@ export class LeverEventDispatchService {
   async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
     await this.recordFailure(event, code);
     const problem = platformUnavailableProblem();
-    const { items } = await this.assessments.list(event.accountId, { opportunityId: event.opportunityId }, { limit: PRIOR_ASSESSMENTS_PAGE });
-    const unsent = items.filter((a) => a.sourceDeliveryToken === event.deliveryToken && a.status === AssessmentStatus.Sent && !a.platformInvitationId);
+    const { items } = await this.assessments.list(
+      event.accountId,
+      { opportunityId: event.opportunityId },
+      { limit: PRIOR_ASSESSMENTS_PAGE },
+    );
+    const unsent = items.filter(
+      (a) => a.sourceDeliveryToken === event.deliveryToken && a.status === AssessmentStatus.Sent && !a.platformInvitationId,
+    );
     for (const assessment of unsent) {
       const marked = await this.assessments.transition(event.accountId, assessment.id, [AssessmentStatus.Sent], {
         status: AssessmentStatus.Error,
@@ -140,7 +152,9 @@ export class LeverEventDispatchService {
    * 'go' for a new token, for a retry of this job, and for a delivery whose processing never
    * finished (a concurrent duplicate is safe: everything below is idempotent).
    */
-  private async claimDelivery(event: LeverEventJob): Promise<'go' | typeof DispatchOutcome.Duplicate | typeof DispatchOutcome.AccountMissing> {
+  private async claimDelivery(
+    event: LeverEventJob,
+  ): Promise<'go' | typeof DispatchOutcome.Duplicate | typeof DispatchOutcome.AccountMissing> {
     try {
       const first = await this.deliveries.recordOnce({
         accountId: event.accountId,
@@ -192,11 +206,13 @@ export class LeverEventDispatchService {
         return { ruleId: rule.id, result: 'already', assessmentId: assessment.id };
       }
       if (!created) this.logger.warn({ ruleId: rule.id, msg: 'resuming an assessment that has no invitation yet' });
-      if (resolved.overriddenBy && created) this.logger.log({ ruleId: rule.id, testId: resolved.test?.id, msg: 'test overridden by a candidate tag' });
+      if (resolved.overriddenBy && created)
+        this.logger.log({ ruleId: rule.id, testId: resolved.test?.id, msg: 'test overridden by a candidate tag' });
 
       // A resumed assessment keeps the test it was recorded with: the platform request must not change.
       const test = created ? resolved.test : (catalog.find((t) => t.id === assessment.testId) ?? null);
-      const problem = candidateProblem ?? (rule.kind === RuleKind.TakeHome && !test ? (resolved.problem ?? noTestResolvableProblem()) : null);
+      const problem =
+        candidateProblem ?? (rule.kind === RuleKind.TakeHome && !test ? (resolved.problem ?? noTestResolvableProblem()) : null);
       if (problem) return this.recordError(ctx, rule, assessment, problem);
 
       let invitation;
@@ -214,7 +230,8 @@ export class LeverEventDispatchService {
           assessment.id,
         );
       } catch (err) {
-        if (err instanceof PlatformRejectedError) return this.recordError(ctx, rule, assessment, platformRejectedProblem(err.platformMessage));
+        if (err instanceof PlatformRejectedError)
+          return this.recordError(ctx, rule, assessment, platformRejectedProblem(err.platformMessage));
         throw err;
       }
       await this.assessments.transition(event.accountId, assessment.id, [...ACTIVE_ASSESSMENT_STATUSES], {
@@ -223,7 +240,13 @@ export class LeverEventDispatchService {
         interviewerUrl: invitation.interviewerUrl,
       });
       invitationsCreatedTotal.inc({ kind: rule.kind });
-      this.logger.log({ ruleId: rule.id, kind: rule.kind, testId: test?.id ?? null, invitationId: invitation.id, msg: 'invitation created' });
+      this.logger.log({
+        ruleId: rule.id,
+        kind: rule.kind,
+        testId: test?.id ?? null,
+        invitationId: invitation.id,
+        msg: 'invitation created',
+      });
       await this.enqueueSync(event, assessment.id);
       return { ruleId: rule.id, result: 'sent', assessmentId: assessment.id };
     });
@@ -236,7 +259,11 @@ export class LeverEventDispatchService {
    * earlier assessments are not, so replaying a failed job tries again.
    */
   private async findHandledMove(ctx: EventContext, rule: TriggerRule): Promise<Assessment | null> {
-    const { items } = await this.assessments.list(ctx.event.accountId, { opportunityId: ctx.event.opportunityId }, { limit: PRIOR_ASSESSMENTS_PAGE });
+    const { items } = await this.assessments.list(
+      ctx.event.accountId,
+      { opportunityId: ctx.event.opportunityId },
+      { limit: PRIOR_ASSESSMENTS_PAGE },
+    );
     return (
       items.find(
         (a) =>
@@ -260,7 +287,12 @@ export class LeverEventDispatchService {
   }
 
   private enqueueSync(event: LeverEventJob, assessmentId: string): Promise<void> {
-    return this.sync.enqueue({ accountId: event.accountId, opportunityId: event.opportunityId, assessmentId, correlationId: event.correlationId });
+    return this.sync.enqueue({
+      accountId: event.accountId,
+      opportunityId: event.opportunityId,
+      assessmentId,
+      correlationId: event.correlationId,
+    });
   }
 
   private async finish(event: LeverEventJob, outcome: DispatchOutcome, detail?: string | readonly RuleResult[]): Promise<DispatchOutcome> {

@@ -1,5 +1,12 @@
 import { withLogContext } from '@lever-assess/common';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, parseJobPayload, type LeverEventJob, ShutdownAwareWorkerHost } from '@lever-assess/queues';
+import {
+  InvalidJobPayloadError,
+  QUEUE_CONFIG,
+  QueueName,
+  parseJobPayload,
+  type LeverEventJob,
+  ShutdownAwareWorkerHost,
+} from '@lever-assess/queues';
 import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
@@ -58,7 +65,12 @@ export class LeverEventsProcessor extends ShutdownAwareWorkerHost {
         if (attempt >= (job.opts.attempts ?? 1)) {
           await this.recordExhausted(event, kind.code);
           dispatcherEventsTotal.inc({ outcome: 'failed' });
-          this.logger.error({ attempt, code: kind.code, problem: message, msg: 'lever event failed on its last attempt: job kept for replay' });
+          this.logger.error({
+            attempt,
+            code: kind.code,
+            problem: message,
+            msg: 'lever event failed on its last attempt: job kept for replay',
+          });
         } else {
           dispatcherEventsTotal.inc({ outcome: 'retry' });
           this.logger.warn({ attempt, code: kind.code, problem: message, msg: 'lever event failed: will be retried' });

@@ -11,7 +11,8 @@ export function processorWiringProblem(owned: readonly QueueName[], processorQue
   const problems: string[] = [];
   for (const queue of owned) {
     const count = processorQueues.filter((q) => q === queue).length;
-    if (count === 0) problems.push(`no @Processor for queue ${queue}: add one in apps/dispatcher/src/dispatch and provide it in DispatchModule`);
+    if (count === 0)
+      problems.push(`no @Processor for queue ${queue}: add one in apps/dispatcher/src/dispatch and provide it in DispatchModule`);
     if (count > 1) problems.push(`${count} @Processor classes for queue ${queue}: keep exactly one`);
   }
   return problems.length ? problems.join('; ') : null;

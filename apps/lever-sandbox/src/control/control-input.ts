@@ -27,10 +27,18 @@ export function parseCandidates(value: unknown): CandidateInput[] {
     const o = object(c, `candidates[${i}]`);
     const p = `candidates[${i}]`;
     return {
-      id: optString(o.id, `${p}.id`), contactId: optString(o.contactId, `${p}.contactId`), name: string(o.name, `${p}.name`),
-      headline: optString(o.headline, `${p}.headline`), emails: optStrings(o.emails, `${p}.emails`), tags: optStrings(o.tags, `${p}.tags`),
-      stage: optString(o.stage, `${p}.stage`), links: optStrings(o.links, `${p}.links`), archived: o.archived === true,
-      isAnonymized: o.isAnonymized === true, origin: optString(o.origin, `${p}.origin`), ownerId: optString(o.ownerId, `${p}.ownerId`),
+      id: optString(o.id, `${p}.id`),
+      contactId: optString(o.contactId, `${p}.contactId`),
+      name: string(o.name, `${p}.name`),
+      headline: optString(o.headline, `${p}.headline`),
+      emails: optStrings(o.emails, `${p}.emails`),
+      tags: optStrings(o.tags, `${p}.tags`),
+      stage: optString(o.stage, `${p}.stage`),
+      links: optStrings(o.links, `${p}.links`),
+      archived: o.archived === true,
+      isAnonymized: o.isAnonymized === true,
+      origin: optString(o.origin, `${p}.origin`),
+      ownerId: optString(o.ownerId, `${p}.ownerId`),
     };
   });
 }
@@ -52,9 +60,11 @@ export function parsePermissions(value: unknown, field = 'permissions'): LeverPe
 export function parseFault(body: unknown): FaultSpec {
   const o = object(body, 'body');
   const status = o.status === undefined ? undefined : Number(o.status);
-  if (status !== undefined && !(Number.isInteger(status) && status >= 400 && status <= 599)) throw LeverApiError.badRequest('status must be 400-599');
+  if (status !== undefined && !(Number.isInteger(status) && status >= 400 && status <= 599))
+    throw LeverApiError.badRequest('status must be 400-599');
   const delayMs = o.delayMs === undefined ? undefined : Number(o.delayMs);
-  if (delayMs !== undefined && !(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 60_000)) throw LeverApiError.badRequest('delayMs must be 0-60000');
+  if (delayMs !== undefined && !(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 60_000))
+    throw LeverApiError.badRequest('delayMs must be 0-60000');
   if (status === undefined && !delayMs) throw LeverApiError.badRequest('give status and/or delayMs');
   const count = o.count === undefined ? 1 : Number(o.count);
   if (!(Number.isInteger(count) && count >= 1)) throw LeverApiError.badRequest('count must be a positive integer');
@@ -64,18 +74,28 @@ export function parseFault(body: unknown): FaultSpec {
 
 function parseKey(value: unknown, p: string): KeyInput {
   const o = object(value, p);
-  const state = o.state === undefined ? undefined : o.state === 'active' || o.state === 'revoked' ? o.state : bad(`${p}.state must be active or revoked`);
+  const state =
+    o.state === undefined
+      ? undefined
+      : o.state === 'active' || o.state === 'revoked'
+        ? o.state
+        : bad(`${p}.state must be active or revoked`);
   return {
-    id: optString(o.id, `${p}.id`), apiKey: string(o.apiKey, `${p}.apiKey`),
-    permissions: o.permissions === undefined ? undefined : parsePermissions(o.permissions, `${p}.permissions`), state,
+    id: optString(o.id, `${p}.id`),
+    apiKey: string(o.apiKey, `${p}.apiKey`),
+    permissions: o.permissions === undefined ? undefined : parsePermissions(o.permissions, `${p}.permissions`),
+    state,
   };
 }
 
 function parseUser(value: unknown, p: string): UserInput {
   const o = object(value, p);
   return {
-    id: optString(o.id, `${p}.id`), name: string(o.name, `${p}.name`), email: string(o.email, `${p}.email`),
-    accessRole: optString(o.accessRole, `${p}.accessRole`), deactivated: o.deactivated === true,
+    id: optString(o.id, `${p}.id`),
+    name: string(o.name, `${p}.name`),
+    email: string(o.email, `${p}.email`),
+    accessRole: optString(o.accessRole, `${p}.accessRole`),
+    deactivated: o.deactivated === true,
   };
 }
 

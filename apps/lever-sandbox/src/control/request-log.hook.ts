@@ -24,8 +24,14 @@ export class RequestLogHook implements OnModuleInit {
       const req = request as SandboxRequest;
       const performAs = (req.query as Record<string, unknown> | undefined)?.perform_as;
       const entry: RequestLogEntry = {
-        at: Date.now(), keyId: null, method: req.method, route: req.routeOptions?.url ?? 'unmatched', path: req.url.split('?')[0],
-        status: null, ms: null, performAs: typeof performAs === 'string' ? performAs : null,
+        at: Date.now(),
+        keyId: null,
+        method: req.method,
+        route: req.routeOptions?.url ?? 'unmatched',
+        path: req.url.split('?')[0],
+        status: null,
+        ms: null,
+        performAs: typeof performAs === 'string' ? performAs : null,
       };
       this.state.requests.record(entry);
       req.sandboxLogEntry = entry;

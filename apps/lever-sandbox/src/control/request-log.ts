@@ -40,7 +40,14 @@ export class RequestLog {
       const status = e.status === null ? 'in-flight' : String(e.status);
       byStatus[status] = (byStatus[status] ?? 0) + 1;
     }
-    return { total: list.length, byStatus, maxPerSecond: maxInWindow(list.map((e) => e.at), 1000) };
+    return {
+      total: list.length,
+      byStatus,
+      maxPerSecond: maxInWindow(
+        list.map((e) => e.at),
+        1000,
+      ),
+    };
   }
 
   clear(): void {

@@ -92,9 +92,18 @@ export class SandboxControlController {
     const contact = company.contacts.get(o.contactId);
     const stage = company.stages.find((s) => s.id === o.stageId);
     return {
-      id: o.id, companyId: company.id, contactId: o.contactId, name: contact?.name, emails: contact?.emails ?? [],
-      tags: o.tags, links: contact?.links ?? [], stage: stage ? { id: stage.id, text: stage.text } : { id: o.stageId, text: null },
-      archived: o.archivedAt !== null, notes: o.notes, history: o.history, stageChanges: o.stageChanges,
+      id: o.id,
+      companyId: company.id,
+      contactId: o.contactId,
+      name: contact?.name,
+      emails: contact?.emails ?? [],
+      tags: o.tags,
+      links: contact?.links ?? [],
+      stage: stage ? { id: stage.id, text: stage.text } : { id: o.stageId, text: null },
+      archived: o.archivedAt !== null,
+      notes: o.notes,
+      history: o.history,
+      stageChanges: o.stageChanges,
     };
   }
 

@@ -47,8 +47,12 @@ export class LeverApiGuard implements CanActivate {
     const fault = this.state.faults.next(key.id);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.status) {
-      throw new LeverApiError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', `Injected fault ${fault.status}`,
-        fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      throw new LeverApiError(
+        fault.status,
+        fault.status === 429 ? 'TooManyRequests' : 'InternalError',
+        `Injected fault ${fault.status}`,
+        fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {},
+      );
     }
     const permission = this.reflector.get<LeverPermission | undefined>(PERMISSION, ctx.getHandler());
     if (!permission) throw new Error(`${ctx.getClass().name}.${ctx.getHandler().name} declares no @RequiresPermission`);

@@ -46,7 +46,11 @@ export class LeverDataService {
   }
 
   listStages(company: Company, query: Query) {
-    return this.state.paginator.page(company.stages.map((s) => ({ ...s })), `${company.id}:stages`, query);
+    return this.state.paginator.page(
+      company.stages.map((s) => ({ ...s })),
+      `${company.id}:stages`,
+      query,
+    );
   }
 
   getStage(company: Company, id: string) {
@@ -110,8 +114,12 @@ export class LeverDataService {
     const noteId = randomUUID();
     this.write(company, id, query, 'note', { noteId }, (o, performAs) => {
       o.notes.push({
-        id: noteId, value: input.value, secret: input.secret ?? false, notifyFollowers: input.notifyFollowers ?? false,
-        userId: performAs, createdAt: Date.now(),
+        id: noteId,
+        value: input.value,
+        secret: input.secret ?? false,
+        notifyFollowers: input.notifyFollowers ?? false,
+        userId: performAs,
+        createdAt: Date.now(),
       });
     });
     return { noteId };
@@ -141,7 +149,11 @@ export class LeverDataService {
   }
 
   private write(
-    company: Company, id: string, query: Query, action: HistoryEntry['action'], detail: unknown,
+    company: Company,
+    id: string,
+    query: Query,
+    action: HistoryEntry['action'],
+    detail: unknown,
     apply: (o: Opportunity, performAs: string | null) => void,
   ): Rendered {
     const o = this.opportunity(company, id);
@@ -158,7 +170,8 @@ export class LeverDataService {
     const value = query.perform_as;
     if (value === undefined || value === '') return null;
     const user = typeof value === 'string' ? company.users.get(value) : undefined;
-    if (!user || user.deactivatedAt !== null) throw LeverApiError.badRequest(`perform_as: user ${String(value)} was not found or is deactivated`);
+    if (!user || user.deactivatedAt !== null)
+      throw LeverApiError.badRequest(`perform_as: user ${String(value)} was not found or is deactivated`);
     return user.id;
   }
 

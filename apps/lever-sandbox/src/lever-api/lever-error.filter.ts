@@ -22,7 +22,9 @@ export class LeverErrorFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      void reply.status(status).send({ code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'BadRequest'), message: error.message });
+      void reply
+        .status(status)
+        .send({ code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'BadRequest'), message: error.message });
       return;
     }
     const status = (error as { statusCode?: number })?.statusCode;

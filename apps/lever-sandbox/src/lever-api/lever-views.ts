@@ -9,8 +9,8 @@ export function renderOpportunity(company: Company, o: Opportunity, expand: Read
   const anonymized = o.isAnonymized;
   return {
     id: o.id,
-    name: anonymized ? '' : contact?.name ?? '',
-    headline: anonymized ? '' : contact?.headline ?? '',
+    name: anonymized ? '' : (contact?.name ?? ''),
+    headline: anonymized ? '' : (contact?.headline ?? ''),
     contact: o.contactId,
     emails: anonymized ? [] : [...(contact?.emails ?? [])],
     phones: [],
@@ -33,7 +33,17 @@ export function renderOpportunity(company: Company, o: Opportunity, expand: Read
     origin: o.origin,
     sourcedBy: null,
     applications: expand.has('applications')
-      ? [{ id: o.applicationId, type: 'posting', posting: o.postingId, postingOwner: null, postingHiringManager: null, archived: null, createdAt: o.createdAt }]
+      ? [
+          {
+            id: o.applicationId,
+            type: 'posting',
+            posting: o.postingId,
+            postingOwner: null,
+            postingHiringManager: null,
+            archived: null,
+            createdAt: o.createdAt,
+          },
+        ]
       : [o.applicationId],
     followers: o.ownerId ? [o.ownerId] : [],
     urls: { list: HIRE_URL, show: `${HIRE_URL}/${o.id}` },
@@ -43,8 +53,18 @@ export function renderOpportunity(company: Company, o: Opportunity, expand: Read
 
 export function renderUser(u: User) {
   return {
-    id: u.id, name: u.name, username: u.username, email: u.email, createdAt: u.createdAt, deactivatedAt: u.deactivatedAt,
-    accessRole: u.accessRole, photo: null, externalDirectoryId: null, linkedContactIds: null, jobTitle: null, managerId: null,
+    id: u.id,
+    name: u.name,
+    username: u.username,
+    email: u.email,
+    createdAt: u.createdAt,
+    deactivatedAt: u.deactivatedAt,
+    accessRole: u.accessRole,
+    photo: null,
+    externalDirectoryId: null,
+    linkedContactIds: null,
+    jobTitle: null,
+    managerId: null,
   };
 }
 

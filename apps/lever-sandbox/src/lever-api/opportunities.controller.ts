@@ -58,7 +58,11 @@ export class OpportunitiesController {
   @HttpCode(201)
   @RequiresPermission('notes:write')
   createNote(@LeverCaller() { company }: LeverCallerContext, @Param('id') id: string, @Body() body: unknown, @Query() query: Q) {
-    const input = { value: bodyString(body, 'value'), secret: bodyOptionalBoolean(body, 'secret'), notifyFollowers: bodyOptionalBoolean(body, 'notifyFollowers') };
+    const input = {
+      value: bodyString(body, 'value'),
+      secret: bodyOptionalBoolean(body, 'secret'),
+      notifyFollowers: bodyOptionalBoolean(body, 'notifyFollowers'),
+    };
     return { data: this.data.createNote(company, id, input, query) };
   }
 

@@ -17,7 +17,8 @@ export function bodyStringList(body: unknown, field: string): string[] {
 
 export function bodyString(body: unknown, field: string): string {
   const value = isObject(body) ? body[field] : undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw LeverApiError.badRequest(`${field} is required and must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw LeverApiError.badRequest(`${field} is required and must be a non-empty string`);
   return value;
 }
 

@@ -22,7 +22,14 @@ describe(Paginator.name, () => {
     ['a limit over 100', { limit: '101' }],
     ['a non-numeric limit', { limit: 'ten' }],
   ])('rejects %s with 400', (_label, query) => {
-    const err = (() => { try { new Paginator().page(items, 's', query); } catch (e) { return e; } return undefined; })();
+    const err = (() => {
+      try {
+        new Paginator().page(items, 's', query);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
     expect(err).toBeInstanceOf(LeverApiError);
     expect(err).toMatchObject({ status: 400, code: 'BadRequest' });
   });

@@ -35,8 +35,13 @@ export class SandboxStore {
     for (const u of input.users ?? []) {
       const userId = u.id ?? randomUUID();
       company.users.set(userId, {
-        id: userId, name: u.name, email: u.email, username: u.email.split('@')[0], accessRole: u.accessRole ?? 'team member',
-        createdAt: now, deactivatedAt: u.deactivated ? now : null,
+        id: userId,
+        name: u.name,
+        email: u.email,
+        username: u.email.split('@')[0],
+        accessRole: u.accessRole ?? 'team member',
+        createdAt: now,
+        deactivatedAt: u.deactivated ? now : null,
       });
     }
     this.companies.set(id, company);
@@ -129,7 +134,9 @@ export class SandboxStore {
       stages: company.stages.map((s) => ({ ...s })),
       users: [...company.users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email })),
       opportunities: [...company.opportunities.values()].map((o) => ({
-        id: o.id, contactId: o.contactId, name: company.contacts.get(o.contactId)?.name ?? '',
+        id: o.id,
+        contactId: o.contactId,
+        name: company.contacts.get(o.contactId)?.name ?? '',
       })),
     };
   }

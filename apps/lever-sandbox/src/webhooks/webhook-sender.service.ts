@@ -111,7 +111,7 @@ export class WebhookSender implements OnModuleDestroy {
       await res.arrayBuffer().catch(() => undefined);
       record.status = res.status;
     } catch (err) {
-      record.error = abort.signal.aborted ? 'timeout or shutdown' : (err as { cause?: { code?: string } })?.cause?.code ?? String(err);
+      record.error = abort.signal.aborted ? 'timeout or shutdown' : ((err as { cause?: { code?: string } })?.cause?.code ?? String(err));
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(abort);
@@ -124,7 +124,10 @@ export class WebhookSender implements OnModuleDestroy {
     const retriesDone = delivery.attempts.length - 1;
     if (retriesDone >= this.env.LEVER_SANDBOX_WEBHOOK_RETRIES || this.deliveries.indexOf(delivery) < 0) {
       delivery.state = 'failed';
-      this.logger.warn({ deliveryId: delivery.id, companyId: delivery.companyId, attempts: delivery.attempts.length }, 'webhook delivery failed');
+      this.logger.warn(
+        { deliveryId: delivery.id, companyId: delivery.companyId, attempts: delivery.attempts.length },
+        'webhook delivery failed',
+      );
       return;
     }
     this.schedule(delivery, this.env.LEVER_SANDBOX_WEBHOOK_RETRY_BASE_MS * 2 ** retriesDone);

@@ -46,9 +46,13 @@ export class SandboxControl {
   }
 
   createCompany(input: Record<string, unknown>) {
-    return this.call<{ id: string; keys: { id: string; apiKey: string }[]; stages: { id: string; text: string }[]; users: { id: string; email: string }[]; opportunities: { id: string; contactId: string; name: string }[] }>(
-      'POST', '/companies', input,
-    );
+    return this.call<{
+      id: string;
+      keys: { id: string; apiKey: string }[];
+      stages: { id: string; text: string }[];
+      users: { id: string; email: string }[];
+      opportunities: { id: string; contactId: string; name: string }[];
+    }>('POST', '/companies', input);
   }
   fault(keyId: string, fault: { status?: number; count?: number; retryAfter?: string; delayMs?: number }) {
     return this.call<unknown>('POST', `/keys/${keyId}/faults`, fault);
@@ -77,7 +81,10 @@ export class SandboxControl {
 }
 
 /** A company with one key, for tests that must not share rate buckets or faults. */
-export async function createTestCompany(control: SandboxControl, opts: { permissions?: string[]; candidates?: unknown[]; stages?: unknown[] } = {}) {
+export async function createTestCompany(
+  control: SandboxControl,
+  opts: { permissions?: string[]; candidates?: unknown[]; stages?: unknown[] } = {},
+) {
   const apiKey = `key-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const company = await control.createCompany({
     name: 'Test Co',
@@ -131,6 +138,10 @@ export async function startWebhookReceiver(status: (n: number) => number = () =>
   return {
     url: `http://127.0.0.1:${port}/webhooks/lever/test`,
     received,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

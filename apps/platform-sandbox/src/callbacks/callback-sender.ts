@@ -42,7 +42,14 @@ export class CallbackSender implements OnModuleDestroy {
 
   /** Records an event; unless `send` is false, delivery starts in the background. */
   emit(event: PlatformCallbackEvent, { send = true } = {}): CallbackRecord {
-    const record: CallbackRecord = { id: event.id, type: event.type, invitationId: event.data.invitationId, state: send ? 'pending' : 'held', event, deliveries: [] };
+    const record: CallbackRecord = {
+      id: event.id,
+      type: event.type,
+      invitationId: event.data.invitationId,
+      state: send ? 'pending' : 'held',
+      event,
+      deliveries: [],
+    };
     this.records.push(record);
     if (send) this.track(this.deliverWithRetries(record, this.stop.signal));
     return record;
@@ -103,7 +110,14 @@ export class CallbackSender implements OnModuleDestroy {
     if (record.state !== 'delivered') record.state = 'failed';
     const last = record.deliveries[record.deliveries.length - 1];
     // Nest's Logger takes a trailing string as the context, so the message travels as `msg`.
-    this.logger.warn({ msg: 'callback not delivered', eventId: record.id, type: record.type, invitationId: record.invitationId, status: last?.status, attempts: record.deliveries.length });
+    this.logger.warn({
+      msg: 'callback not delivered',
+      eventId: record.id,
+      type: record.type,
+      invitationId: record.invitationId,
+      status: last?.status,
+      attempts: record.deliveries.length,
+    });
   }
 
   private async attempt(record: CallbackRecord, stop: AbortSignal, timestampMs: number, replay: boolean): Promise<CallbackDelivery> {
@@ -126,7 +140,15 @@ export class CallbackSender implements OnModuleDestroy {
       delivery.error = err instanceof Error ? ((err.cause as { code?: string } | undefined)?.code ?? err.name) : String(err);
     }
     record.deliveries.push(delivery);
-    this.logger.log({ msg: 'callback attempt', eventId: record.id, type: record.type, invitationId: record.invitationId, status: delivery.status, error: delivery.error, replay });
+    this.logger.log({
+      msg: 'callback attempt',
+      eventId: record.id,
+      type: record.type,
+      invitationId: record.invitationId,
+      status: delivery.status,
+      error: delivery.error,
+      replay,
+    });
     return delivery;
   }
 }

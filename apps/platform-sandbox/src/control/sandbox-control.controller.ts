@@ -95,7 +95,10 @@ export class SandboxControlController {
   }
 }
 
-function view(result: TransitionResult): { invitation: ReturnType<typeof toInvitationState>; callbacks: Pick<CallbackRecord, 'id' | 'type' | 'state'>[] } {
+function view(result: TransitionResult): {
+  invitation: ReturnType<typeof toInvitationState>;
+  callbacks: Pick<CallbackRecord, 'id' | 'type' | 'state'>[];
+} {
   return {
     invitation: toInvitationState(result.invitation),
     callbacks: result.callbacks.map(({ id, type, state }) => ({ id, type, state })),

@@ -26,7 +26,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @throws InvalidInvitationRequestError naming the first bad field.
  */
 export function parseCreateInvitationRequest(body: unknown): CreateInvitationRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInvitationRequestError('body', 'must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidInvitationRequestError('body', 'must be a JSON object');
   const b = body as Record<string, unknown>;
 
   if (typeof b.kind !== 'string' || !(RULE_KINDS as readonly string[]).includes(b.kind)) {
@@ -36,7 +37,8 @@ export function parseCreateInvitationRequest(body: unknown): CreateInvitationReq
 
   let testId: string | null = null;
   if (b.testId !== undefined && b.testId !== null) {
-    if (typeof b.testId !== 'string' || b.testId === '') throw new InvalidInvitationRequestError('testId', 'must be a test id string or null');
+    if (typeof b.testId !== 'string' || b.testId === '')
+      throw new InvalidInvitationRequestError('testId', 'must be a test id string or null');
     if (!findTest(b.testId)) throw new InvalidInvitationRequestError('testId', 'does not name a test in the catalog (GET /v1/tests)');
     testId = b.testId;
   } else if (kind === RuleKind.TakeHome) {
@@ -44,16 +46,26 @@ export function parseCreateInvitationRequest(body: unknown): CreateInvitationReq
   }
 
   const timeLimitMinutes = b.timeLimitMinutes;
-  if (typeof timeLimitMinutes !== 'number' || !Number.isInteger(timeLimitMinutes) || timeLimitMinutes <= 0 || timeLimitMinutes > MAX_TIME_LIMIT_MINUTES) {
-    throw new InvalidInvitationRequestError('timeLimitMinutes', `is required and must be a positive integer of at most ${MAX_TIME_LIMIT_MINUTES}`);
+  if (
+    typeof timeLimitMinutes !== 'number' ||
+    !Number.isInteger(timeLimitMinutes) ||
+    timeLimitMinutes <= 0 ||
+    timeLimitMinutes > MAX_TIME_LIMIT_MINUTES
+  ) {
+    throw new InvalidInvitationRequestError(
+      'timeLimitMinutes',
+      `is required and must be a positive integer of at most ${MAX_TIME_LIMIT_MINUTES}`,
+    );
   }
 
   if (typeof b.candidate !== 'object' || b.candidate === null || Array.isArray(b.candidate)) {
     throw new InvalidInvitationRequestError('candidate', 'is required and must be an object with name and email');
   }
   const c = b.candidate as Record<string, unknown>;
-  if (typeof c.email !== 'string' || c.email.trim() === '') throw new InvalidInvitationRequestError('candidate.email', 'is required: the platform emails the candidate');
-  if (c.email.length > MAX_TEXT || !EMAIL.test(c.email.trim())) throw new InvalidInvitationRequestError('candidate.email', 'is not a valid email address');
+  if (typeof c.email !== 'string' || c.email.trim() === '')
+    throw new InvalidInvitationRequestError('candidate.email', 'is required: the platform emails the candidate');
+  if (c.email.length > MAX_TEXT || !EMAIL.test(c.email.trim()))
+    throw new InvalidInvitationRequestError('candidate.email', 'is not a valid email address');
   if (typeof c.name !== 'string' || c.name.trim() === '' || c.name.length > MAX_TEXT) {
     throw new InvalidInvitationRequestError('candidate.name', `is required and must be at most ${MAX_TEXT} characters`);
   }

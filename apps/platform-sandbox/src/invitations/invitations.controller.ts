@@ -22,9 +22,18 @@ export class InvitationsController {
 
   /** 201 with the invitation; the same Idempotency-Key and body answer the same invitation again. */
   @Post()
-  create(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (!idempotencyKey || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw apiError(400, 'validation_failed', `Idempotency-Key header is required (1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters)`, 'Idempotency-Key');
+      throw apiError(
+        400,
+        'validation_failed',
+        `Idempotency-Key header is required (1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters)`,
+        'Idempotency-Key',
+      );
     }
     let created;
     try {

@@ -24,14 +24,22 @@ export class AutoCompleter implements OnModuleDestroy {
     const delayMs = this.env.AUTO_COMPLETE_AFTER_MS;
     if (delayMs <= 0) return;
     const scoreAfterMs = Math.min(5_000, Math.max(50, Math.round(delayMs / 2)));
-    this.later(delayMs, () => {
-      if (this.store.get(invitationId)?.status !== 'sent') return;
-      this.lifecycle.complete(invitationId);
-      this.later(scoreAfterMs, () => {
-        if (this.store.get(invitationId)?.status !== 'completed') return;
-        this.lifecycle.score(invitationId, deterministicScore(invitationId), undefined);
-      }, invitationId);
-    }, invitationId);
+    this.later(
+      delayMs,
+      () => {
+        if (this.store.get(invitationId)?.status !== 'sent') return;
+        this.lifecycle.complete(invitationId);
+        this.later(
+          scoreAfterMs,
+          () => {
+            if (this.store.get(invitationId)?.status !== 'completed') return;
+            this.lifecycle.score(invitationId, deterministicScore(invitationId), undefined);
+          },
+          invitationId,
+        );
+      },
+      invitationId,
+    );
   }
 
   clear(): void {

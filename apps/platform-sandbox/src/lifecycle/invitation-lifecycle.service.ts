@@ -69,7 +69,12 @@ export class InvitationLifecycle {
     return this.emit(invitation, PlatformEventType.Completed, options);
   }
 
-  private emit(invitation: SandboxInvitation, type: PlatformEventType, options: SendOption, extra: { score?: number; reportUrl?: string } = {}): CallbackRecord {
+  private emit(
+    invitation: SandboxInvitation,
+    type: PlatformEventType,
+    options: SendOption,
+    extra: { score?: number; reportUrl?: string } = {},
+  ): CallbackRecord {
     const occurredAt = new Date().toISOString();
     invitation.updatedAt = occurredAt;
     const event: PlatformCallbackEvent = {

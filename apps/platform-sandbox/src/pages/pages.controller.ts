@@ -27,8 +27,12 @@ ${open ? `<p><button onclick="act('/_sandbox/invitations/${escapeHtml(inv.id)}/c
     this.render(reply, id, (inv) => {
       const canScore = inv.status === 'sent' || inv.status === 'completed' || inv.status === 'scored';
       const body = `${details(inv)}
-${canScore ? `<p><label>Score (0-100) <input id="score" type="number" min="0" max="100" value="80"></label>
-<button onclick="act('/_sandbox/invitations/${escapeHtml(inv.id)}/score',{score:Number(document.getElementById('score').value)})">Submit score</button></p>` : ''}
+${
+  canScore
+    ? `<p><label>Score (0-100) <input id="score" type="number" min="0" max="100" value="80"></label>
+<button onclick="act('/_sandbox/invitations/${escapeHtml(inv.id)}/score',{score:Number(document.getElementById('score').value)})">Submit score</button></p>`
+    : ''
+}
 <p class="note">Platform sandbox interviewer view.</p>`;
       return page(`Interviewer pad: ${inv.request.candidate.name}`, body, actionScript());
     });
@@ -37,7 +41,10 @@ ${canScore ? `<p><label>Score (0-100) <input id="score" type="number" min="0" ma
   @Get('reports/:id')
   report(@Param('id') id: string, @Res() reply: FastifyReply) {
     this.render(reply, id, (inv) => {
-      const result = inv.score === null ? '<p>The report is not ready yet.</p>' : `<p style="font-size:2rem">Score: <strong>${escapeHtml(inv.score)}</strong> / 100</p>`;
+      const result =
+        inv.score === null
+          ? '<p>The report is not ready yet.</p>'
+          : `<p style="font-size:2rem">Score: <strong>${escapeHtml(inv.score)}</strong> / 100</p>`;
       return page(`Report: ${inv.testName ?? 'Live interview'}`, `${result}${details(inv)}`);
     });
   }

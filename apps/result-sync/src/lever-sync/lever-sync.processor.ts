@@ -1,6 +1,15 @@
 import { withLogContext, type LogContext } from '@lever-assess/common';
 import { LeverRateLimitedError } from '@lever-assess/lever-client';
-import { InvalidJobPayloadError, QUEUE_CONFIG, QueueName, REDIS, parseJobPayload, tryLock, type LeverSyncJob, ShutdownAwareWorkerHost } from '@lever-assess/queues';
+import {
+  InvalidJobPayloadError,
+  QUEUE_CONFIG,
+  QueueName,
+  REDIS,
+  parseJobPayload,
+  tryLock,
+  type LeverSyncJob,
+  ShutdownAwareWorkerHost,
+} from '@lever-assess/queues';
 import { Processor } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';

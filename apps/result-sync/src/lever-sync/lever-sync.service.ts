@@ -1,7 +1,21 @@
 import { LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
-import { AssessmentStatus, desiredLinks, desiredStatusSuffix, linksToAdd, statusTagOwner, statusTagPlan, tagPlanSteps } from '@lever-assess/domain';
+import {
+  AssessmentStatus,
+  desiredLinks,
+  desiredStatusSuffix,
+  linksToAdd,
+  statusTagOwner,
+  statusTagPlan,
+  tagPlanSteps,
+} from '@lever-assess/domain';
 import { LeverPermissionError, type LeverAuth, type LeverClient, type LeverNote, type LeverOpportunity } from '@lever-assess/lever-client';
-import { AssessmentNotesRepository, AssessmentsRepository, TriggerRulesRepository, type Assessment, type TriggerRule } from '@lever-assess/persistence';
+import {
+  AssessmentNotesRepository,
+  AssessmentsRepository,
+  TriggerRulesRepository,
+  type Assessment,
+  type TriggerRule,
+} from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentNotFoundError } from '../result-sync.errors';
@@ -64,7 +78,11 @@ export class LeverSyncService {
   // of one move): the tag follows `statusTagOwner`, so a replayed job of an old assessment cannot
   // put its tag back and a live pad does not hide the take-home result of the same move.
   private async ownsStatusTag(assessment: Assessment): Promise<boolean> {
-    const { items } = await this.assessments.list(assessment.accountId, { opportunityId: assessment.opportunityId }, { limit: MAX_ASSESSMENTS_CONSIDERED });
+    const { items } = await this.assessments.list(
+      assessment.accountId,
+      { opportunityId: assessment.opportunityId },
+      { limit: MAX_ASSESSMENTS_CONSIDERED },
+    );
     const owner = statusTagOwner(items.some((a) => a.id === assessment.id) ? items : [...items, assessment]);
     return owner?.id === assessment.id;
   }
@@ -113,7 +131,12 @@ export class LeverSyncService {
    * Lever note id means an earlier attempt's outcome is unknown (timeout, 5xx): Lever is asked for
    * the note (found by its reference line) before it is written again.
    */
-  private async writeNoteOnce({ auth, performAs }: LeverAccount, lever: LeverClient, assessment: Assessment, note: PlannedNote): Promise<void> {
+  private async writeNoteOnce(
+    { auth, performAs }: LeverAccount,
+    lever: LeverClient,
+    assessment: Assessment,
+    note: PlannedNote,
+  ): Promise<void> {
     const reference = noteReference(assessment.id, note.eventKey);
     if (!(await this.notes.claim(assessment.accountId, assessment.id, note.eventKey))) {
       const claim = (await this.notes.listForAssessment(assessment.accountId, assessment.id)).find((n) => n.eventKey === note.eventKey);
@@ -122,13 +145,22 @@ export class LeverSyncService {
       if (written === 'unknown') return; // cannot tell without notes:read: a lost note beats a duplicate
       if (written) {
         await this.notes.setNoteId(assessment.accountId, assessment.id, note.eventKey, written.id);
-        this.logger.log({ msg: 'Lever note of an earlier attempt found; not writing it again', eventKey: note.eventKey, noteId: written.id });
+        this.logger.log({
+          msg: 'Lever note of an earlier attempt found; not writing it again',
+          eventKey: note.eventKey,
+          noteId: written.id,
+        });
         return;
       }
     }
     let noteId: string;
     try {
-      ({ noteId } = await lever.createNote(auth, assessment.opportunityId, { value: `${note.value}\n${reference}` }, performAs ?? undefined));
+      ({ noteId } = await lever.createNote(
+        auth,
+        assessment.opportunityId,
+        { value: `${note.value}\n${reference}` },
+        performAs ?? undefined,
+      ));
     } catch (err) {
       if (noteCertainlyNotWritten(err)) await this.notes.release(assessment.accountId, assessment.id, note.eventKey);
       else this.logger.warn({ msg: 'note may or may not exist in Lever; the retry looks for it first', eventKey: note.eventKey });
@@ -138,7 +170,12 @@ export class LeverSyncService {
     this.logger.log({ msg: 'Lever note written', eventKey: note.eventKey, noteId });
   }
 
-  private async findWrittenNote(lever: LeverClient, auth: LeverAuth, opportunityId: string, reference: string): Promise<LeverNote | null | 'unknown'> {
+  private async findWrittenNote(
+    lever: LeverClient,
+    auth: LeverAuth,
+    opportunityId: string,
+    reference: string,
+  ): Promise<LeverNote | null | 'unknown'> {
     try {
       return (await lever.listNotes(auth, opportunityId)).find((n) => n.value.includes(reference)) ?? null;
     } catch (err) {

@@ -37,7 +37,13 @@ export function classifySyncFailure(err: unknown): SyncFailureKind {
 }
 
 /** Failure codes lever-sync records on a (non-error) assessment; a later successful sync clears them. */
-export const SYNC_ERROR_CODES = new Set(['LEVER_KEY_REVOKED', 'LEVER_PERMISSION_MISSING', 'LEVER_NOT_FOUND', 'ACCOUNT_UNAVAILABLE', 'LEVER_SYNC_FAILED']);
+export const SYNC_ERROR_CODES = new Set([
+  'LEVER_KEY_REVOKED',
+  'LEVER_PERMISSION_MISSING',
+  'LEVER_NOT_FOUND',
+  'ACCOUNT_UNAVAILABLE',
+  'LEVER_SYNC_FAILED',
+]);
 
 /** The code and plain-words text recorded on the assessment (visible through the config API). */
 export function syncFailureRecord(kind: SyncFailureKind, err: Error): { errorCode: string; errorText: string } | null {
@@ -46,7 +52,7 @@ export function syncFailureRecord(kind: SyncFailureKind, err: Error): { errorCod
       return {
         errorCode: 'LEVER_KEY_REVOKED',
         errorText:
-          'Lever rejected the account\'s API key (revoked or invalid), so the candidate could not be updated in Lever. ' +
+          "Lever rejected the account's API key (revoked or invalid), so the candidate could not be updated in Lever. " +
           'Paste a new Lever API key for this account, test the connection, then retry the failed lever-sync job.',
       };
     case 'permission_missing':
@@ -58,7 +64,10 @@ export function syncFailureRecord(kind: SyncFailureKind, err: Error): { errorCod
           'update the account, then retry the failed lever-sync job.',
       };
     case 'opportunity_not_found':
-      return { errorCode: 'LEVER_NOT_FOUND', errorText: 'The opportunity no longer exists in Lever (deleted or merged); nothing was written.' };
+      return {
+        errorCode: 'LEVER_NOT_FOUND',
+        errorText: 'The opportunity no longer exists in Lever (deleted or merged); nothing was written.',
+      };
     case 'account_unavailable':
       return { errorCode: 'ACCOUNT_UNAVAILABLE', errorText: `${err.message}, then retry the failed lever-sync job.` };
     case 'failed':

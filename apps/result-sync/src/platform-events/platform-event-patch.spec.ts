@@ -33,12 +33,19 @@ describe('platformEventPatch', () => {
   const earlier = new Date('2026-01-01T00:00:00.000Z');
 
   it('completed: status and completion time', () => {
-    expect(platformEventPatch(event({ type: 'invitation.completed', score: null, reportUrl: null }), null)).toEqual({ status: 'completed', completedAt: at });
+    expect(platformEventPatch(event({ type: 'invitation.completed', score: null, reportUrl: null }), null)).toEqual({
+      status: 'completed',
+      completedAt: at,
+    });
   });
 
   it('scored: score, report and times; keeps an earlier completion time', () => {
     expect(platformEventPatch(event({}), earlier)).toEqual({
-      status: 'scored', score: 80, reportUrl: 'https://platform.example/reports/1', scoredAt: at, completedAt: earlier,
+      status: 'scored',
+      score: 80,
+      reportUrl: 'https://platform.example/reports/1',
+      scoredAt: at,
+      completedAt: earlier,
     });
     expect(platformEventPatch(event({}), null)).toMatchObject({ completedAt: at });
   });

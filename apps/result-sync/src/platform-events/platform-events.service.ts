@@ -47,7 +47,12 @@ export class PlatformEventsService {
       // row but died before enqueueing, this retry is what brings Lever up to date.
       await this.leverSync.add(
         QueueName.LeverSync,
-        { accountId: assessment.accountId, opportunityId: assessment.opportunityId, assessmentId: assessment.id, correlationId: event.correlationId },
+        {
+          accountId: assessment.accountId,
+          opportunityId: assessment.opportunityId,
+          assessmentId: assessment.id,
+          correlationId: event.correlationId,
+        },
         QUEUE_CONFIG[QueueName.LeverSync].job,
       );
       this.logger.log({ msg: `platform event ${outcome}`, eventId: event.eventId, type: event.type, from: assessment.status });

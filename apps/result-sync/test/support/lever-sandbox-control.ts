@@ -35,13 +35,23 @@ export class LeverSandboxControl {
   /** A company of its own per test (own key, rate bucket and faults) with one candidate. */
   async newCompany(candidateTags: string[] = ['Full-time']): Promise<SandboxCompany> {
     const apiKey = `rs-${randomUUID()}`;
-    const created = await this.call<{ id: string; keys: { id: string }[]; users: { id: string }[]; opportunities: { id: string }[] }>('POST', '/companies', {
-      name: 'Result Sync Co',
-      keys: [{ apiKey }],
-      users: [{ name: 'Assessment Bot', email: 'assessment-bot@rs.example', accessRole: 'interviewer' }],
-      candidates: [{ name: 'Grace Candidate', emails: ['grace@candidates.example'], tags: candidateTags }],
-    });
-    return { companyId: created.id, keyId: created.keys[0].id, apiKey, botUserId: created.users[0].id, opportunityId: created.opportunities[0].id };
+    const created = await this.call<{ id: string; keys: { id: string }[]; users: { id: string }[]; opportunities: { id: string }[] }>(
+      'POST',
+      '/companies',
+      {
+        name: 'Result Sync Co',
+        keys: [{ apiKey }],
+        users: [{ name: 'Assessment Bot', email: 'assessment-bot@rs.example', accessRole: 'interviewer' }],
+        candidates: [{ name: 'Grace Candidate', emails: ['grace@candidates.example'], tags: candidateTags }],
+      },
+    );
+    return {
+      companyId: created.id,
+      keyId: created.keys[0].id,
+      apiKey,
+      botUserId: created.users[0].id,
+      opportunityId: created.opportunities[0].id,
+    };
   }
 
   opportunity(id: string): Promise<SandboxOpportunity> {

@@ -86,25 +86,32 @@ export class AccountCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Re-reads one account (after a change announcement); drops it when it no longer exists. */
   reloadAccount(accountId: string): Promise<void> {
-    return this.enqueue('account reload', async () => {
-      const row = await this.accounts.findByIdWithSecrets(accountId);
-      const oldKey = this.keyById.get(accountId);
-      // A rotated webhook key: the old URL must stop working at once.
-      if (oldKey !== undefined) this.byKey.delete(oldKey);
-      this.keyById.delete(accountId);
-      if (row) {
-        const account = this.open(toCachedAccount(row, this.box));
-        this.byKey.set(account.webhookKey, account);
-        this.keyById.set(accountId, account.webhookKey);
-      }
-      cachedAccounts.set(this.byKey.size);
-      this.logger.log({ msg: row ? 'account reloaded' : 'account dropped', accountId });
-    }, accountId);
+    return this.enqueue(
+      'account reload',
+      async () => {
+        const row = await this.accounts.findByIdWithSecrets(accountId);
+        const oldKey = this.keyById.get(accountId);
+        // A rotated webhook key: the old URL must stop working at once.
+        if (oldKey !== undefined) this.byKey.delete(oldKey);
+        this.keyById.delete(accountId);
+        if (row) {
+          const account = this.open(toCachedAccount(row, this.box));
+          this.byKey.set(account.webhookKey, account);
+          this.keyById.set(accountId, account.webhookKey);
+        }
+        cachedAccounts.set(this.byKey.size);
+        this.logger.log({ msg: row ? 'account reloaded' : 'account dropped', accountId });
+      },
+      accountId,
+    );
   }
 
   private open(account: CachedAccount): CachedAccount {
     if (!account.tokens) {
-      this.logger.error({ msg: 'cannot decrypt the signature tokens of an account; its deliveries get 503 until ENCRYPTION_KEY is fixed', accountId: account.accountId });
+      this.logger.error({
+        msg: 'cannot decrypt the signature tokens of an account; its deliveries get 503 until ENCRYPTION_KEY is fixed',
+        accountId: account.accountId,
+      });
     }
     return account;
   }

@@ -65,7 +65,12 @@ describe(parseStageChange.name, () => {
   });
 
   it('defaults candidateId to the opportunity and fromStageId to null', () => {
-    expect(parseStageChange({ opportunityId: 'o', toStageId: 't' })).toEqual({ opportunityId: 'o', candidateId: 'o', toStageId: 't', fromStageId: null });
+    expect(parseStageChange({ opportunityId: 'o', toStageId: 't' })).toEqual({
+      opportunityId: 'o',
+      candidateId: 'o',
+      toStageId: 't',
+      fromStageId: null,
+    });
     expect(parseStageChange({ opportunityId: 'o', toStageId: 't', fromStageId: null, candidateId: null }).fromStageId).toBeNull();
   });
 

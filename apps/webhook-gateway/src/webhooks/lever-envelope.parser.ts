@@ -32,7 +32,11 @@ export function parseLeverEnvelope(body: unknown): LeverEnvelope {
   if (token !== undefined && (typeof token !== 'string' || !DELIVERY_TOKEN.test(token))) {
     throw new InvalidWebhookBodyError('token', 'must be a string of 1-256 printable characters');
   }
-  if (triggeredAt !== undefined && typeof triggeredAt !== 'number' && !(typeof triggeredAt === 'string' && /^\d{1,16}$/.test(triggeredAt))) {
+  if (
+    triggeredAt !== undefined &&
+    typeof triggeredAt !== 'number' &&
+    !(typeof triggeredAt === 'string' && /^\d{1,16}$/.test(triggeredAt))
+  ) {
     throw new InvalidWebhookBodyError('triggeredAt', 'must be milliseconds since the epoch');
   }
   if (signature !== undefined && typeof signature !== 'string') throw new InvalidWebhookBodyError('signature', 'must be a string');

@@ -10,7 +10,13 @@ import { GATEWAY_ENV, type GatewayEnv } from '../config';
 import { isLeverPing, parseLeverEnvelope, parseStageChange, type LeverEnvelope } from './lever-envelope.parser';
 import { WebhookEnqueuer } from './webhook-enqueuer';
 import type { WebhookAnswer } from './webhook-outcome';
-import { LeverDeliveryStaleError, LeverSignatureInvalidError, UnknownWebhookKeyError, WebhookRefusedError, WebhookUnavailableError } from './webhook.errors';
+import {
+  LeverDeliveryStaleError,
+  LeverSignatureInvalidError,
+  UnknownWebhookKeyError,
+  WebhookRefusedError,
+  WebhookUnavailableError,
+} from './webhook.errors';
 
 export const STAGE_CHANGE_EVENT = 'candidateStageChange';
 
@@ -47,7 +53,11 @@ export class LeverWebhookService {
     }
   }
 
-  private async receiveFor(account: CachedAccount, body: unknown, context: { accountId: string; correlationId: string }): Promise<WebhookAnswer> {
+  private async receiveFor(
+    account: CachedAccount,
+    body: unknown,
+    context: { accountId: string; correlationId: string },
+  ): Promise<WebhookAnswer> {
     if (account.status === AccountStatus.Disabled) {
       return ignored(context, 'account_disabled', 'the account is disabled');
     }
@@ -72,7 +82,11 @@ export class LeverWebhookService {
 
     if (ping) return { httpStatus: 200, outcome: 'ping', ...context, body: { status: 'ok' } };
     if (envelope.event !== STAGE_CHANGE_EVENT) {
-      return ignored(context, 'ignored_event', `event ${envelope.event === undefined ? '(none)' : JSON.stringify(envelope.event)} is not used`);
+      return ignored(
+        context,
+        'ignored_event',
+        `event ${envelope.event === undefined ? '(none)' : JSON.stringify(envelope.event)} is not used`,
+      );
     }
     const job = this.toJob(account.accountId, envelope, token);
     const result = await this.enqueuer.enqueueOnce(this.queue, QueueName.LeverEvents, job, jobId);
@@ -91,7 +105,11 @@ export class LeverWebhookService {
   }
 }
 
-function ignored(context: { accountId: string; correlationId: string }, outcome: 'account_disabled' | 'ignored_event', reason: string): WebhookAnswer {
+function ignored(
+  context: { accountId: string; correlationId: string },
+  outcome: 'account_disabled' | 'ignored_event',
+  reason: string,
+): WebhookAnswer {
   return { httpStatus: 200, outcome, ...context, body: { status: 'ignored', reason } };
 }
 

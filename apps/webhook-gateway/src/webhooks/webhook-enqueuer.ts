@@ -44,7 +44,10 @@ export class WebhookEnqueuer {
     if (this.redis.status !== 'ready') throw new WebhookUnavailableError('Redis is unavailable; retry later');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WebhookUnavailableError(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms; retry later`)), ENQUEUE_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new WebhookUnavailableError(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms; retry later`)),
+        ENQUEUE_TIMEOUT_MS,
+      );
     });
     try {
       return await Promise.race([work(), timeout]);

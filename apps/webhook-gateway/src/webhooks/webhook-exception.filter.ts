@@ -58,7 +58,12 @@ export class WebhookExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       const message = status === 413 ? `The body is larger than ${this.env.WEBHOOK_BODY_LIMIT_BYTES} bytes` : exception.message;
-      return { status, error: HTTP_ERROR_CODES[status] ?? 'bad_request', message, outcome: status === 413 ? 'body_too_large' : 'invalid_body' };
+      return {
+        status,
+        error: HTTP_ERROR_CODES[status] ?? 'bad_request',
+        message,
+        outcome: status === 413 ? 'body_too_large' : 'invalid_body',
+      };
     }
     return { status: 500, error: 'internal_error', message: 'Internal server error', outcome: 'error' };
   }

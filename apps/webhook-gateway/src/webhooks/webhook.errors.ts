@@ -54,7 +54,9 @@ export class LeverDeliveryStaleError extends WebhookRefusedError {
   readonly httpStatus = 401;
   readonly outcome = 'stale';
   constructor(replayWindowMs: number) {
-    super(`triggeredAt is more than ${formatDuration(replayWindowMs)} old (or in the future); deliveries outside this replay window are refused`);
+    super(
+      `triggeredAt is more than ${formatDuration(replayWindowMs)} old (or in the future); deliveries outside this replay window are refused`,
+    );
   }
 }
 

@@ -54,9 +54,7 @@ export class EncryptionEnv extends RedisDatabaseEnv {
   ENCRYPTION_KEYS_PREVIOUS?: string;
 
   validateCrossField(): string[] {
-    return this.NODE_ENV === 'production' && !this.ENCRYPTION_KEY
-      ? ['ENCRYPTION_KEY: is required when NODE_ENV=production']
-      : [];
+    return this.NODE_ENV === 'production' && !this.ENCRYPTION_KEY ? ['ENCRYPTION_KEY: is required when NODE_ENV=production'] : [];
   }
 }
 

@@ -30,8 +30,12 @@ describe(loadEnv.name, () => {
 
   it('requires ENCRYPTION_KEY and a real PLATFORM_API_KEY in production', () => {
     expect(() => loadEnv(IntegrationEnv, { NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY: is required/);
-    expect(() => loadEnv(IntegrationEnv, { NODE_ENV: 'production', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow(/PLATFORM_API_KEY/);
-    expect(() => loadEnv(IntegrationEnv, { NODE_ENV: 'production', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), PLATFORM_API_KEY: 'k' })).not.toThrow();
+    expect(() => loadEnv(IntegrationEnv, { NODE_ENV: 'production', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow(
+      /PLATFORM_API_KEY/,
+    );
+    expect(() =>
+      loadEnv(IntegrationEnv, { NODE_ENV: 'production', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), PLATFORM_API_KEY: 'k' }),
+    ).not.toThrow();
   });
 
   it('rejects an ENCRYPTION_KEY that is not 32 bytes', () => {

@@ -5,10 +5,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 /** Thrown when the environment is invalid. Names each bad variable and the rule, never the value. */
 export class EnvValidationError extends Error {
   constructor(readonly problems: { variable: string; rules: string[] }[]) {
-    super(
-      'Invalid environment:\n' +
-        problems.map((p) => `  ${p.variable}: ${p.rules.join('; ')}`).join('\n'),
-    );
+    super('Invalid environment:\n' + problems.map((p) => `  ${p.variable}: ${p.rules.join('; ')}`).join('\n'));
     this.name = 'EnvValidationError';
   }
 }
@@ -41,9 +38,7 @@ export function loadEnv<T extends object>(cls: new () => T, raw: NodeJS.ProcessE
 /** A copy of the env with every @Sensitive() field masked, for a start-up log line. */
 export function describeEnv(env: object): Record<string, unknown> {
   const sensitive: (string | symbol)[] = Reflect.getMetadata(SENSITIVE, env) ?? [];
-  return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, sensitive.includes(k) && v !== undefined ? '[redacted]' : v]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, sensitive.includes(k) && v !== undefined ? '[redacted]' : v]));
 }
 
 function describe(error: ValidationError): { variable: string; rules: string[] } {

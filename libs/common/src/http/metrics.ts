@@ -28,12 +28,7 @@ export function counter<L extends string>(name: string, help: string, labelNames
   return (register.getSingleMetric(name) as Counter<L>) ?? new Counter({ name, help, labelNames });
 }
 
-export function histogram<L extends string>(
-  name: string,
-  help: string,
-  labelNames: readonly L[] = [],
-  buckets?: number[],
-): Histogram<L> {
+export function histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]): Histogram<L> {
   return (register.getSingleMetric(name) as Histogram<L>) ?? new Histogram({ name, help, labelNames, ...(buckets ? { buckets } : {}) });
 }
 

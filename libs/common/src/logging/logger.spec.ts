@@ -20,13 +20,24 @@ describe('createLogger', () => {
     withLogContext({ correlationId: 'corr-1', accountId: 'acc-1' }, () => {
       withLogContext({ assessmentId: 'as-1' }, () => log.info({ step: 'x' }, 'hello'));
     });
-    expect(lines[0]).toMatchObject({ service: 'gateway', level: 'info', msg: 'hello', correlationId: 'corr-1', accountId: 'acc-1', assessmentId: 'as-1', step: 'x' });
+    expect(lines[0]).toMatchObject({
+      service: 'gateway',
+      level: 'info',
+      msg: 'hello',
+      correlationId: 'corr-1',
+      accountId: 'acc-1',
+      assessmentId: 'as-1',
+      step: 'x',
+    });
   });
 
   it('redacts secret-looking keys at any depth', () => {
     const { lines, stream } = capture();
     const log = createLogger('api', 'info', stream);
-    log.info({ lever: { apiKey: 'k-123', signatureToken: 's-1', performAsUserId: 'u1' }, headers: { authorization: 'Basic abc' } }, 'created');
+    log.info(
+      { lever: { apiKey: 'k-123', signatureToken: 's-1', performAsUserId: 'u1' }, headers: { authorization: 'Basic abc' } },
+      'created',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/k-123|s-1|Basic abc/);
     expect(lines[0]).toMatchObject({ lever: { apiKey: '[redacted]', performAsUserId: 'u1' } });

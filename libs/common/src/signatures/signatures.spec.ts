@@ -34,9 +34,13 @@ describe('Lever webhook signature', () => {
   });
 
   it('refuses a delivery outside the replay window or from the future', () => {
-    expect(verifyLeverWebhook({ token, triggeredAt, signature: expected }, [secret], { now: triggeredAt + LEVER_REPLAY_WINDOW_MS + 1 })).toBe('stale');
+    expect(
+      verifyLeverWebhook({ token, triggeredAt, signature: expected }, [secret], { now: triggeredAt + LEVER_REPLAY_WINDOW_MS + 1 }),
+    ).toBe('stale');
     expect(verifyLeverWebhook({ token, triggeredAt, signature: expected }, [secret], { now: triggeredAt - 10 * 60_000 })).toBe('stale');
-    expect(verifyLeverWebhook({ token, triggeredAt, signature: expected }, [secret], { now: triggeredAt + 1000, replayWindowMs: 500 })).toBe('stale');
+    expect(
+      verifyLeverWebhook({ token, triggeredAt, signature: expected }, [secret], { now: triggeredAt + 1000, replayWindowMs: 500 }),
+    ).toBe('stale');
   });
 });
 

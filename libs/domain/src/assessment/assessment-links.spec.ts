@@ -14,10 +14,18 @@ describe('desiredLinks', () => {
   it.each<[string, Partial<AssessmentLinksView>, string[]]>([
     ['stage test before a result: nothing', {}, []],
     ['stage test with a report', { reportUrl: 'https://p.example/r/1' }, ['https://p.example/r/1']],
-    ['tagged take-home pad', { requiredTag: 'Pad', reportUrl: 'https://p.example/r/1' }, ['https://p.example/r/1', 'https://p.example/c/1']],
+    [
+      'tagged take-home pad',
+      { requiredTag: 'Pad', reportUrl: 'https://p.example/r/1' },
+      ['https://p.example/r/1', 'https://p.example/c/1'],
+    ],
     ['a blank required tag is a stage test, not a pad', { requiredTag: '  ' }, []],
     ['tagged take-home pad before a result: its candidate link', { requiredTag: 'Take Home' }, ['https://p.example/c/1']],
-    ['live pad', { kind: RuleKind.LiveInterview, interviewerUrl: 'https://p.example/i/1' }, ['https://p.example/c/1', 'https://p.example/i/1']],
+    [
+      'live pad',
+      { kind: RuleKind.LiveInterview, interviewerUrl: 'https://p.example/i/1' },
+      ['https://p.example/c/1', 'https://p.example/i/1'],
+    ],
     ['non-web URLs are never written', { reportUrl: 'javascript:alert(1)', kind: RuleKind.LiveInterview, candidateUrl: 'not a url' }, []],
     ['the same URL once', { reportUrl: 'https://p.example/c/1', requiredTag: 'Pad' }, ['https://p.example/c/1']],
   ])('%s', (_name, patch, expected) => {

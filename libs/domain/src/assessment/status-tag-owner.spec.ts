@@ -28,7 +28,11 @@ describe(statusTagOwner.name, () => {
     ['an error of the move wins, live or not', [{ ...live, status: AssessmentStatus.Error }, takeHome], 'live'],
     ['a canceled take-home yields to the open live pad', [live, { ...takeHome, status: AssessmentStatus.Canceled }], 'live'],
     ['everything canceled: the canceled one (no tag)', [{ ...takeHome, status: AssessmentStatus.Canceled }], 'take-home'],
-    ['a newer move owns the tag, whatever the older one holds', [{ ...takeHome, status: AssessmentStatus.Error }, a('later', { kind: RuleKind.LiveInterview, triggeredAt: move2 })], 'later'],
+    [
+      'a newer move owns the tag, whatever the older one holds',
+      [{ ...takeHome, status: AssessmentStatus.Error }, a('later', { kind: RuleKind.LiveInterview, triggeredAt: move2 })],
+      'later',
+    ],
     [
       'a resend (new move) created after a later-triggered assessment owns the tag',
       [a('moved', { triggeredAt: move2 }), a('resent', { triggeredAt: new Date(move1.getTime() + 5) })],

@@ -14,11 +14,31 @@ describe('statusTagPlan', () => {
       { add: [], remove: ['Acme Test - Sent', 'Acme Test - Needs Review'] },
     ],
     ['a live pad replaces Sent', ['Acme Test - Sent'], 'Live Pad', { add: ['Acme Test - Live Pad'], remove: ['Acme Test - Sent'] }],
-    ['Needs Review replaces Live Pad', ['Acme Test - Live Pad'], 'Needs Review', { add: ['Acme Test - Needs Review'], remove: ['Acme Test - Live Pad'] }],
-    ['canceled removes every status tag', ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error', 'x'], null, { add: [], remove: ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error'] }],
+    [
+      'Needs Review replaces Live Pad',
+      ['Acme Test - Live Pad'],
+      'Needs Review',
+      { add: ['Acme Test - Needs Review'], remove: ['Acme Test - Live Pad'] },
+    ],
+    [
+      'canceled removes every status tag',
+      ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error', 'x'],
+      null,
+      { add: [], remove: ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error'] },
+    ],
     ['nothing to remove when canceled and untagged', ['x'], null, { add: [], remove: [] }],
-    ['other prefixes and look-alikes are left alone', ['Other - Sent', 'acme test - Sent', 'Acme Test - sent'], 'Fail', { add: ['Acme Test - Fail'], remove: [] }],
-    ['duplicates in the input', ['Acme Test - Sent', 'Acme Test - Sent'], 'Expired', { add: ['Acme Test - Expired'], remove: ['Acme Test - Sent'] }],
+    [
+      'other prefixes and look-alikes are left alone',
+      ['Other - Sent', 'acme test - Sent', 'Acme Test - sent'],
+      'Fail',
+      { add: ['Acme Test - Fail'], remove: [] },
+    ],
+    [
+      'duplicates in the input',
+      ['Acme Test - Sent', 'Acme Test - Sent'],
+      'Expired',
+      { add: ['Acme Test - Expired'], remove: ['Acme Test - Sent'] },
+    ],
   ])('%s', (_name, current, desired, expected) => {
     expect(statusTagPlan(P, current, desired)).toEqual(expected);
   });

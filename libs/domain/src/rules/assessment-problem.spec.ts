@@ -1,8 +1,17 @@
-import { AssessmentProblemCode, candidateNoEmailProblem, noTestResolvableProblem, platformRejectedProblem, platformUnavailableProblem } from './assessment-problem';
+import {
+  AssessmentProblemCode,
+  candidateNoEmailProblem,
+  noTestResolvableProblem,
+  platformRejectedProblem,
+  platformUnavailableProblem,
+} from './assessment-problem';
 
 describe('assessment problems', () => {
   it.each<[string, string]>([
-    ['candidate.email must look like an email', 'The assessment platform refused the invitation: candidate.email must look like an email. '],
+    [
+      'candidate.email must look like an email',
+      'The assessment platform refused the invitation: candidate.email must look like an email. ',
+    ],
     ['testId is not in the catalog.  ', 'The assessment platform refused the invitation: testId is not in the catalog. '],
     ['', 'The assessment platform refused the invitation: no reason given. '],
   ])('quotes the platform message %p', (message, start) => {
@@ -16,6 +25,9 @@ describe('assessment problems', () => {
   });
 
   it('tells the recruiter that an unreachable platform needs an admin, not a candidate fix', () => {
-    expect(platformUnavailableProblem()).toMatchObject({ code: AssessmentProblemCode.PlatformUnavailable, reason: expect.stringMatching(/replay the failed job or resend/) });
+    expect(platformUnavailableProblem()).toMatchObject({
+      code: AssessmentProblemCode.PlatformUnavailable,
+      reason: expect.stringMatching(/replay the failed job or resend/),
+    });
   });
 });

@@ -26,7 +26,7 @@ export const candidateNoEmailProblem = (): AssessmentProblem => ({
 export const noTestResolvableProblem = (): AssessmentProblem => ({
   code: AssessmentProblemCode.NoTestResolvable,
   reason:
-    'The take-home assessment was not sent because no test is chosen: its configuration has no test and none of the candidate\'s tags ' +
+    "The take-home assessment was not sent because no test is chosen: its configuration has no test and none of the candidate's tags " +
     `is the name of a take-home test in the catalog. Ask an admin to pick a test for this stage (or tag the candidate with a test's name), ${AGAIN}`,
 });
 

@@ -22,7 +22,11 @@ export function primaryEmail(emails: readonly string[]): string | null {
 /** Null when the candidate can be invited. Anonymized first: such a candidate has no email either. */
 export function checkCandidate(candidate: CandidateView): CandidateProblem | null {
   if (candidate.isAnonymized) {
-    return { disposition: 'skip', code: 'CANDIDATE_ANONYMIZED', reason: 'The candidate was anonymized in Lever, so no assessment was sent.' };
+    return {
+      disposition: 'skip',
+      code: 'CANDIDATE_ANONYMIZED',
+      reason: 'The candidate was anonymized in Lever, so no assessment was sent.',
+    };
   }
   if (candidate.archived) {
     return { disposition: 'skip', code: 'CANDIDATE_ARCHIVED', reason: 'The candidate is archived in Lever, so no assessment was sent.' };

@@ -2,7 +2,12 @@ import { RuleKind } from '../types';
 import { isTaggedRule, selectTriggerRules } from './select-trigger-rules';
 import type { TriggerRuleView } from './trigger-rule.view';
 
-const rule = (id: string, requiredTag: string | null, kind: RuleKind = RuleKind.TakeHome): TriggerRuleView => ({ id, requiredTag, kind, testId: null });
+const rule = (id: string, requiredTag: string | null, kind: RuleKind = RuleKind.TakeHome): TriggerRuleView => ({
+  id,
+  requiredTag,
+  kind,
+  testId: null,
+});
 
 const untaggedA = rule('untagged-a', null);
 const untaggedB = rule('untagged-b', null, RuleKind.LiveInterview);

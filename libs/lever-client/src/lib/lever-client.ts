@@ -44,8 +44,11 @@ export class LeverClient {
 
   async getOpportunity(auth: LeverAuth, opportunityId: string): Promise<LeverOpportunity> {
     const body = await this.call(auth, {
-      method: 'GET', route: '/opportunities/:id', params: { id: opportunityId },
-      query: { expand: ['stage', 'applications'] }, idempotent: true,
+      method: 'GET',
+      route: '/opportunities/:id',
+      params: { id: opportunityId },
+      query: { expand: ['stage', 'applications'] },
+      idempotent: true,
     });
     return this.parse(auth, 'GET /opportunities/:id', () => parseOpportunity(unwrapData(body, 'opportunity')));
   }
@@ -53,7 +56,9 @@ export class LeverClient {
   /** One page; pass the previous page's `next` as `offset` to continue. */
   async listOpportunities(auth: LeverAuth, query: ListOpportunitiesQuery = {}): Promise<LeverPage<LeverOpportunity>> {
     const body = await this.call(auth, {
-      method: 'GET', route: '/opportunities', idempotent: true,
+      method: 'GET',
+      route: '/opportunities',
+      idempotent: true,
       query: { limit: query.limit, tag: query.tag, email: query.email, offset: query.offset, expand: 'stage' },
     });
     return this.parse(auth, 'GET /opportunities', () => parsePage(body, 'opportunities', parseOpportunity));
@@ -115,7 +120,9 @@ export class LeverClient {
    */
   async createNote(auth: LeverAuth, opportunityId: string, note: CreateNoteInput, performAs?: string): Promise<{ noteId: string }> {
     const body = await this.call(auth, {
-      method: 'POST', route: '/opportunities/:id/notes', params: { id: opportunityId },
+      method: 'POST',
+      route: '/opportunities/:id/notes',
+      params: { id: opportunityId },
       query: { perform_as: performAs },
       body: { value: note.value, secret: note.secret ?? false, notifyFollowers: note.notifyFollowers ?? false },
       idempotent: false,
@@ -128,10 +135,20 @@ export class LeverClient {
   }
 
   private async opportunityWrite(
-    auth: LeverAuth, route: string, opportunityId: string, body: object, performAs: string | undefined, method: 'POST' | 'PUT' = 'POST',
+    auth: LeverAuth,
+    route: string,
+    opportunityId: string,
+    body: object,
+    performAs: string | undefined,
+    method: 'POST' | 'PUT' = 'POST',
   ): Promise<LeverOpportunity | null> {
     const res = await this.call(auth, {
-      method, route, params: { id: opportunityId }, query: { perform_as: performAs }, body, idempotent: true,
+      method,
+      route,
+      params: { id: opportunityId },
+      query: { perform_as: performAs },
+      body,
+      idempotent: true,
     });
     const data = res && typeof res === 'object' ? (res as { data?: unknown }).data : undefined;
     if (!data || typeof data !== 'object' || typeof (data as { id?: unknown }).id !== 'string') return null;
@@ -140,12 +157,22 @@ export class LeverClient {
 
   /** Follows `next` while `hasNext` is true (a missing hasNext is the last page). */
   private async all<T>(
-    auth: LeverAuth, route: string, query: LeverRequest['query'], item: (v: unknown) => T, params?: Record<string, string>,
+    auth: LeverAuth,
+    route: string,
+    query: LeverRequest['query'],
+    item: (v: unknown) => T,
+    params?: Record<string, string>,
   ): Promise<T[]> {
     const out: T[] = [];
     let offset: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const body = await this.call(auth, { method: 'GET', route, params, query: { ...query, limit: PAGE_LIMIT, offset }, idempotent: true });
+      const body = await this.call(auth, {
+        method: 'GET',
+        route,
+        params,
+        query: { ...query, limit: PAGE_LIMIT, offset },
+        idempotent: true,
+      });
       const parsed = this.parse(auth, `GET ${route}`, () => parsePage(body, route, item));
       out.push(...parsed.data);
       if (!parsed.hasNext || !parsed.next || parsed.next === offset) return out;

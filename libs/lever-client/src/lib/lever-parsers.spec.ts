@@ -1,4 +1,12 @@
-import { parseErrorBody, parseNote, parseOpportunity, parsePage, parseStage, parseTimestamp, LeverResponseShapeError } from './lever-parsers';
+import {
+  parseErrorBody,
+  parseNote,
+  parseOpportunity,
+  parsePage,
+  parseStage,
+  parseTimestamp,
+  LeverResponseShapeError,
+} from './lever-parsers';
 
 const LEVER_DOC_OPPORTUNITY = {
   id: '250d8f03-738a-4bba-a671-8a3d73477145',
@@ -70,16 +78,25 @@ describe('lever parsers', () => {
   describe(parsePage.name, () => {
     it('treats a missing hasNext as the last page', () =>
       expect(parsePage({ data: [{ id: 's1', text: 'New' }] }, 'stages', parseStage)).toEqual({
-        data: [{ id: 's1', text: 'New' }], next: null, hasNext: false,
+        data: [{ id: 's1', text: 'New' }],
+        next: null,
+        hasNext: false,
       }));
     it('follows hasNext with its token', () =>
       expect(parsePage({ data: [], next: 'tok', hasNext: true }, 'stages', parseStage)).toMatchObject({ next: 'tok', hasNext: true }));
-    it('rejects a body without a data list', () => expect(() => parsePage({ data: {} }, 'stages', parseStage)).toThrow(LeverResponseShapeError));
+    it('rejects a body without a data list', () =>
+      expect(() => parsePage({ data: {} }, 'stages', parseStage)).toThrow(LeverResponseShapeError));
   });
 
   it('reads a note value from its first field', () =>
-    expect(parseNote({ id: 'n1', text: 'Note', fields: [{ type: 'note', text: 'Note', value: 'score 82%' }], user: 'u1', createdAt: 5 })).toEqual({
-      id: 'n1', value: 'score 82%', userId: 'u1', secret: false, createdAt: 5,
+    expect(
+      parseNote({ id: 'n1', text: 'Note', fields: [{ type: 'note', text: 'Note', value: 'score 82%' }], user: 'u1', createdAt: 5 }),
+    ).toEqual({
+      id: 'n1',
+      value: 'score 82%',
+      userId: 'u1',
+      secret: false,
+      createdAt: 5,
     }));
 
   it('reads Lever error bodies and tolerates non-JSON ones', () => {

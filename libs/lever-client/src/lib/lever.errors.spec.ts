@@ -4,10 +4,23 @@ describe('lever errors', () => {
   const f = { accountId: 'acct-1', endpoint: 'GET /stages', leverCode: 'Forbidden', leverMessage: 'no stages read' };
 
   it('gives stable codes and retryability', () => {
-    expect(new LeverAuthError({ ...f, status: 401 })).toMatchObject({ code: 'LEVER_KEY_REVOKED', status: 401, retryable: false, accountId: 'acct-1' });
-    expect(new LeverPermissionError({ ...f, status: 403 })).toMatchObject({ code: 'LEVER_PERMISSION_MISSING', retryable: false, endpoint: 'GET /stages' });
+    expect(new LeverAuthError({ ...f, status: 401 })).toMatchObject({
+      code: 'LEVER_KEY_REVOKED',
+      status: 401,
+      retryable: false,
+      accountId: 'acct-1',
+    });
+    expect(new LeverPermissionError({ ...f, status: 403 })).toMatchObject({
+      code: 'LEVER_PERMISSION_MISSING',
+      retryable: false,
+      endpoint: 'GET /stages',
+    });
     expect(new LeverRateLimitedError({ ...f, status: 429 }, 1500)).toMatchObject({ retryable: true, retryAfterMs: 1500 });
-    expect(new LeverUnavailableError({ ...f, status: 503 })).toMatchObject({ code: 'LEVER_UNAVAILABLE', retryable: true, writeMayHaveApplied: false });
+    expect(new LeverUnavailableError({ ...f, status: 503 })).toMatchObject({
+      code: 'LEVER_UNAVAILABLE',
+      retryable: true,
+      writeMayHaveApplied: false,
+    });
   });
 
   it('says what to do and quotes Lever', () => {

@@ -42,7 +42,10 @@ export class LeverAuthError extends LeverError {
   constructor(f: LeverFailure) {
     super(
       `Lever rejected the API key as invalid or revoked; paste a new key for this account. ${detail(f)}`,
-      f.accountId, f.status ?? 401, f.leverCode, f.leverMessage,
+      f.accountId,
+      f.status ?? 401,
+      f.leverCode,
+      f.leverMessage,
     );
   }
 }
@@ -57,7 +60,10 @@ export class LeverPermissionError extends LeverError {
   ) {
     super(
       `The Lever API key lacks the permission for ${f.endpoint}; create a key with that permission. ${detail(f)}`,
-      f.accountId, f.status ?? 403, f.leverCode, f.leverMessage,
+      f.accountId,
+      f.status ?? 403,
+      f.leverCode,
+      f.leverMessage,
     );
   }
 }
@@ -108,10 +114,7 @@ export class LeverUnavailableError extends LeverError {
     readonly writeMayHaveApplied = false,
     readonly retryAfterMs?: number,
   ) {
-    super(
-      `Lever unavailable: ${detail(f)}${f.cause ? ` [${f.cause}]` : ''}`,
-      f.accountId, f.status, f.leverCode, f.leverMessage,
-    );
+    super(`Lever unavailable: ${detail(f)}${f.cause ? ` [${f.cause}]` : ''}`, f.accountId, f.status, f.leverCode, f.leverMessage);
   }
 }
 

@@ -11,10 +11,7 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
  * and the TypeORM CLI. The schema changes only through migrations: never synchronize, never run
  * migrations on app start (several replicas would race).
  */
-export function createDataSourceOptions(
-  databaseUrl: string,
-  overrides: Partial<PostgresDataSourceOptions> = {},
-): DataSourceOptions {
+export function createDataSourceOptions(databaseUrl: string, overrides: Partial<PostgresDataSourceOptions> = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,

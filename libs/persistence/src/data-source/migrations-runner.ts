@@ -12,9 +12,11 @@ export async function runMigrations(databaseUrl: string): Promise<string[]> {
 /** Reverts the most recently applied migration. Resolves its name, or null when none was applied. */
 export async function revertLastMigration(databaseUrl: string): Promise<string | null> {
   return withDataSource(databaseUrl, async (ds) => {
-    const [last] = await ds.query(
-      `SELECT "name" FROM ${ds.driver.escape(ds.options.migrationsTableName ?? 'migrations')} ORDER BY "timestamp" DESC, "id" DESC LIMIT 1`,
-    ).catch(() => [] as { name: string }[]);
+    const [last] = await ds
+      .query(
+        `SELECT "name" FROM ${ds.driver.escape(ds.options.migrationsTableName ?? 'migrations')} ORDER BY "timestamp" DESC, "id" DESC LIMIT 1`,
+      )
+      .catch(() => [] as { name: string }[]);
     if (!last) return null;
     await ds.undoLastMigration({ transaction: 'each' });
     return (last as { name: string }).name;

@@ -18,7 +18,10 @@ export class TestNameTakenError extends PersistenceError {
 /** The test is still used by a trigger rule. */
 export class TestInUseError extends PersistenceError {
   readonly code = 'TEST_IN_USE';
-  constructor(readonly accountId: string, readonly testId: string) {
+  constructor(
+    readonly accountId: string,
+    readonly testId: string,
+  ) {
     super(`test ${testId} is used by a trigger rule; change or delete the rule first`);
   }
 }
@@ -26,7 +29,10 @@ export class TestInUseError extends PersistenceError {
 /** The rule has assessments, which keep pointing at it. */
 export class RuleInUseError extends PersistenceError {
   readonly code = 'RULE_IN_USE';
-  constructor(readonly accountId: string, readonly ruleId: string) {
+  constructor(
+    readonly accountId: string,
+    readonly ruleId: string,
+  ) {
     super(`trigger rule ${ruleId} has assessments; disable it instead of deleting it`);
   }
 }
@@ -34,7 +40,11 @@ export class RuleInUseError extends PersistenceError {
 /** The referenced row (test, rule, assessment) does not exist in this account. */
 export class ReferenceNotFoundError extends PersistenceError {
   readonly code = 'REFERENCE_NOT_FOUND';
-  constructor(readonly accountId: string, readonly entity: string, readonly id: string) {
+  constructor(
+    readonly accountId: string,
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} does not exist in this account`);
   }
 }

@@ -135,7 +135,13 @@ describe('AccountsRepository', () => {
       triggeredAt: new Date(),
     });
     await repos.notes.claim(account.id, assessment.id, 'sent');
-    await repos.deliveries.recordOnce({ accountId: account.id, deliveryToken: 't', opportunityId: 'o', toStageId: 's', triggeredAt: new Date() });
+    await repos.deliveries.recordOnce({
+      accountId: account.id,
+      deliveryToken: 't',
+      opportunityId: 'o',
+      toStageId: 's',
+      triggeredAt: new Date(),
+    });
     await expect(repos.accounts.delete(account.id)).resolves.toBe(true);
     const counts = await db.dataSource.query(
       `SELECT (SELECT count(*) FROM tests WHERE account_id = $1)::int AS tests,

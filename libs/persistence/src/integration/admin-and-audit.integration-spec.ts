@@ -40,7 +40,13 @@ describe('AdminTokensRepository and AuditLogRepository', () => {
       entityId: account.id,
       details: { name: 'Acme', lever: { apiKey: 'plain-key', signatureToken: 'plain-token' } },
     });
-    await repos.audit.write({ actor: 'system', action: 'account.disconnect', accountId: account.id, entityType: 'account', entityId: account.id });
+    await repos.audit.write({
+      actor: 'system',
+      action: 'account.disconnect',
+      accountId: account.id,
+      entityType: 'account',
+      entityId: account.id,
+    });
     const page = await repos.audit.listForAccount(account.id);
     expect(page.total).toBe(2);
     expect(page.items[0].action).toBe('account.disconnect');

@@ -123,12 +123,8 @@ describe('AssessmentsRepository', () => {
       const input = await newInput();
       const other = await accountWithRule(repos);
       const otherTest = await repos.tests.create(other.account.id, { name: 'X', platformTestId: 'p', kind: RuleKind.TakeHome });
-      await expect(repos.assessments.insertIfNoActive({ ...input, ruleId: other.rule.id })).rejects.toBeInstanceOf(
-        ReferenceNotFoundError,
-      );
-      await expect(repos.assessments.insertIfNoActive({ ...input, testId: otherTest.id })).rejects.toBeInstanceOf(
-        ReferenceNotFoundError,
-      );
+      await expect(repos.assessments.insertIfNoActive({ ...input, ruleId: other.rule.id })).rejects.toBeInstanceOf(ReferenceNotFoundError);
+      await expect(repos.assessments.insertIfNoActive({ ...input, testId: otherTest.id })).rejects.toBeInstanceOf(ReferenceNotFoundError);
     });
   });
 
@@ -139,12 +135,12 @@ describe('AssessmentsRepository', () => {
       expect(identifiers).toHaveLength(1);
     }
     const { assessment } = await repos.assessments.insertIfNoActive({ ...input, kind: RuleKind.LiveInterview });
-    await expect(
-      repos.assessments.update(input.accountId, assessment.id, { status: 'pending' as AssessmentStatus }),
-    ).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', constraint: 'ck_assessments_status' });
-    await expect(
-      repos.assessments.update(input.accountId, assessment.id, { status: 'bogus' as AssessmentStatus }),
-    ).rejects.toBeInstanceOf(ConstraintViolationError);
+    await expect(repos.assessments.update(input.accountId, assessment.id, { status: 'pending' as AssessmentStatus })).rejects.toMatchObject(
+      { code: 'CONSTRAINT_VIOLATION', constraint: 'ck_assessments_status' },
+    );
+    await expect(repos.assessments.update(input.accountId, assessment.id, { status: 'bogus' as AssessmentStatus })).rejects.toBeInstanceOf(
+      ConstraintViolationError,
+    );
   });
 
   it('transition() moves forward only from the given statuses', async () => {

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { RuleKind } from '@lever-assess/domain';
 import { randomUUID } from 'node:crypto';
-import {
-  ConstraintViolationError,
-  ReferenceNotFoundError,
-  RuleInUseError,
-  TestInUseError,
-  TestNameTakenError,
-} from '..';
+import { ConstraintViolationError, ReferenceNotFoundError, RuleInUseError, TestInUseError, TestNameTakenError } from '..';
 import { makeRepositories, newAccount, type Repositories } from './fixtures';
 import { createMigratedTestDatabase, type TestDatabase } from './test-database';
 
@@ -54,9 +48,10 @@ describe('TestsRepository and TriggerRulesRepository', () => {
 
     it('refuses an unknown kind', async () => {
       const account = await newAccount(repos);
-      await expect(
-        repos.tests.create(account.id, { name: 'T', platformTestId: 'p', kind: 'quiz' as RuleKind }),
-      ).rejects.toMatchObject({ code: 'CONSTRAINT_VIOLATION', constraint: 'ck_tests_kind' });
+      await expect(repos.tests.create(account.id, { name: 'T', platformTestId: 'p', kind: 'quiz' as RuleKind })).rejects.toMatchObject({
+        code: 'CONSTRAINT_VIOLATION',
+        constraint: 'ck_tests_kind',
+      });
     });
 
     it('refuses to delete a test a rule uses, and deletes it once unused', async () => {
@@ -95,9 +90,7 @@ describe('TestsRepository and TriggerRulesRepository', () => {
       [{ timeLimitMinutes: 0 }, 'ck_trigger_rules_time_limit'],
     ])('refuses %j (%s)', async (values, constraint) => {
       const account = await newAccount(repos);
-      const error = await repos.rules
-        .create(account.id, { stageId: 's', kind: RuleKind.TakeHome, ...values })
-        .catch((e: unknown) => e);
+      const error = await repos.rules.create(account.id, { stageId: 's', kind: RuleKind.TakeHome, ...values }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConstraintViolationError);
       expect(error).toMatchObject({ constraint });
     });
@@ -110,9 +103,7 @@ describe('TestsRepository and TriggerRulesRepository', () => {
       [{ passThreshold: 100, failThreshold: 0 }],
     ])('accepts %j', async (values) => {
       const account = await newAccount(repos);
-      await expect(repos.rules.create(account.id, { stageId: 's', kind: RuleKind.TakeHome, ...values })).resolves.toMatchObject(
-        values,
-      );
+      await expect(repos.rules.create(account.id, { stageId: 's', kind: RuleKind.TakeHome, ...values })).resolves.toMatchObject(values);
     });
 
     it('checks thresholds on update too', async () => {

@@ -1,14 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import {
-  createDatabase,
-  createDataSource,
-  dropDatabase,
-  MIGRATIONS,
-  MIGRATIONS_TABLE,
-  revertLastMigration,
-  runMigrations,
-} from '..';
+import { createDatabase, createDataSource, dropDatabase, MIGRATIONS, MIGRATIONS_TABLE, revertLastMigration, runMigrations } from '..';
 import { uniqueDatabaseUrl } from './test-database';
 
 async function tablesIn(url: string): Promise<string[]> {

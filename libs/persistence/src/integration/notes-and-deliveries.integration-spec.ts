@@ -91,7 +91,13 @@ describe('AssessmentNotesRepository and LeverDeliveriesRepository', () => {
     it('forgets deliveries received before a cutoff', async () => {
       const a = await newAccount(repos);
       const token = `tok-${randomUUID()}`;
-      await repos.deliveries.recordOnce({ accountId: a.id, deliveryToken: token, opportunityId: 'o', toStageId: 's', triggeredAt: new Date() });
+      await repos.deliveries.recordOnce({
+        accountId: a.id,
+        deliveryToken: token,
+        opportunityId: 'o',
+        toStageId: 's',
+        triggeredAt: new Date(),
+      });
       await db.dataSource.query(`UPDATE lever_deliveries SET received_at = now() - interval '30 days' WHERE delivery_token = $1`, [token]);
       await expect(repos.deliveries.deleteReceivedBefore(new Date(Date.now() - 7 * 86_400_000))).resolves.toBeGreaterThanOrEqual(1);
       await expect(repos.deliveries.find(a.id, token)).resolves.toBeNull();

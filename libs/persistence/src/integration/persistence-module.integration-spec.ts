@@ -2,15 +2,7 @@ import 'reflect-metadata';
 import { HealthRegistry, ObservabilityModule } from '@lever-assess/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import {
-  AccountsRepository,
-  createDatabase,
-  dropDatabase,
-  PersistenceModule,
-  postgresHealthCheck,
-  REPOSITORIES,
-  runMigrations,
-} from '..';
+import { AccountsRepository, createDatabase, dropDatabase, PersistenceModule, postgresHealthCheck, REPOSITORIES, runMigrations } from '..';
 import { seal, uniqueDatabaseUrl } from './test-database';
 
 describe(PersistenceModule.name, () => {

@@ -69,7 +69,9 @@ export class AccountsRepository {
    * keys and signature tokens, loaded at start-up and as a periodic safety net.
    */
   listWithSecrets({ afterId, limit = 500 }: { afterId?: string; limit?: number } = {}): Promise<AccountWithSecrets[]> {
-    const query = this.withSecrets().orderBy('a.id', 'ASC').limit(Math.min(Math.max(1, limit), 1000));
+    const query = this.withSecrets()
+      .orderBy('a.id', 'ASC')
+      .limit(Math.min(Math.max(1, limit), 1000));
     if (afterId) query.where('a.id > :afterId', { afterId });
     return query.getMany() as Promise<AccountWithSecrets[]>;
   }

@@ -144,12 +144,7 @@ export class AssessmentsRepository {
    * move an assessment backwards (e.g. 'completed' arriving after 'scored'). Resolves the updated
    * assessment, or null when it is missing or in another status.
    */
-  async transition(
-    accountId: string,
-    id: string,
-    from: readonly AssessmentStatus[],
-    patch: AssessmentPatch,
-  ): Promise<Assessment | null> {
+  async transition(accountId: string, id: string, from: readonly AssessmentStatus[], patch: AssessmentPatch): Promise<Assessment | null> {
     return this.updateWhere({ accountId, id, status: In([...from]) }, patch);
   }
 

@@ -33,7 +33,9 @@ export function IsSignatureTokenMap(options?: ValidationOptions): PropertyDecora
           return Object.entries(value).every(
             ([event, token]) =>
               (LEVER_WEBHOOK_EVENTS as readonly string[]).includes(event) &&
-              typeof token === 'string' && token.length > 0 && token.length <= MAX_TOKEN_LENGTH,
+              typeof token === 'string' &&
+              token.length > 0 &&
+              token.length <= MAX_TOKEN_LENGTH,
           );
         },
       },

@@ -81,7 +81,8 @@ export class ResendResultDto {
   @ApiProperty({ format: 'uuid' }) assessmentId: string;
   @ApiProperty({
     enum: Object.values(ResendAction),
-    description: '`lever-sync`: Lever is made to match the assessment again (tags, links, note). `retrigger`: the stage trigger runs again, as if the candidate had just reached the stage, so a new invitation can be sent.',
+    description:
+      '`lever-sync`: Lever is made to match the assessment again (tags, links, note). `retrigger`: the stage trigger runs again, as if the candidate had just reached the stage, so a new invitation can be sent.',
   })
   action: ResendAction;
   @ApiProperty({ description: 'The queue the job went to' }) queue: string;

@@ -7,11 +7,22 @@ export class AuditEntryDto {
   @ApiProperty({ example: 'trigger-rule.update' }) action: string;
   @ApiProperty() entityType: string;
   @ApiProperty() entityId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What changed; never a secret' }) details: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What changed; never a secret' }) details: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
 
   static from(e: AuditLogEntry): AuditEntryDto {
-    return { id: e.id, actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, details: e.details, createdAt: e.createdAt.toISOString() };
+    return {
+      id: e.id,
+      actor: e.actor,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      details: e.details,
+      createdAt: e.createdAt.toISOString(),
+    };
   }
 }
 

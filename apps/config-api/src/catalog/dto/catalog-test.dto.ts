@@ -9,7 +9,10 @@ import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateCatalogTestDto {
-  @ApiProperty({ example: 'Python Basics', description: 'Unique per account ignoring case; a candidate tag equal to it overrides the rule\'s test' })
+  @ApiProperty({
+    example: 'Python Basics',
+    description: "Unique per account ignoring case; a candidate tag equal to it overrides the rule's test",
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 200)
@@ -60,7 +63,14 @@ export class CatalogTestDto {
   updatedAt: string;
 
   static from(t: TestDefinition): CatalogTestDto {
-    return { id: t.id, name: t.name, platformTestId: t.platformTestId, kind: t.kind, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() };
+    return {
+      id: t.id,
+      name: t.name,
+      platformTestId: t.platformTestId,
+      kind: t.kind,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+    };
   }
 }
 

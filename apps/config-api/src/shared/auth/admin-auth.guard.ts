@@ -45,7 +45,9 @@ export class AdminAuthGuard implements CanActivate {
     const token = await this.tokens.findActiveByHash(hashAdminToken(presented));
     if (!token) throw new UnauthenticatedError();
     if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      this.tokens.touch(token.id).catch((err: unknown) => this.logger.warn({ err, adminTokenId: token.id, msg: 'could not record token use' }));
+      this.tokens
+        .touch(token.id)
+        .catch((err: unknown) => this.logger.warn({ err, adminTokenId: token.id, msg: 'could not record token use' }));
     }
     return { kind: 'admin-token', id: token.id, name: token.name };
   }

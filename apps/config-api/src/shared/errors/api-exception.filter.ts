@@ -75,13 +75,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'object' && response !== null && 'message' in response ? String((response as { message: unknown }).message) : exception.message;
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? String((response as { message: unknown }).message)
+          : exception.message;
       return { status, body: { error: (HttpStatus[status] as string | undefined) ?? 'HTTP_ERROR', message } };
     }
     const status = statusOf(exception);
     if (status !== undefined && status >= 400 && status < 500) {
       // Fastify's own errors (body too large, bad content type) carry their status code.
-      return { status, body: { error: (HttpStatus[status] as string | undefined) ?? 'BAD_REQUEST', message: (exception as Error).message } };
+      return {
+        status,
+        body: { error: (HttpStatus[status] as string | undefined) ?? 'BAD_REQUEST', message: (exception as Error).message },
+      };
     }
     return { status: 500, body: { error: 'INTERNAL_ERROR', message: 'Unexpected error; see the config-api logs' } };
   }

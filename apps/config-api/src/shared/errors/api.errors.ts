@@ -12,7 +12,10 @@ export interface FieldError {
 export abstract class ConfigApiError extends Error {
   abstract readonly code: string;
   abstract readonly status: number;
-  constructor(message: string, readonly fields: FieldError[] = []) {
+  constructor(
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -32,7 +35,10 @@ export class RequestValidationError extends ConfigApiError {
 
 export class NotFoundApiError extends ConfigApiError {
   readonly status = 404;
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +46,10 @@ export class NotFoundApiError extends ConfigApiError {
 /** 409: the request is valid but the current state forbids it. */
 export class ConflictApiError extends ConfigApiError {
   readonly status = 409;
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -17,14 +17,21 @@ export class CreateTriggerRuleDto {
   @Length(1, 200)
   stageId?: string;
 
-  @ApiPropertyOptional({ example: 'Coding Test', description: 'Lever stage name (case-insensitive), resolved to its id; give this or stageId' })
+  @ApiPropertyOptional({
+    example: 'Coding Test',
+    description: 'Lever stage name (case-insensitive), resolved to its id; give this or stageId',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 200)
   stageName?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The candidate must carry this Lever tag (Flow B); tagged rules win over untagged ones' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The candidate must carry this Lever tag (Flow B); tagged rules win over untagged ones',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -35,7 +42,12 @@ export class CreateTriggerRuleDto {
   @IsIn(RULE_KINDS)
   kind: RuleKind;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A test of this account\'s catalog; required for take_home' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "A test of this account's catalog; required for take_home",
+  })
   @IsOptional()
   @IsUUID()
   testId?: string | null;
@@ -47,7 +59,13 @@ export class CreateTriggerRuleDto {
   @Max(100)
   passThreshold?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 100, description: 'score <= fail: Fail; must be below passThreshold' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 100,
+    description: 'score <= fail: Fail; must be below passThreshold',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
