@@ -1,7 +1,7 @@
-import { ACTIVE_ASSESSMENT_STATUSES, AssessmentStatus, type RuleKind } from '@lever-assess/domain';
+import { ACTIVE_ASSESSMENT_STATUSES, AssessmentStatus, type RuleKind, type StatusTagOwnerView } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type FindOptionsWhere, type Repository } from 'typeorm';
+import { In, IsNull, Not, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Assessment, UQ_ASSESSMENT_ACTIVE } from '../entities/assessment.entity';
 import { TestDefinition } from '../entities/test-definition.entity';
 import { TriggerRule } from '../entities/trigger-rule.entity';
@@ -108,6 +108,60 @@ export class AssessmentsRepository {
       ruleId: where.ruleId,
       status: In([...ACTIVE_ASSESSMENT_STATUSES]),
     });
+  }
+
+  /**
+   * The newest assessment of this rule for this very move (same `triggeredAt`) that is no longer
+   * active and came from another delivery than `otherThanDeliveryToken`: a redelivered move whose
+   * assessment already finished or failed must not start again.
+   */
+  findFinishedForMove(
+    where: Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>,
+  ): Promise<Assessment | null> {
+    return this.repo.findOne({
+      where: {
+        accountId: where.accountId,
+        opportunityId: where.opportunityId,
+        ruleId: where.ruleId,
+        triggeredAt: where.triggeredAt,
+        status: Not(In([...ACTIVE_ASSESSMENT_STATUSES])),
+        // A row without a token (a manual resend) is from another delivery too; `<>` would skip it.
+        sourceDeliveryToken: Raw((column) => `${column} IS DISTINCT FROM :otherThanDeliveryToken`, {
+          otherThanDeliveryToken: where.otherThanDeliveryToken,
+        }),
+      },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /**
+   * Newest first, every one: the assessments a delivery wrote for the opportunity that are still
+   * 'sent' with no platform invitation (the platform never answered). At most one per rule.
+   */
+  listSentWithoutInvitation(where: Scoped<{ opportunityId: string; sourceDeliveryToken: string }>): Promise<Assessment[]> {
+    return this.repo.find({
+      where: {
+        accountId: where.accountId,
+        opportunityId: where.opportunityId,
+        sourceDeliveryToken: where.sourceDeliveryToken,
+        status: AssessmentStatus.Sent,
+        platformInvitationId: IsNull(),
+      },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /**
+   * Every assessment of the opportunity, as the fields `statusTagOwner` decides by. Not paged: the
+   * owner is only right if it sees them all (an opportunity has a few, and the rows are narrow).
+   */
+  async listStatusTagViews(accountId: string, opportunityId: string): Promise<StatusTagOwnerView[]> {
+    const rows = await this.repo.find({
+      select: { id: true, status: true, kind: true, triggeredAt: true, createdAt: true },
+      where: { accountId, opportunityId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(({ id, status, kind, triggeredAt, createdAt }) => ({ id, status, kind, triggeredAt, createdAt }));
   }
 
   /**
