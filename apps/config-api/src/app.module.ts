@@ -1,7 +1,9 @@
 import { AccountAccessModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
+import { PlatformClientModule } from '@lever-assess/platform-client';
 import { QueueName, QueuesModule } from '@lever-assess/queues';
+import { RedisModule, redisOptionsFromEnv } from '@lever-assess/redis';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminTokensModule } from './admin-tokens/admin-tokens.module';
@@ -17,19 +19,19 @@ import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 @Module({})
 export class AppModule {
   static forRoot(env: ConfigApiEnv): DynamicModule {
+    const redis = redisOptionsFromEnv(env);
     return {
       module: AppModule,
       imports: [
         ObservabilityModule,
         // Lists and replays failed jobs; enqueues lever-sync and re-triggers after admin actions.
-        QueuesModule.forRoot({
-          redisUrl: env.REDIS_URL,
-          prefix: env.QUEUE_PREFIX,
-          queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync],
-        }),
+        RedisModule.forRoot(redis),
+        QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync] }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
-        // SecretBox, the rate-limited LeverClient, PlatformClient, LeverAccountsService.
+        // SecretBox, the rate-limited LeverClient, LeverAccountsService.
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        // Catalog import, resend and cancel.
+        PlatformClientModule.forRoot({ baseUrl: env.PLATFORM_API_URL, apiKey: env.PLATFORM_API_KEY }),
         SharedModule.forRoot(env),
         AdminTokensModule,
         AccountsModule,

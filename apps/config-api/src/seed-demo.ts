@@ -12,7 +12,7 @@ import {
   createDataSource,
 } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
-import { createRedis } from '@lever-assess/queues';
+import { createRedis } from '@lever-assess/redis';
 import { IsString, Matches } from 'class-validator';
 
 /**

@@ -1,6 +1,6 @@
 import * as testing from '@lever-assess/testing';
 import { SecretBox } from '@lever-assess/common';
-import { accountChangesChannel } from '@lever-assess/queues';
+import { accountChangesChannel } from '@lever-assess/redis';
 import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
 import IORedis from 'ioredis';
 import { Client } from 'pg';

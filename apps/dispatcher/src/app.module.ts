@@ -1,23 +1,33 @@
 import { AccountAccessModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
-import { QueueName, QueuesModule } from '@lever-assess/queues';
+import { PlatformClientModule } from '@lever-assess/platform-client';
+import { QueueName, QueuesModule, assertQueueProcessors } from '@lever-assess/queues';
+import { RedisModule, redisOptionsFromEnv } from '@lever-assess/redis';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DispatcherEnv } from './config';
-import { DispatchModule } from './dispatch/dispatch.module';
+import { DISPATCHER_PROCESSORS, DispatchModule } from './dispatch/dispatch.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+
+/** The queues the dispatcher consumes; each needs exactly one processor. */
+const OWNED_QUEUES = [QueueName.LeverEvents];
 
 @Module({})
 export class AppModule {
   static forRoot(env: DispatcherEnv): DynamicModule {
+    // Before anything connects: an owned queue without its processor stops the app.
+    assertQueueProcessors('dispatcher', OWNED_QUEUES, DISPATCHER_PROCESSORS);
+    const redis = redisOptionsFromEnv(env);
     return {
       module: AppModule,
       imports: [
         ObservabilityModule,
+        RedisModule.forRoot(redis),
         // Consumes lever-events; produces lever-sync.
-        QueuesModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, queues: [QueueName.LeverEvents, QueueName.LeverSync] }),
+        QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.LeverSync] }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        PlatformClientModule.forRoot({ baseUrl: env.PLATFORM_API_URL, apiKey: env.PLATFORM_API_KEY }),
         DispatchModule,
         HousekeepingModule.forRoot({ retentionDays: env.LEVER_DELIVERY_RETENTION_DAYS, queuePrefix: env.QUEUE_PREFIX }),
       ],

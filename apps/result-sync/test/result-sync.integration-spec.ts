@@ -7,14 +7,8 @@ import {
   TriggerRulesRepository,
   type Assessment,
 } from '@lever-assess/persistence';
-import {
-  QUEUE_CONFIG,
-  QueueName,
-  platformEventJobId,
-  redisOptionsFromUrl,
-  type LeverSyncJob,
-  type PlatformEventJob,
-} from '@lever-assess/queues';
+import { QUEUE_CONFIG, QueueName, platformEventJobId, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
+import { redisOptionsFromUrl } from '@lever-assess/redis';
 import {
   TEST_REDIS_URL,
   createTestDatabase,

@@ -1,6 +1,7 @@
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
 import { QueueName, QueuesModule } from '@lever-assess/queues';
+import { RedisModule, redisOptionsFromEnv } from '@lever-assess/redis';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { GatewayEnv } from './config';
 import { GatewayEnvModule } from './gateway-env.module';
@@ -9,18 +10,16 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({})
 export class AppModule {
   static forRoot(env: GatewayEnv): DynamicModule {
+    // failFast turns "Redis down" into an immediate 503 so Lever retries later.
+    const redis = redisOptionsFromEnv(env, { failFast: true });
     return {
       module: AppModule,
       imports: [
         ObservabilityModule,
         GatewayEnvModule.forRoot(env),
-        // Producer only; failFast turns "Redis down" into an immediate 503 so Lever retries later.
-        QueuesModule.forRoot({
-          redisUrl: env.REDIS_URL,
-          prefix: env.QUEUE_PREFIX,
-          queues: [QueueName.LeverEvents, QueueName.PlatformEvents],
-          failFast: true,
-        }),
+        RedisModule.forRoot(redis),
+        // Producer only.
+        QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.PlatformEvents] }),
         // Accounts are read at start-up and on cache invalidation, never per request.
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         WebhooksModule,

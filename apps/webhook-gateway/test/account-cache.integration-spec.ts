@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { SecretBox } from '@lever-assess/common';
-import { publishAccountChanged } from '@lever-assess/queues';
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import {
   createAccount,
@@ -37,7 +37,7 @@ describe('account cache', () => {
 
   const statusOf = async (webhookKey: string, signatureToken: string) =>
     (await postJson(`${gateway.url}/webhooks/lever/${webhookKey}`, leverDelivery({ signatureToken }))).status;
-  const announce = (account: TestAccount) => publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+  const announce = (account: TestAccount) => new AccountChangesPublisher(world.ns.redis, world.ns.prefix).announce(account.account.id);
 
   it('makes an account created after start-up reachable once it is announced', async () => {
     const account = await createAccount(world);

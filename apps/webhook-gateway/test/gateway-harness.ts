@@ -1,6 +1,7 @@
 import { SecretBox, createHttpApp, createLogger, signLeverWebhook, signPlatformPayload } from '@lever-assess/common';
 import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
-import { QueueName, redisOptionsFromUrl, type LeverEventJob, type PlatformEventJob } from '@lever-assess/queues';
+import { QueueName, type LeverEventJob, type PlatformEventJob } from '@lever-assess/queues';
+import { redisOptionsFromUrl } from '@lever-assess/redis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AccountStatus } from '@lever-assess/domain';
-import { QUEUE_CONFIG, leverEventJobId, publishAccountChanged } from '@lever-assess/queues';
+import { QUEUE_CONFIG, leverEventJobId } from '@lever-assess/queues';
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
 import {
@@ -173,7 +174,7 @@ describe('POST /webhooks/lever/:webhookKey', () => {
 
   it("answers Lever's test ping with 200 without queueing, whatever event name it carries", async () => {
     const account = await createAccount(world);
-    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    await new AccountChangesPublisher(world.ns.redis, world.ns.prefix).announce(account.account.id);
     const ping = leverDelivery({ signatureToken: account.signatureToken, event: 'candidateHired', data: {} });
     await eventually(async () => (await post(account, ping)).status === 200);
     expect(await post(account, leverDelivery({ signatureToken: account.signatureToken, data: {} }))).toEqual({
@@ -187,7 +188,7 @@ describe('POST /webhooks/lever/:webhookKey', () => {
 
   it('accepts and ignores other event types, verified with their own token when the account has one', async () => {
     const account = await createAccount(world, 'stage-token-' + randomUUID(), { candidateHired: 'hired-token-' + randomUUID() });
-    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    await new AccountChangesPublisher(world.ns.redis, world.ns.prefix).announce(account.account.id);
     const hiredToken = (await world.accounts.findByIdWithSecrets(account.account.id))!.leverSignatureTokensEnc!;
     const perEvent = JSON.parse(world.box.decrypt(hiredToken)) as Record<string, string>;
     const hired = leverDelivery({ signatureToken: perEvent.candidateHired, event: 'candidateHired' });
@@ -204,7 +205,7 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   it('answers 200 and queues nothing for a disabled account', async () => {
     const account = await createAccount(world);
     await world.accounts.setStatus(account.account.id, AccountStatus.Disabled);
-    await publishAccountChanged(world.ns.redis, world.ns.prefix, account.account.id);
+    await new AccountChangesPublisher(world.ns.redis, world.ns.prefix).announce(account.account.id);
     const delivery = leverDelivery({ signatureToken: account.signatureToken });
     await eventually(async () => (await post(account, delivery)).status === 200);
     expect(await post(account, delivery)).toEqual({ status: 200, body: { status: 'ignored', reason: 'the account is disabled' } });

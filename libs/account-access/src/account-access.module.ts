@@ -1,16 +1,14 @@
 import { SecretBox } from '@lever-assess/common';
 import { LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
-import { PlatformClient } from '@lever-assess/platform-client';
-import { REDIS } from '@lever-assess/queues';
+import { REDIS } from '@lever-assess/redis';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ACCOUNT_ACCESS_OPTIONS, leverRateLimitKeyPrefix, type AccountAccessOptions } from './account-access.options';
 import { LeverAccountsService } from './lever-accounts.service';
 
 /**
- * Clients for acting on behalf of accounts: SecretBox, LeverClient (rate-limited per account
- * through Redis), PlatformClient and LeverAccountsService. Needs QueuesModule (REDIS) and
- * PersistenceModule imported by the app.
+ * Acting on behalf of accounts: SecretBox, LeverClient (rate-limited per key through Redis) and
+ * LeverAccountsService. Needs RedisModule and PersistenceModule imported by the app.
  */
 @Module({})
 export class AccountAccessModule {
@@ -45,13 +43,9 @@ export class AccountAccessModule {
               }),
             }),
         },
-        {
-          provide: PlatformClient,
-          useFactory: () => new PlatformClient({ baseUrl: options.platformApiUrl, apiKey: options.platformApiKey }),
-        },
         LeverAccountsService,
       ],
-      exports: [SecretBox, LeverClient, PlatformClient, LeverAccountsService],
+      exports: [SecretBox, LeverClient, LeverAccountsService],
     };
   }
 }

@@ -5,8 +5,6 @@ export interface AccountAccessOptions {
   queuePrefix: string;
   leverApiUrl: string;
   leverRatePerSecond: number;
-  platformApiUrl: string;
-  platformApiKey: string;
   encryptionKey?: string;
   encryptionKeysPrevious?: string;
 }
@@ -15,16 +13,12 @@ export const accountAccessOptionsFromEnv = (env: {
   QUEUE_PREFIX: string;
   LEVER_API_URL: string;
   LEVER_RATE_PER_SECOND: number;
-  PLATFORM_API_URL: string;
-  PLATFORM_API_KEY: string;
   ENCRYPTION_KEY?: string;
   ENCRYPTION_KEYS_PREVIOUS?: string;
 }): AccountAccessOptions => ({
   queuePrefix: env.QUEUE_PREFIX,
   leverApiUrl: env.LEVER_API_URL,
   leverRatePerSecond: env.LEVER_RATE_PER_SECOND,
-  platformApiUrl: env.PLATFORM_API_URL,
-  platformApiKey: env.PLATFORM_API_KEY,
   encryptionKey: env.ENCRYPTION_KEY,
   encryptionKeysPrevious: env.ENCRYPTION_KEYS_PREVIOUS,
 });

@@ -2,7 +2,7 @@ import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { LeverAuthError, LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
 import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
-import { accountChangesChannel } from '@lever-assess/queues';
+import { AccountChangesPublisher, accountChangesChannel } from '@lever-assess/redis';
 import {
   TEST_REDIS_URL,
   createTestDatabase,
@@ -64,13 +64,7 @@ describe(LeverAccountsService.name, () => {
       limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rate:` }),
       maxAttempts: 1,
     });
-    sut = new LeverAccountsService(accounts, box, client, ns.redis, {
-      queuePrefix: ns.prefix,
-      leverApiUrl: lever.url,
-      leverRatePerSecond: 8,
-      platformApiUrl: 'http://127.0.0.1:1',
-      platformApiKey: 'k',
-    });
+    sut = new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix));
   });
 
   afterAll(async () => {

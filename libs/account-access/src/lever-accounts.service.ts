@@ -2,11 +2,9 @@ import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { LeverAuthError, LeverClient, type LeverAuth } from '@lever-assess/lever-client';
 import { AccountsRepository, type AccountWithSecrets } from '@lever-assess/persistence';
-import { REDIS, publishAccountChanged } from '@lever-assess/queues';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { AccountChangesPublisher } from '@lever-assess/redis';
+import { Injectable, Logger } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
-import { ACCOUNT_ACCESS_OPTIONS, type AccountAccessOptions } from './account-access.options';
 
 /** An account ready to be acted for in Lever. */
 export interface LeverAccount {
@@ -29,8 +27,7 @@ export class LeverAccountsService {
     private readonly accounts: AccountsRepository,
     private readonly box: SecretBox,
     readonly lever: LeverClient,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(ACCOUNT_ACCESS_OPTIONS) private readonly options: AccountAccessOptions,
+    private readonly accountChanges: AccountChangesPublisher,
   ) {}
 
   /**
@@ -76,7 +73,7 @@ export class LeverAccountsService {
 
   private async setStatus(accountId: string, status: AccountStatus, reason: string | null): Promise<void> {
     if (await this.accounts.setStatus(accountId, status, reason)) {
-      await publishAccountChanged(this.redis, this.options.queuePrefix, accountId);
+      await this.accountChanges.announce(accountId);
     }
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { QueueName } from '@lever-assess/queues';
+import { QueueName } from './queue-names';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { assertQueueProcessors, processorQueue } from './queue-wiring';
 

@@ -1,4 +1,4 @@
-import type { QueueName } from '@lever-assess/queues';
+import type { QueueName } from './queue-names';
 import type { Type } from '@nestjs/common';
 
 // @nestjs/bullmq's @Processor() stores its options under this key (bull.constants, not exported).

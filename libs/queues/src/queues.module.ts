@@ -1,50 +1,28 @@
-import { HealthRegistry, gauge } from '@lever-assess/common';
+import { gauge } from '@lever-assess/common';
+import { logConnectionErrors, redisOptionsFromUrl, type RedisModuleOptions } from '@lever-assess/redis';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { PRODUCERS } from './producers';
 import { QUEUE_CONFIG } from './queue-config';
 import type { QueueName } from './queue-names';
-import { closeRedis, createRedis, logConnectionErrors, redisHealthCheck, redisOptionsFromUrl } from './redis-connection';
 
-/** A general-purpose ioredis client (health checks, pub/sub publishing, rate limiter). */
-export const REDIS = Symbol('REDIS');
 /** The queues this app registered, for depth metrics and failed-job tooling. */
 export const REGISTERED_QUEUES = Symbol('REGISTERED_QUEUES');
 
 export interface QueuesModuleOptions {
-  redisUrl: string;
-  prefix: string;
-  /** Queues this app produces to or consumes from. */
+  /** The app's Redis options (RedisModule's); `keyPrefix` is BullMQ's prefix, `failFast` applies to producers. */
+  redis: RedisModuleOptions;
+  /** Queues this app produces to or consumes from; each gets its producer. */
   queues: readonly QueueName[];
-  /**
-   * Producers on a request path (the gateway) fail at once while Redis is down, so the caller
-   * gets a 503 and retries, instead of the command waiting in an in-memory queue.
-   */
-  failFast?: boolean;
 }
 
-/**
- * Registers the Redis readiness check, logs connection errors of the shared client and the queues
- * (throttled), and closes the shared client on shutdown without hanging on a dead server.
- */
+/** Logs the queues' connection errors (throttled), and keeps ioredis from printing "Unhandled error event". */
 @Injectable()
-class RedisLifecycle implements OnApplicationShutdown {
-  private readonly logger = new Logger('Redis');
-
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REGISTERED_QUEUES) queues: Queue[],
-    health: HealthRegistry,
-  ) {
-    health.register(redisHealthCheck(redis));
-    const warn = (message: string) => this.logger.warn(message);
-    logConnectionErrors(redis, warn, 'redis client');
-    for (const queue of queues) logConnectionErrors(queue, warn, `queue ${queue.name}`);
-  }
-
-  async onApplicationShutdown() {
-    await closeRedis(this.redis);
+class QueueConnectionLogging {
+  constructor(@Inject(REGISTERED_QUEUES) queues: Queue[]) {
+    const logger = new Logger('Queues');
+    for (const queue of queues) logConnectionErrors(queue, (message) => logger.warn(message), `queue ${queue.name}`);
   }
 }
 
@@ -71,31 +49,36 @@ class QueueDepthRegistration implements OnApplicationShutdown {
   }
 }
 
+/**
+ * BullMQ for an app: its queues with their default job options, a typed producer per queue, the
+ * depth gauge. Needs RedisModule (the same options) for the app's general-purpose client.
+ */
 @Module({})
 export class QueuesModule {
   static forRoot(options: QueuesModuleOptions): DynamicModule {
     const connection = {
-      ...redisOptionsFromUrl(options.redisUrl),
-      ...(options.failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
+      ...redisOptionsFromUrl(options.redis.url),
+      ...(options.redis.failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
     };
+    const producers = options.queues.map((name) => PRODUCERS[name]);
     return {
       module: QueuesModule,
       global: true,
       imports: [
-        BullModule.forRoot({ connection, prefix: options.prefix }),
+        BullModule.forRoot({ connection, prefix: options.redis.keyPrefix }),
         BullModule.registerQueue(...options.queues.map((name) => ({ name, defaultJobOptions: QUEUE_CONFIG[name].job }))),
       ],
       providers: [
-        { provide: REDIS, useFactory: () => createRedis(options.redisUrl, { failFast: options.failFast, name: 'lever-assess' }) },
-        RedisLifecycle,
         {
           provide: REGISTERED_QUEUES,
           inject: options.queues.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) => queues,
         },
+        QueueConnectionLogging,
         QueueDepthRegistration,
+        ...producers,
       ],
-      exports: [BullModule, REDIS, REGISTERED_QUEUES],
+      exports: [BullModule, REGISTERED_QUEUES, ...producers],
     };
   }
 }

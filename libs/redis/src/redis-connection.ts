@@ -94,14 +94,3 @@ export function logConnectionErrors(
     suppressed = 0;
   });
 }
-
-/**
- * Redis pub/sub channel on which the config API announces that an account changed (created,
- * updated, key rotated, disabled, deleted). The gateway drops that account from its in-memory
- * cache. Message: the account id. Prefixed like the queues so deployments sharing Redis stay apart.
- */
-export const accountChangesChannel = (queuePrefix: string) => `${queuePrefix}:account-changes`;
-
-export async function publishAccountChanged(redis: Redis, queuePrefix: string, accountId: string): Promise<void> {
-  await redis.publish(accountChangesChannel(queuePrefix), accountId);
-}

@@ -1,3 +1,4 @@
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { AccountsRepository, type Account, type AccountPatch } from '@lever-assess/persistence';
@@ -5,7 +6,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
 import { LeverStagesService } from '../lever/lever-stages.service';
-import { AccountChangesPublisher } from '../shared/accounts/account-changes.publisher';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';

@@ -1,14 +1,13 @@
 import { AssessmentStatus } from '@lever-assess/domain';
 import { AssessmentsRepository, TriggerRulesRepository, type Assessment } from '@lever-assess/persistence';
 import { PlatformClient, PlatformNotFoundError, PlatformRejectedError } from '@lever-assess/platform-client';
-import { QueueName } from '@lever-assess/queues';
+import { LeverEventsProducer, LeverSyncProducer, QueueName } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
 import { ConflictApiError, NotFoundApiError } from '../shared/errors/api.errors';
-import { AssessmentJobsProducer } from './assessment-jobs.producer';
 import { AssessmentDto, ResendAction, type AssessmentPageDto, type AssessmentQueryDto, type ResendResultDto } from './dto/assessment.dto';
 
 // Still running or finished with a result: Lever only needs to show it again.
@@ -26,7 +25,8 @@ export class AssessmentsService {
     private readonly rules: TriggerRulesRepository,
     private readonly lookup: AccountLookup,
     private readonly platform: PlatformClient,
-    private readonly jobs: AssessmentJobsProducer,
+    private readonly leverSync: LeverSyncProducer,
+    private readonly leverEvents: LeverEventsProducer,
     private readonly audit: AuditService,
   ) {}
 
@@ -57,12 +57,12 @@ export class AssessmentsService {
     const correlationId = `resend-${randomUUID()}`;
     let result: ResendResultDto;
     if (SYNC_ON_RESEND.includes(assessment.status)) {
-      const jobId = await this.jobs.syncLever({ accountId, opportunityId: assessment.opportunityId, assessmentId, correlationId });
+      const jobId = await this.leverSync.add({ accountId, opportunityId: assessment.opportunityId, assessmentId, correlationId });
       result = { assessmentId, action: ResendAction.LeverSync, queue: QueueName.LeverSync, jobId };
     } else {
       const rule = await this.rules.findById(accountId, assessment.ruleId);
       if (!rule) throw new ConflictApiError('RULE_MISSING', `The rule of assessment ${assessmentId} no longer exists`);
-      const jobId = await this.jobs.retrigger({
+      const jobId = await this.leverEvents.add({
         accountId,
         opportunityId: assessment.opportunityId,
         candidateId: assessment.candidateId,
@@ -117,7 +117,7 @@ export class AssessmentsService {
       throw new ConflictApiError('ASSESSMENT_NOT_CANCELABLE', `Assessment ${assessmentId} became ${current.status} meanwhile`);
     }
     const correlationId = `cancel-${randomUUID()}`;
-    await this.jobs.syncLever({ accountId, opportunityId: current.opportunityId, assessmentId, correlationId });
+    await this.leverSync.add({ accountId, opportunityId: current.opportunityId, assessmentId, correlationId });
     await this.record(actor, accountId, 'assessment.cancel', assessmentId, { previousStatus: assessment.status });
     this.logger.log({ accountId, assessmentId, correlationId, msg: 'assessment canceled' });
     return AssessmentDto.from(current);

@@ -2,7 +2,6 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
-import { AccountChangesPublisher } from './accounts/account-changes.publisher';
 import { AccountLookup } from './accounts/account-lookup.service';
 import { AuditService } from './audit/audit.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
@@ -22,10 +21,9 @@ export class SharedModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         AuditService,
-        AccountChangesPublisher,
         AccountLookup,
       ],
-      exports: [CONFIG_API_ENV, AuditService, AccountChangesPublisher, AccountLookup],
+      exports: [CONFIG_API_ENV, AuditService, AccountLookup],
     };
   }
 }

@@ -26,15 +26,11 @@ import {
   type TriggerRule,
 } from '@lever-assess/persistence';
 import { PlatformClient, PlatformRejectedError } from '@lever-assess/platform-client';
-import type { LeverEventJob } from '@lever-assess/queues';
+import { LeverSyncProducer, type LeverEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { DispatchOutcome, aggregateOutcome, deliveryOutcomeText, isFinishedDelivery, type RuleResult } from './dispatch-outcome';
 import { invitationsCreatedTotal } from './dispatch.metrics';
 import { buildInvitationRequest } from './invitation-request.builder';
-import { LeverSyncProducer } from './lever-sync.producer';
-
-/** Assessments of one opportunity read to spot a move that was handled already (a handful in practice). */
-const PRIOR_ASSESSMENTS_PAGE = 100;
 
 interface EventContext {
   event: LeverEventJob;
@@ -127,14 +123,11 @@ export class LeverEventDispatchService {
   async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
     await this.recordFailure(event, code);
     const problem = platformUnavailableProblem();
-    const { items } = await this.assessments.list(
-      event.accountId,
-      { opportunityId: event.opportunityId },
-      { limit: PRIOR_ASSESSMENTS_PAGE },
-    );
-    const unsent = items.filter(
-      (a) => a.sourceDeliveryToken === event.deliveryToken && a.status === AssessmentStatus.Sent && !a.platformInvitationId,
-    );
+    const unsent = await this.assessments.listSentWithoutInvitation({
+      accountId: event.accountId,
+      opportunityId: event.opportunityId,
+      sourceDeliveryToken: event.deliveryToken,
+    });
     for (const assessment of unsent) {
       const marked = await this.assessments.transition(event.accountId, assessment.id, [AssessmentStatus.Sent], {
         status: AssessmentStatus.Error,
@@ -259,20 +252,13 @@ export class LeverEventDispatchService {
    * earlier assessments are not, so replaying a failed job tries again.
    */
   private async findHandledMove(ctx: EventContext, rule: TriggerRule): Promise<Assessment | null> {
-    const { items } = await this.assessments.list(
-      ctx.event.accountId,
-      { opportunityId: ctx.event.opportunityId },
-      { limit: PRIOR_ASSESSMENTS_PAGE },
-    );
-    return (
-      items.find(
-        (a) =>
-          a.ruleId === rule.id &&
-          a.triggeredAt.getTime() === ctx.triggeredAt.getTime() &&
-          a.sourceDeliveryToken !== ctx.event.deliveryToken &&
-          !ACTIVE_ASSESSMENT_STATUSES.includes(a.status),
-      ) ?? null
-    );
+    return this.assessments.findFinishedForMove({
+      accountId: ctx.event.accountId,
+      opportunityId: ctx.event.opportunityId,
+      ruleId: rule.id,
+      triggeredAt: ctx.triggeredAt,
+      otherThanDeliveryToken: ctx.event.deliveryToken,
+    });
   }
 
   private async recordError(ctx: EventContext, rule: TriggerRule, assessment: Assessment, problem: AssessmentProblem): Promise<RuleResult> {
@@ -286,8 +272,8 @@ export class LeverEventDispatchService {
     return { ruleId: rule.id, result: 'error', assessmentId: assessment.id };
   }
 
-  private enqueueSync(event: LeverEventJob, assessmentId: string): Promise<void> {
-    return this.sync.enqueue({
+  private async enqueueSync(event: LeverEventJob, assessmentId: string): Promise<void> {
+    await this.sync.add({
       accountId: event.accountId,
       opportunityId: event.opportunityId,
       assessmentId,

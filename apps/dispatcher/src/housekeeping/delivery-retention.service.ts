@@ -1,6 +1,6 @@
 import { counter } from '@lever-assess/common';
 import { LeverDeliveriesRepository } from '@lever-assess/persistence';
-import { REDIS, tryLock } from '@lever-assess/queues';
+import { REDIS, tryLock } from '@lever-assess/redis';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 

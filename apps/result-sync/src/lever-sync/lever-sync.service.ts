@@ -20,10 +20,7 @@ import type { LeverSyncJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentNotFoundError } from '../result-sync.errors';
 import { noteReference, plannedNote, type PlannedNote } from './lever-notes';
-import { SYNC_ERROR_CODES, noteCertainlyNotWritten, syncFailureRecord, type SyncFailureKind } from './sync-failure';
-
-/** The newest assessments of an opportunity read to pick the status tag owner (a move has a few). */
-const MAX_ASSESSMENTS_CONSIDERED = 50;
+import { SYNC_ERROR_CODES, noteCertainlyNotWritten, syncFailureRecord } from './sync-failure';
 
 /**
  * "Make Lever match assessment X" (state-based, so jobs may repeat or arrive out of order): the
@@ -66,8 +63,8 @@ export class LeverSyncService {
    * assessment (its own reason is what the recruiter needs). The status is kept: the assessment's
    * result stays true, and a replay after the account is fixed shows it in Lever.
    */
-  async recordFailure(job: LeverSyncJob, kind: SyncFailureKind, err: Error): Promise<void> {
-    const record = syncFailureRecord(kind, err);
+  async recordFailure(job: LeverSyncJob, err: unknown): Promise<void> {
+    const record = syncFailureRecord(err);
     if (!record) return;
     const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
     if (!assessment || assessment.status === AssessmentStatus.Error) return;
@@ -78,11 +75,7 @@ export class LeverSyncService {
   // of one move): the tag follows `statusTagOwner`, so a replayed job of an old assessment cannot
   // put its tag back and a live pad does not hide the take-home result of the same move.
   private async ownsStatusTag(assessment: Assessment): Promise<boolean> {
-    const { items } = await this.assessments.list(
-      assessment.accountId,
-      { opportunityId: assessment.opportunityId },
-      { limit: MAX_ASSESSMENTS_CONSIDERED },
-    );
+    const items = await this.assessments.listStatusTagViews(assessment.accountId, assessment.opportunityId);
     const owner = statusTagOwner(items.some((a) => a.id === assessment.id) ? items : [...items, assessment]);
     return owner?.id === assessment.id;
   }

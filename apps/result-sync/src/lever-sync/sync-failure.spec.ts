@@ -9,15 +9,17 @@ import {
   LeverUnexpectedResponseError,
 } from '@lever-assess/lever-client';
 import { AssessmentNotFoundError } from '../result-sync.errors';
-import { classifySyncFailure, noteCertainlyNotWritten, syncFailureRecord } from './sync-failure';
+import { outcomeOfError } from '@lever-assess/queues';
+import { noteCertainlyNotWritten, syncFailureRecord, syncMetricOutcome } from './sync-failure';
 
 const f = { accountId: 'acct', endpoint: 'POST /opportunities/:id/notes' };
 
-describe('classifySyncFailure', () => {
+// The shared outcome of each error lever-sync meets, and the label it is counted under.
+describe('lever-sync failure outcomes', () => {
   it.each<[string, unknown, string]>([
     ['429', new LeverRateLimitedError({ ...f, status: 429 }, 1000), 'rate_limited'],
-    ['503', new LeverUnavailableError({ ...f, status: 503 }), 'transient'],
-    ['network', new Error('ECONNRESET'), 'transient'],
+    ['503', new LeverUnavailableError({ ...f, status: 503 }), 'transient_error'],
+    ['network', new Error('ECONNRESET'), 'transient_error'],
     ['404', new LeverNotFoundError({ ...f, status: 404 }), 'opportunity_not_found'],
     ['403', new LeverPermissionError({ ...f, status: 403 }), 'permission_missing'],
     ['401', new LeverAuthError({ ...f, status: 401 }), 'key_revoked'],
@@ -26,21 +28,22 @@ describe('classifySyncFailure', () => {
     ['400', new LeverBadRequestError({ ...f, status: 400 }), 'failed'],
     ['bad 2xx body', new LeverUnexpectedResponseError({ ...f, status: 200 }, 'no id'), 'failed'],
   ])('%s -> %s', (_name, err, kind) => {
-    expect(classifySyncFailure(err)).toBe(kind);
+    expect(syncMetricOutcome(outcomeOfError(err))).toBe(kind);
   });
 });
 
 describe('syncFailureRecord', () => {
   it('says what to do for a missing permission, naming the endpoint', () => {
-    const record = syncFailureRecord('permission_missing', new LeverPermissionError({ ...f, status: 403 }));
+    const record = syncFailureRecord(new LeverPermissionError({ ...f, status: 403 }));
     expect(record?.errorCode).toBe('LEVER_PERMISSION_MISSING');
     expect(record?.errorText).toContain('POST /opportunities/:id/notes');
     expect(record?.errorText).toContain('could not be told in Lever');
   });
 
   it('records nothing for failures that are retried', () => {
-    expect(syncFailureRecord('transient', new Error('x'))).toBeNull();
-    expect(syncFailureRecord('rate_limited', new Error('x'))).toBeNull();
+    expect(syncFailureRecord(new Error('x'))).toBeNull();
+    expect(syncFailureRecord(new LeverUnavailableError({ ...f, status: 503 }))).toBeNull();
+    expect(syncFailureRecord(new LeverRateLimitedError({ ...f, status: 429 }, 1000))).toBeNull();
   });
 });
 

@@ -1,40 +1,25 @@
 import { AccountUnavailableError } from '@lever-assess/account-access';
-import {
-  LeverAuthError,
-  LeverError,
-  LeverNotFoundError,
-  LeverPermissionError,
-  LeverRateLimitedError,
-  LeverUnavailableError,
-} from '@lever-assess/lever-client';
-import { AssessmentNotFoundError } from '../result-sync.errors';
+import { LeverError, LeverUnavailableError, type LeverPermissionError } from '@lever-assess/lever-client';
+import type { JobOutcome } from '@lever-assess/queues';
 
 /**
- * How a lever-sync failure is handled (style §6): rate_limited waits without using an attempt;
- * transient is retried with backoff; not_found is recorded and dropped; the rest are recorded on
- * the assessment and fail the job for good (listed and replayable through the config API).
+ * The `lever_sync_total` label of a job outcome (the job outcome itself comes from the shared
+ * outcomeOfError). permission_missing means the recruiter could not be told in Lever at all.
  */
-export type SyncFailureKind =
-  | 'rate_limited'
-  | 'transient'
-  | 'opportunity_not_found'
-  | 'permission_missing'
-  | 'key_revoked'
-  | 'account_unavailable'
-  | 'assessment_missing'
-  | 'failed';
-
-export function classifySyncFailure(err: unknown): SyncFailureKind {
-  if (err instanceof LeverRateLimitedError) return 'rate_limited';
-  if (err instanceof LeverNotFoundError) return 'opportunity_not_found';
-  if (err instanceof LeverPermissionError) return 'permission_missing';
-  if (err instanceof LeverAuthError) return 'key_revoked';
-  if (err instanceof AccountUnavailableError) return 'account_unavailable';
-  if (err instanceof AssessmentNotFoundError) return 'assessment_missing';
-  if (err instanceof LeverError && !err.retryable) return 'failed';
-  // Lever 5xx/timeouts, Postgres or Redis trouble, anything unexpected: let the attempts retry it.
-  return 'transient';
+export function syncMetricOutcome(outcome: JobOutcome<never>): string {
+  if (outcome.kind === 'done') return 'synced';
+  if (outcome.kind === 'delay') return 'rate_limited';
+  if (outcome.kind === 'retry') return 'transient_error';
+  return FAILURE_LABELS[outcome.code] ?? 'failed';
 }
+
+const FAILURE_LABELS: Record<string, string> = {
+  LEVER_NOT_FOUND: 'opportunity_not_found',
+  LEVER_PERMISSION_MISSING: 'permission_missing',
+  LEVER_KEY_REVOKED: 'key_revoked',
+  ACCOUNT_UNAVAILABLE: 'account_unavailable',
+  ASSESSMENT_NOT_FOUND: 'assessment_missing',
+};
 
 /** Failure codes lever-sync records on a (non-error) assessment; a later successful sync clears them. */
 export const SYNC_ERROR_CODES = new Set([
@@ -46,16 +31,20 @@ export const SYNC_ERROR_CODES = new Set([
 ]);
 
 /** The code and plain-words text recorded on the assessment (visible through the config API). */
-export function syncFailureRecord(kind: SyncFailureKind, err: Error): { errorCode: string; errorText: string } | null {
-  switch (kind) {
-    case 'key_revoked':
+export function syncFailureRecord(err: unknown): { errorCode: string; errorText: string } | null {
+  if (err instanceof AccountUnavailableError) {
+    return { errorCode: 'ACCOUNT_UNAVAILABLE', errorText: `${err.message}, then retry the failed lever-sync job.` };
+  }
+  if (!(err instanceof LeverError) || err.retryable) return null;
+  switch (err.code) {
+    case 'LEVER_KEY_REVOKED':
       return {
         errorCode: 'LEVER_KEY_REVOKED',
         errorText:
           "Lever rejected the account's API key (revoked or invalid), so the candidate could not be updated in Lever. " +
           'Paste a new Lever API key for this account, test the connection, then retry the failed lever-sync job.',
       };
-    case 'permission_missing':
+    case 'LEVER_PERMISSION_MISSING':
       return {
         errorCode: 'LEVER_PERMISSION_MISSING',
         errorText:
@@ -63,17 +52,13 @@ export function syncFailureRecord(kind: SyncFailureKind, err: Error): { errorCod
           'and the recruiter could not be told in Lever. Create a Lever key with opportunities and notes read and write permissions, ' +
           'update the account, then retry the failed lever-sync job.',
       };
-    case 'opportunity_not_found':
+    case 'LEVER_NOT_FOUND':
       return {
         errorCode: 'LEVER_NOT_FOUND',
         errorText: 'The opportunity no longer exists in Lever (deleted or merged); nothing was written.',
       };
-    case 'account_unavailable':
-      return { errorCode: 'ACCOUNT_UNAVAILABLE', errorText: `${err.message}, then retry the failed lever-sync job.` };
-    case 'failed':
-      return { errorCode: 'LEVER_SYNC_FAILED', errorText: `Lever refused the update: ${err.message}` };
     default:
-      return null;
+      return { errorCode: 'LEVER_SYNC_FAILED', errorText: `Lever refused the update: ${err.message}` };
   }
 }
 

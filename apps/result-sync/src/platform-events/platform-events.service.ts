@@ -1,10 +1,8 @@
 import { withLogContext } from '@lever-assess/common';
 import { applyPlatformEvent, platformEventSources } from '@lever-assess/domain';
 import { AssessmentsRepository } from '@lever-assess/persistence';
-import { QUEUE_CONFIG, QueueName, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
-import { InjectQueue } from '@nestjs/bullmq';
+import { LeverSyncProducer, type PlatformEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { InvalidPlatformEventError, UnknownPlatformReferenceError } from '../result-sync.errors';
 import { platformEventPatch, platformEventProblem } from './platform-event-patch';
 
@@ -17,7 +15,7 @@ export class PlatformEventsService {
 
   constructor(
     private readonly assessments: AssessmentsRepository,
-    @InjectQueue(QueueName.LeverSync) private readonly leverSync: Queue<LeverSyncJob>,
+    private readonly leverSync: LeverSyncProducer,
   ) {}
 
   /**
@@ -45,16 +43,12 @@ export class PlatformEventsService {
       }
       // Enqueued even when ignored: lever-sync is state-based, and if a previous attempt moved the
       // row but died before enqueueing, this retry is what brings Lever up to date.
-      await this.leverSync.add(
-        QueueName.LeverSync,
-        {
-          accountId: assessment.accountId,
-          opportunityId: assessment.opportunityId,
-          assessmentId: assessment.id,
-          correlationId: event.correlationId,
-        },
-        QUEUE_CONFIG[QueueName.LeverSync].job,
-      );
+      await this.leverSync.add({
+        accountId: assessment.accountId,
+        opportunityId: assessment.opportunityId,
+        assessmentId: assessment.id,
+        correlationId: event.correlationId,
+      });
       this.logger.log({ msg: `platform event ${outcome}`, eventId: event.eventId, type: event.type, from: assessment.status });
       return outcome;
     });

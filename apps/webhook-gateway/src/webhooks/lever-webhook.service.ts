@@ -1,9 +1,7 @@
 import { verifyLeverWebhook } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
-import { QueueName, leverEventJobId, type LeverEventJob } from '@lever-assess/queues';
-import { InjectQueue } from '@nestjs/bullmq';
+import { leverEventJobId, type LeverEventJob } from '@lever-assess/queues';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { AccountCache } from '../account-cache/account-cache.service';
 import { allTokens, tokensForEvent, type CachedAccount } from '../account-cache/cached-account';
 import { GATEWAY_ENV, type GatewayEnv } from '../config';
@@ -30,7 +28,6 @@ export class LeverWebhookService {
   constructor(
     private readonly cache: AccountCache,
     private readonly enqueuer: WebhookEnqueuer,
-    @InjectQueue(QueueName.LeverEvents) private readonly queue: Queue<LeverEventJob>,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
@@ -76,7 +73,7 @@ export class LeverWebhookService {
     const jobId = leverEventJobId({ accountId: account.accountId, deliveryToken: token });
     if (check === 'stale') {
       // A late retry of a delivery we already took must still get its 2xx.
-      if (!ping && (await this.enqueuer.exists(this.queue, jobId))) return duplicate(context);
+      if (!ping && (await this.enqueuer.leverEventExists(jobId))) return duplicate(context);
       throw new LeverDeliveryStaleError(this.env.LEVER_REPLAY_WINDOW_MS);
     }
 
@@ -89,7 +86,7 @@ export class LeverWebhookService {
       );
     }
     const job = this.toJob(account.accountId, envelope, token);
-    const result = await this.enqueuer.enqueueOnce(this.queue, QueueName.LeverEvents, job, jobId);
+    const result = await this.enqueuer.enqueueLeverEvent(job);
     return result === 'accepted' ? { httpStatus: 202, outcome: 'accepted', ...context, body: { status: 'accepted' } } : duplicate(context);
   }
 

@@ -1,9 +1,7 @@
 import { PLATFORM_MAX_SKEW_MS, verifyPlatformSignature } from '@lever-assess/common';
 import { PlatformCallbackParseError, parsePlatformCallback, type PlatformCallbackEvent } from '@lever-assess/platform-client';
-import { QueueName, platformEventJobId, type PlatformEventJob } from '@lever-assess/queues';
-import { InjectQueue } from '@nestjs/bullmq';
+import type { PlatformEventJob } from '@lever-assess/queues';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { GATEWAY_ENV, type GatewayEnv } from '../config';
 import { WebhookEnqueuer } from './webhook-enqueuer';
 import type { WebhookAnswer } from './webhook-outcome';
@@ -23,7 +21,6 @@ export interface PlatformCallbackRequest {
 export class PlatformWebhookService {
   constructor(
     private readonly enqueuer: WebhookEnqueuer,
-    @InjectQueue(QueueName.PlatformEvents) private readonly queue: Queue<PlatformEventJob>,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
@@ -38,7 +35,7 @@ export class PlatformWebhookService {
       // The platform's event id follows the callback through result-sync's logs (docs/decisions.md).
       context.correlationId = event.id;
       const job = toJob(event);
-      const result = await this.enqueuer.enqueueOnce(this.queue, QueueName.PlatformEvents, job, platformEventJobId(job));
+      const result = await this.enqueuer.enqueuePlatformEvent(job);
       return result === 'accepted'
         ? { httpStatus: 202, outcome: 'accepted', ...context, body: { status: 'accepted' } }
         : { httpStatus: 200, outcome: 'duplicate', ...context, body: { status: 'duplicate' } };

@@ -1,6 +1,12 @@
-import { QUEUE_CONFIG, REDIS, type JobOf, type QueueName } from '@lever-assess/queues';
+import {
+  LeverEventsProducer,
+  PlatformEventsProducer,
+  type AddResult,
+  type LeverEventJob,
+  type PlatformEventJob,
+} from '@lever-assess/queues';
+import { REDIS } from '@lever-assess/redis';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { WebhookUnavailableError } from './webhook.errors';
 
@@ -11,32 +17,33 @@ import { WebhookUnavailableError } from './webhook.errors';
  */
 export const ENQUEUE_TIMEOUT_MS = 2_000;
 
-export type EnqueueResult = 'accepted' | 'duplicate';
-
 /**
- * Adds webhook jobs with deterministic ids. BullMQ keeps the existing job when a jobId is added
- * again, but its add() does not say which happened, so the job is looked up first: a repeat is
- * reported (and answered) as a duplicate. Two copies racing each other both see "accepted" and
- * still make one job. The dispatcher's recorded deliveries are the lasting guard once the
- * completed job has been removed.
+ * The queue producers on the request path: a duplicate delivery is reported (and answered) as
+ * such, and Redis trouble becomes a WebhookUnavailableError (503) within ENQUEUE_TIMEOUT_MS. The
+ * dispatcher's recorded deliveries are the lasting guard once a completed job has been removed.
  */
 @Injectable()
 export class WebhookEnqueuer {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly leverEvents: LeverEventsProducer,
+    private readonly platformEvents: PlatformEventsProducer,
+  ) {}
 
   /** @throws WebhookUnavailableError when Redis does not acknowledge in time */
-  enqueueOnce<Q extends QueueName>(queue: Queue<JobOf<Q>>, name: Q, data: JobOf<Q>, jobId: string): Promise<EnqueueResult> {
-    return this.withRedis(async () => {
-      if (await queue.getJob(jobId)) return 'duplicate';
-      // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
-      await queue.add(name as never, data as never, { ...QUEUE_CONFIG[name].job, jobId });
-      return 'accepted';
-    });
+  enqueueLeverEvent(job: LeverEventJob): Promise<AddResult> {
+    // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
+    return this.withRedis(() => this.leverEvents.addOnce(job));
   }
 
-  /** True when a job with this id is still in the queue (waiting, active, completed or failed). */
-  exists(queue: Queue, jobId: string): Promise<boolean> {
-    return this.withRedis(async () => (await queue.getJob(jobId)) !== undefined);
+  /** @throws WebhookUnavailableError when Redis does not acknowledge in time */
+  enqueuePlatformEvent(job: PlatformEventJob): Promise<AddResult> {
+    return this.withRedis(() => this.platformEvents.addOnce(job));
+  }
+
+  /** True when the lever-events job of this delivery is still in the queue (waiting, active, completed or failed). */
+  leverEventExists(jobId: string): Promise<boolean> {
+    return this.withRedis(() => this.leverEvents.exists(jobId));
   }
 
   private async withRedis<T>(work: () => Promise<T>): Promise<T> {

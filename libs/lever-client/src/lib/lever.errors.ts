@@ -99,6 +99,11 @@ export class LeverRateLimitedError extends LeverError {
   ) {
     super(`Lever rate limit reached, retry in ${retryAfterMs} ms: ${detail(f)}`, f.accountId, f.status, f.leverCode, f.leverMessage);
   }
+
+  /** Read by the queue kit (outcomeOfError): the job waits this long without using an attempt. */
+  get rateLimitedForMs(): number {
+    return this.retryAfterMs;
+  }
 }
 
 /**

@@ -1,0 +1,84 @@
+import { createTestRedisNamespace, TEST_REDIS_URL, type TestRedisNamespace } from '@lever-assess/testing';
+import { redisOptionsFromUrl } from '@lever-assess/redis';
+import { Queue } from 'bullmq';
+import { leverEventJobId, platformEventJobId } from './job-ids';
+import type { LeverEventJob, PlatformEventJob } from './job-payloads';
+import { LeverEventsProducer, LeverSyncProducer, PlatformEventsProducer } from './producers';
+import { QUEUE_CONFIG } from './queue-config';
+import { QueueName } from './queue-names';
+
+const leverEvent: LeverEventJob = {
+  accountId: 'acct',
+  opportunityId: 'opp',
+  candidateId: 'cand',
+  fromStageId: null,
+  toStageId: 'stage',
+  triggeredAt: '2026-01-01T00:00:00.000Z',
+  deliveryToken: 'token-1',
+  correlationId: 'token-1',
+};
+const platformEvent: PlatformEventJob = {
+  eventId: 'evt-1',
+  type: 'invitation.completed',
+  invitationId: 'inv',
+  reference: 'ref',
+  score: null,
+  reportUrl: null,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  correlationId: 'evt-1',
+};
+
+/** The producers against real BullMQ queues registered with their defaults, as QueuesModule does. */
+describe('queue producers', () => {
+  let ns: TestRedisNamespace;
+  const queues: Queue[] = [];
+  const open = (name: QueueName) => {
+    const queue = new Queue(name, {
+      connection: redisOptionsFromUrl(TEST_REDIS_URL),
+      prefix: ns.prefix,
+      defaultJobOptions: QUEUE_CONFIG[name].job,
+    });
+    queues.push(queue);
+    return queue;
+  };
+
+  beforeAll(async () => {
+    ns = await createTestRedisNamespace('producers');
+  });
+  afterAll(async () => {
+    await Promise.all(queues.map((q) => q.close()));
+    await ns?.cleanup();
+  });
+
+  it('lever-events: one job per delivery, with the queue defaults; a repeat is reported as duplicate', async () => {
+    const queue = open(QueueName.LeverEvents);
+    const producer = new LeverEventsProducer(queue);
+    await expect(producer.addOnce(leverEvent)).resolves.toBe('accepted');
+    await expect(producer.addOnce({ ...leverEvent, correlationId: 'other' })).resolves.toBe('duplicate');
+    await expect(producer.add(leverEvent)).resolves.toBe(leverEventJobId(leverEvent));
+    expect(await queue.getJobCountByTypes('waiting')).toBe(1);
+    const job = await queue.getJob(leverEventJobId(leverEvent));
+    expect(job?.opts.attempts).toBe(QUEUE_CONFIG[QueueName.LeverEvents].job.attempts);
+    expect(job?.opts.backoff).toEqual(QUEUE_CONFIG[QueueName.LeverEvents].job.backoff);
+    await expect(producer.exists(leverEventJobId(leverEvent))).resolves.toBe(true);
+    await expect(producer.exists(leverEventJobId({ ...leverEvent, deliveryToken: 'token-2' }))).resolves.toBe(false);
+  });
+
+  it('platform-events: one job per event id', async () => {
+    const queue = open(QueueName.PlatformEvents);
+    const producer = new PlatformEventsProducer(queue);
+    await expect(producer.addOnce(platformEvent)).resolves.toBe('accepted');
+    await expect(producer.addOnce(platformEvent)).resolves.toBe('duplicate');
+    expect((await queue.getJob(platformEventJobId(platformEvent)))?.data).toEqual(platformEvent);
+  });
+
+  it('lever-sync: no job id (state-based), so every add makes a job', async () => {
+    const queue = open(QueueName.LeverSync);
+    const producer = new LeverSyncProducer(queue);
+    const sync = { accountId: 'acct', opportunityId: 'opp', assessmentId: 'a', correlationId: 'c' };
+    const [first, second] = [await producer.add(sync), await producer.add(sync)];
+    expect(first).not.toBe(second);
+    expect(await queue.getJobCountByTypes('waiting')).toBe(2);
+    expect((await queue.getJob(first))?.opts.attempts).toBe(QUEUE_CONFIG[QueueName.LeverSync].job.attempts);
+  });
+});

@@ -1,0 +1,87 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, type Type } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { leverEventJobId, platformEventJobId } from './job-ids';
+import type { JobOf, LeverEventJob, LeverSyncJob, PlatformEventJob } from './job-payloads';
+import { QueueName } from './queue-names';
+
+export type AddResult = 'accepted' | 'duplicate';
+
+/**
+ * Adds jobs to one queue: builds the job id and relies on the default job options registered
+ * with the queue (QUEUE_CONFIG), so no call site re-applies them. Every method resolves only once
+ * Redis has stored the job.
+ */
+export abstract class QueueProducer<Q extends QueueName> {
+  protected constructor(
+    private readonly queue: Queue,
+    private readonly name: Q,
+  ) {}
+
+  /** Undefined for state-based queues, whose repeated jobs are harmless. */
+  abstract jobId(payload: JobOf<Q>): string | undefined;
+
+  /** Adds the job (a job with the same id still in Redis is kept instead); returns its id. */
+  async add(payload: JobOf<Q>): Promise<string> {
+    const jobId = this.jobId(payload);
+    const job = await this.queue.add(this.name, payload, jobId ? { jobId } : {});
+    return job.id ?? jobId ?? '';
+  }
+
+  /**
+   * Adds the job unless one with its id is still in Redis. BullMQ's add() keeps the existing job
+   * without saying so, hence the look-up first. Two copies racing each other both see `accepted`
+   * and still make one job.
+   */
+  async addOnce(payload: JobOf<Q>): Promise<AddResult> {
+    const jobId = this.jobId(payload);
+    if (jobId && (await this.queue.getJob(jobId))) return 'duplicate';
+    await this.add(payload);
+    return 'accepted';
+  }
+
+  /** True while a job with this id is in the queue (waiting, active, completed or failed). */
+  async exists(jobId: string): Promise<boolean> {
+    return (await this.queue.getJob(jobId)) !== undefined;
+  }
+}
+
+/** `lever-events`: one job per (account, Lever delivery token). */
+@Injectable()
+export class LeverEventsProducer extends QueueProducer<typeof QueueName.LeverEvents> {
+  constructor(@InjectQueue(QueueName.LeverEvents) queue: Queue<LeverEventJob>) {
+    super(queue, QueueName.LeverEvents);
+  }
+  jobId(payload: LeverEventJob): string {
+    return leverEventJobId(payload);
+  }
+}
+
+/** `platform-events`: one job per platform event id. */
+@Injectable()
+export class PlatformEventsProducer extends QueueProducer<typeof QueueName.PlatformEvents> {
+  constructor(@InjectQueue(QueueName.PlatformEvents) queue: Queue<PlatformEventJob>) {
+    super(queue, QueueName.PlatformEvents);
+  }
+  jobId(payload: PlatformEventJob): string {
+    return platformEventJobId(payload);
+  }
+}
+
+/** `lever-sync`: no job id; the sync is state-based (it reads the assessment when it runs). */
+@Injectable()
+export class LeverSyncProducer extends QueueProducer<typeof QueueName.LeverSync> {
+  constructor(@InjectQueue(QueueName.LeverSync) queue: Queue<LeverSyncJob>) {
+    super(queue, QueueName.LeverSync);
+  }
+  jobId(): undefined {
+    return undefined;
+  }
+}
+
+/** The producer of each queue; exhaustive, so a new queue without a producer does not compile. */
+export const PRODUCERS: Record<QueueName, Type<QueueProducer<QueueName>>> = {
+  [QueueName.LeverEvents]: LeverEventsProducer,
+  [QueueName.PlatformEvents]: PlatformEventsProducer,
+  [QueueName.LeverSync]: LeverSyncProducer,
+};

@@ -1,0 +1,91 @@
+import { withLogContext, type LogContext } from '@lever-assess/common';
+import { Processor } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { InvalidJobPayloadError, parseJobPayload, type JobOf } from './job-payloads';
+import type { JobOutcome } from './job-outcome';
+import { QUEUE_CONFIG } from './queue-config';
+import type { QueueName } from './queue-names';
+import { ShutdownAwareWorkerHost } from './worker-shutdown';
+
+/** `@Processor` for one of our queues, with the queue's configured concurrency. */
+export const QueueWorker = (queue: QueueName) => Processor(queue, { concurrency: QUEUE_CONFIG[queue].concurrency });
+
+/** What a handler knows about the job besides its payload. */
+export interface JobContext {
+  id: string | undefined;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** A `retry` outcome now fails the job for good (the handler may record that first). */
+  isLastAttempt: boolean;
+  /** `<prefix>:<queue>`, for keys that belong to this queue (locks). */
+  queueKey: string;
+}
+
+/**
+ * The one way our processors run a job: validate the payload (Redis content is untrusted: an
+ * invalid payload fails for good), run the handler inside the job's log context, and map its
+ * JobOutcome onto BullMQ. Handlers return outcomes rather than throwing BullMQ's errors, so the
+ * mapping lives here once.
+ */
+export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends ShutdownAwareWorkerHost {
+  protected readonly logger = new Logger(this.constructor.name);
+
+  protected constructor(private readonly queueName: Q) {
+    super();
+  }
+
+  /** Decides the job's outcome; may throw, which counts as `retry` (an unexpected error). */
+  protected abstract handle(payload: JobOf<Q>, job: JobContext): Promise<JobOutcome<R>>;
+
+  /** The correlation fields of a payload for every log line of the job. */
+  protected abstract logContext(payload: JobOf<Q>): Partial<LogContext>;
+
+  /** Called when a payload is refused (metrics); the job then fails for good. */
+  protected onInvalidPayload(_err: InvalidJobPayloadError): void {
+    // Subclasses count it in their own metrics.
+  }
+
+  async process(job: Job<unknown>, token?: string): Promise<R | undefined> {
+    let payload: JobOf<Q>;
+    try {
+      payload = parseJobPayload(this.queueName, job.data);
+    } catch (err) {
+      if (!(err instanceof InvalidJobPayloadError)) throw err;
+      this.onInvalidPayload(err);
+      this.logger.error({
+        jobId: job.id,
+        code: err.code,
+        problem: err.message,
+        msg: `invalid ${this.queueName} payload: job failed without retry`,
+      });
+      throw new UnrecoverableError(`${err.code}: ${err.message}`);
+    }
+    const context: JobContext = {
+      id: job.id,
+      attempt: job.attemptsMade + 1,
+      isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      queueKey: job.queueQualifiedName,
+    };
+    return withLogContext({ ...this.logContext(payload), jobId: job.id }, async () => {
+      const outcome = await this.handle(payload, context);
+      return applyOutcome(job, token, outcome);
+    });
+  }
+}
+
+/** Maps an outcome onto BullMQ: return, rethrow, move to delayed, or fail without retry. */
+export async function applyOutcome<R>(job: Job<unknown>, token: string | undefined, outcome: JobOutcome<R>): Promise<R | undefined> {
+  switch (outcome.kind) {
+    case 'done':
+      return outcome.result;
+    case 'retry':
+      throw outcome.error instanceof Error ? outcome.error : new Error(`${outcome.code}: ${String(outcome.error)}`);
+    case 'delay':
+      // Not an attempt, and no worker slot held while waiting (worker.rateLimit would pause the whole queue).
+      await job.moveToDelayed(outcome.until, token);
+      throw new DelayedError();
+    case 'fail':
+      throw new UnrecoverableError(`${outcome.code}: ${outcome.message}`);
+  }
+}
