@@ -3,7 +3,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InvalidJobPayloadError, parseJobPayload, type JobOf } from './job-payloads';
-import type { JobOutcome } from './job-outcome';
+import { JobOutcome } from './job-outcome';
 import { QUEUE_CONFIG } from './queue-config';
 import type { QueueName } from './queue-names';
 import { ShutdownAwareWorkerHost } from './worker-shutdown';
@@ -47,9 +47,23 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
   }
 
   async process(job: Job<unknown>, token?: string): Promise<R | undefined> {
+    const context: JobContext = {
+      id: job.id,
+      attempt: job.attemptsMade + 1,
+      isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      queueKey: job.queueQualifiedName,
+    };
+    return applyOutcome(job, token, await this.run(job.data, context));
+  }
+
+  /**
+   * The job's outcome from its raw data, without BullMQ: what `process` applies, and what unit
+   * tests call with in-memory fakes behind the handler.
+   */
+  async run(data: unknown, job: JobContext): Promise<JobOutcome<R>> {
     let payload: JobOf<Q>;
     try {
-      payload = parseJobPayload(this.queueName, job.data);
+      payload = parseJobPayload(this.queueName, data);
     } catch (err) {
       if (!(err instanceof InvalidJobPayloadError)) throw err;
       this.onInvalidPayload(err);
@@ -59,18 +73,9 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
         problem: err.message,
         msg: `invalid ${this.queueName} payload: job failed without retry`,
       });
-      throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      return JobOutcome.fail(err.code, err.message);
     }
-    const context: JobContext = {
-      id: job.id,
-      attempt: job.attemptsMade + 1,
-      isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      queueKey: job.queueQualifiedName,
-    };
-    return withLogContext({ ...this.logContext(payload), jobId: job.id }, async () => {
-      const outcome = await this.handle(payload, context);
-      return applyOutcome(job, token, outcome);
-    });
+    return withLogContext({ ...this.logContext(payload), jobId: job.id }, () => this.handle(payload, job));
   }
 }
 
