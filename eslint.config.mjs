@@ -1,6 +1,52 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * The layers (docs/architecture.md). Each project carries one `layer:` tag in its project.json
+ * and may import only the layers listed for it; within a layer only foundation libs import each
+ * other (redis uses common). A lib that imports a layer above it fails `npm run lint`.
+ */
+const DOMAIN = 'layer:domain'; // pure rules and types: libs/domain
+const FOUNDATION = 'layer:foundation'; // config, logging, crypto, Redis: libs/common, libs/redis
+const ADAPTERS = 'layer:adapters'; // clients and data: lever-client, platform-client, persistence, queues
+const ACCESS = 'layer:access'; // acting for an account: libs/account-access
+const APP = 'layer:app'; // the four product apps
+const SANDBOX = 'layer:sandbox'; // stand-ins for Lever and the platform, apart from the product
+const TESTING = 'layer:testing'; // libs/testing: test files only
+const E2E = 'layer:e2e'; // e2e/: the whole product as processes
+
+const LAYERS = [
+  { sourceTag: DOMAIN, onlyDependOnLibsWithTags: [DOMAIN] },
+  { sourceTag: FOUNDATION, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION] },
+  { sourceTag: ADAPTERS, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION] },
+  { sourceTag: ACCESS, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS] },
+  { sourceTag: APP, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS, ACCESS] },
+  { sourceTag: SANDBOX, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS] },
+  { sourceTag: TESTING, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS, ACCESS] },
+  { sourceTag: E2E, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS, ACCESS, TESTING] },
+];
+
+// The domain stays pure: no I/O library, whatever the layer rules allow.
+const DOMAIN_BANNED_IMPORTS = ['ioredis', 'bullmq', 'typeorm', 'pg', '@nestjs/*', 'node:http', 'node:net', 'node:fs', 'fastify', 'undici'];
+
+const boundaries = (withTesting) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    banTransitiveDependencies: false,
+    depConstraints: LAYERS.map((layer) => ({
+      ...layer,
+      // Test files of any layer may also use libs/testing.
+      onlyDependOnLibsWithTags:
+        withTesting && layer.sourceTag !== TESTING ? [...layer.onlyDependOnLibsWithTags, TESTING] : layer.onlyDependOnLibsWithTags,
+      ...(layer.sourceTag === DOMAIN ? { bannedExternalImports: DOMAIN_BANNED_IMPORTS } : {}),
+    })),
+  },
+];
+
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', 'apps/*/test/**/*.ts', 'libs/*/test/**/*.ts', 'e2e/**/*.ts'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -9,60 +55,19 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/.jest-cache', '**/webpack.config.js', '**/jest.config.js', 'jest.preset.js'] },
   {
     files: ['**/*.ts'],
+    // Typed linting: rules that need the type checker (a floating promise is a lost error).
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      // Module boundaries: apps may import libs; libs never import apps; the domain imports no
-      // I/O library; every lib is imported through its public index only.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          banTransitiveDependencies: false,
-          depConstraints: [
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: [
-                'ioredis',
-                'bullmq',
-                'typeorm',
-                'pg',
-                '@nestjs/*',
-                'node:http',
-                'node:net',
-                'node:fs',
-                'fastify',
-                'undici',
-              ],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(false),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
     },
   },
   {
-    // Test files (only they) may also use the test helpers of libs/testing.
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    files: TEST_FILES,
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
     },

@@ -90,7 +90,8 @@ export class CallbackSender implements OnModuleDestroy {
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
-    work.finally(() => this.inFlight.delete(work));
+    // The outcome is recorded on the callback; a rejection must not become an unhandled one.
+    void work.catch(() => undefined).finally(() => this.inFlight.delete(work));
   }
 
   private async deliverWithRetries(record: CallbackRecord, stop: AbortSignal): Promise<void> {
