@@ -16,10 +16,9 @@ export abstract class QueueProducer<Q extends QueueName> {
   protected constructor(
     private readonly queue: Queue,
     private readonly name: Q,
+    /** Undefined for state-based queues, whose repeated jobs are harmless. */
+    readonly jobId: (payload: JobOf<Q>) => string | undefined,
   ) {}
-
-  /** Undefined for state-based queues, whose repeated jobs are harmless. */
-  abstract jobId(payload: JobOf<Q>): string | undefined;
 
   /** Adds the job (a job with the same id still in Redis is kept instead); returns its id. */
   async add(payload: JobOf<Q>): Promise<string> {
@@ -50,10 +49,7 @@ export abstract class QueueProducer<Q extends QueueName> {
 @Injectable()
 export class LeverEventsProducer extends QueueProducer<typeof QueueName.LeverEvents> {
   constructor(@InjectQueue(QueueName.LeverEvents) queue: Queue<LeverEventJob>) {
-    super(queue, QueueName.LeverEvents);
-  }
-  jobId(payload: LeverEventJob): string {
-    return leverEventJobId(payload);
+    super(queue, QueueName.LeverEvents, leverEventJobId);
   }
 }
 
@@ -61,10 +57,7 @@ export class LeverEventsProducer extends QueueProducer<typeof QueueName.LeverEve
 @Injectable()
 export class PlatformEventsProducer extends QueueProducer<typeof QueueName.PlatformEvents> {
   constructor(@InjectQueue(QueueName.PlatformEvents) queue: Queue<PlatformEventJob>) {
-    super(queue, QueueName.PlatformEvents);
-  }
-  jobId(payload: PlatformEventJob): string {
-    return platformEventJobId(payload);
+    super(queue, QueueName.PlatformEvents, platformEventJobId);
   }
 }
 
@@ -72,15 +65,12 @@ export class PlatformEventsProducer extends QueueProducer<typeof QueueName.Platf
 @Injectable()
 export class LeverSyncProducer extends QueueProducer<typeof QueueName.LeverSync> {
   constructor(@InjectQueue(QueueName.LeverSync) queue: Queue<LeverSyncJob>) {
-    super(queue, QueueName.LeverSync);
-  }
-  jobId(): undefined {
-    return undefined;
+    super(queue, QueueName.LeverSync, () => undefined);
   }
 }
 
 /** The producer of each queue; exhaustive, so a new queue without a producer does not compile. */
-export const PRODUCERS: Record<QueueName, Type<QueueProducer<QueueName>>> = {
+export const PRODUCERS: { [Q in QueueName]: Type<QueueProducer<Q>> } = {
   [QueueName.LeverEvents]: LeverEventsProducer,
   [QueueName.PlatformEvents]: PlatformEventsProducer,
   [QueueName.LeverSync]: LeverSyncProducer,
