@@ -8,7 +8,8 @@ const moduleNameMapper = Object.fromEntries(
 );
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, plus: app logs go to .run/test-logs/ and a failing test prints their tail.
+  testEnvironment: path.join(__dirname, 'libs/testing/src/log-tail.environment.ts'),
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { withLogContext } from './correlation';
 import { NestPinoLogger, createLogger } from './logger';
@@ -41,6 +44,30 @@ describe('createLogger', () => {
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/k-123|s-1|Basic abc/);
     expect(lines[0]).toMatchObject({ lever: { apiKey: '[redacted]', performAsUserId: 'u1' } });
+  });
+
+  it('appends to the file named by LOG_FILE when given no destination', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logger-spec-'));
+    const file = join(dir, 'nested/app.log');
+    const saved = process.env.LOG_FILE;
+    try {
+      process.env.LOG_FILE = file;
+      const log = createLogger('svc');
+      log.info('one');
+      log.warn({ token: 't-1' }, 'two');
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toMatchObject([
+        { service: 'svc', msg: 'one' },
+        { msg: 'two', token: '[redacted]' },
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.LOG_FILE;
+      else process.env.LOG_FILE = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

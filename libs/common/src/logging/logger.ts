@@ -1,4 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentLogContext } from './correlation';
 import { redactSecrets } from './redact';
@@ -7,7 +9,8 @@ export type AppLogger = Logger;
 
 /**
  * JSON logger for one service. Every line carries `service`, the current correlation context
- * (correlationId, accountId, assessmentId, jobId) and has secret-looking keys redacted.
+ * (correlationId, accountId, assessmentId, jobId) and has secret-looking keys redacted. Lines go
+ * to `destination`, else to the file named by LOG_FILE, else to stdout.
  */
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): AppLogger {
   return pino(
@@ -23,9 +26,22 @@ export function createLogger(service: string, level = 'info', destination?: Dest
       },
       serializers: { err: pino.stdSerializers.err },
     },
-    // Synchronous stdout: the last lines before a signal-driven exit (shutdown) are not lost.
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    destination ?? defaultDestination(),
   );
+}
+
+function defaultDestination(): DestinationStream {
+  // Tests set LOG_FILE so that apps they run in-process do not write to the terminal.
+  const file = process.env.LOG_FILE;
+  if (file) return appendingFile(file);
+  // Synchronous stdout: the last lines before a signal-driven exit (shutdown) are not lost.
+  return pino.destination({ dest: 1, sync: true });
+}
+
+/** Appends each line synchronously; opening the file per line leaves no descriptor behind. */
+function appendingFile(file: string): DestinationStream {
+  mkdirSync(dirname(file), { recursive: true });
+  return { write: (line: string) => appendFileSync(file, line) };
 }
 
 /** Adapts pino to Nest's LoggerService so framework logs are JSON too. */
