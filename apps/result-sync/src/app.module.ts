@@ -7,6 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ResultSyncEnv } from './config';
 import { LeverSyncProcessor } from './lever-sync/lever-sync.processor';
 import { LeverSyncService } from './lever-sync/lever-sync.service';
+import { OpportunityLocks, RedisOpportunityLocks } from './lever-sync/opportunity-locks';
 import { PlatformEventsProcessor } from './platform-events/platform-events.processor';
 import { PlatformEventsService } from './platform-events/platform-events.service';
 
@@ -29,7 +30,7 @@ export class AppModule {
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
       ],
-      providers: [PlatformEventsService, LeverSyncService, ...PROCESSORS],
+      providers: [PlatformEventsService, LeverSyncService, { provide: OpportunityLocks, useClass: RedisOpportunityLocks }, ...PROCESSORS],
     };
   }
 }

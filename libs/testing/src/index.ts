@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './test-redis';
 export * from './waiting';
 export * from './built-app';
+export * from './fakes';

@@ -8,11 +8,9 @@ import {
   type JobContext,
   type LeverSyncJob,
 } from '@lever-assess/queues';
-import { REDIS, tryLock } from '@lever-assess/redis';
-import { Inject } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { leverSyncTotal } from '../result-sync.metrics';
 import { LeverSyncService } from './lever-sync.service';
+import { OpportunityLocks } from './opportunity-locks';
 import { syncMetricOutcome } from './sync-failure';
 
 /** Longer than one sync can take (a few Lever calls, each waiting at most 30 s for the limiter). */
@@ -27,7 +25,7 @@ const SYNC_LOCK_TTL_MS = 120_000;
 export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSync, void> {
   constructor(
     private readonly sync: LeverSyncService,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly locks: OpportunityLocks,
   ) {
     super(QueueName.LeverSync);
   }
@@ -41,7 +39,7 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
   }
 
   protected async handle(data: LeverSyncJob, job: JobContext): Promise<JobOutcome<void>> {
-    const lock = await tryLock(this.redis, `${job.queueKey}:lock:${data.accountId}:${data.opportunityId}`, SYNC_LOCK_TTL_MS);
+    const lock = await this.locks.tryLock(`${job.queueKey}:lock:${data.accountId}:${data.opportunityId}`, SYNC_LOCK_TTL_MS);
     if (!lock) {
       // Another replica is syncing this opportunity: come back shortly, without using an attempt.
       leverSyncTotal.inc({ outcome: 'waiting_for_opportunity' });

@@ -1,0 +1,418 @@
+import { AccountUnavailableError, LeverAccountsService } from '@lever-assess/account-access';
+import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
+import type { LeverOpportunity } from '@lever-assess/lever-client';
+import type { NewTriggerRule } from '@lever-assess/persistence';
+import { PlatformRejectedError, PlatformUnavailableError } from '@lever-assess/platform-client';
+import type { LeverEventJob, LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
+import type { AccountChangesPublisher } from '@lever-assess/redis';
+import { RecordingProducer, UnitFakes, standIn } from '@lever-assess/testing';
+import { randomUUID } from 'node:crypto';
+import { DispatchOutcome } from './dispatch-outcome';
+import { LeverEventDispatchService } from './lever-event-dispatch.service';
+
+const STAGE = 'stage-coding-test';
+const OTHER_STAGE = 'stage-onsite';
+
+/** One account with a catalog, the service over in-memory fakes, and builders for candidates and events. */
+async function setup(accountInput: Parameters<UnitFakes['addAccount']>[0] = {}) {
+  const f = new UnitFakes();
+  const { account, apiKey } = await f.addAccount(accountInput);
+  const catalog = {
+    basics: await f.tests.create(account.id, { name: 'Python Basics', platformTestId: 'tst_python_basics', kind: RuleKind.TakeHome }),
+    advanced: await f.tests.create(account.id, { name: 'Python Advanced', platformTestId: 'tst_python_advanced', kind: RuleKind.TakeHome }),
+    pairing: await f.tests.create(account.id, { name: 'Live Pairing', platformTestId: 'tst_live_pairing', kind: RuleKind.LiveInterview }),
+  };
+  const leverSync = new RecordingProducer<LeverSyncJob>();
+  const leverAccounts = new LeverAccountsService(
+    f.accounts.asRepository(),
+    f.box,
+    f.lever.asClient(),
+    standIn<AccountChangesPublisher>(f.accountChanges),
+  );
+  const service = new LeverEventDispatchService(
+    f.deliveries.asRepository(),
+    leverAccounts,
+    f.rules.asRepository(),
+    f.tests.asRepository(),
+    f.assessments.asRepository(),
+    f.platform.asClient(),
+    standIn<LeverSyncProducer>(leverSync),
+  );
+  const triggeredAt = new Date().toISOString();
+  return {
+    f,
+    leverSync,
+    account,
+    apiKey,
+    catalog,
+    service,
+    /** A take-home rule at STAGE sending Python Basics unless told otherwise. */
+    addRule: (input: Partial<NewTriggerRule> = {}) =>
+      f.rules.create(account.id, { stageId: STAGE, kind: RuleKind.TakeHome, testId: catalog.basics.id, ...input }),
+    /** A candidate in Lever, at STAGE unless told otherwise. */
+    candidate: (input: Partial<LeverOpportunity> = {}) => f.lever.addOpportunity(apiKey, { stageId: STAGE, ...input }),
+    /** The job the gateway enqueues when the candidate moved to STAGE: a fresh delivery token of the same move. */
+    event: (opportunity: LeverOpportunity, overrides: Partial<LeverEventJob> = {}): LeverEventJob => {
+      const deliveryToken = randomUUID();
+      return {
+        accountId: account.id,
+        opportunityId: opportunity.id,
+        candidateId: opportunity.id,
+        fromStageId: 'stage-new',
+        toStageId: STAGE,
+        triggeredAt,
+        deliveryToken,
+        correlationId: deliveryToken,
+        ...overrides,
+      };
+    },
+    assessmentsOf: async (opportunity: LeverOpportunity) =>
+      (await f.assessments.list(account.id, { opportunityId: opportunity.id })).items.reverse(),
+    deliveryOutcome: async (event: LeverEventJob) => (await f.deliveries.find(event.accountId, event.deliveryToken))?.outcome,
+  };
+}
+
+type World = Awaited<ReturnType<typeof setup>>;
+
+describe(LeverEventDispatchService.name, () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await setup();
+  });
+
+  describe('sending', () => {
+    it('records the assessment, creates the invitation with its id as key, enqueues lever-sync and records the outcome', async () => {
+      const rule = await w.addRule({ timeLimitMinutes: 90 });
+      const opportunity = w.candidate({ name: 'Ada Lovelace', emails: ['', 'ada@candidates.example', 'ada@home.example'] });
+      const event = w.event(opportunity);
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      const [{ invitation }] = w.f.platform.invitations;
+      expect(assessment).toMatchObject({
+        status: AssessmentStatus.Sent,
+        ruleId: rule.id,
+        testId: w.catalog.basics.id,
+        kind: RuleKind.TakeHome,
+        candidateId: opportunity.id,
+        contactId: opportunity.contactId,
+        sourceDeliveryToken: event.deliveryToken,
+        triggeredAt: new Date(event.triggeredAt),
+        platformInvitationId: invitation.id,
+        candidateUrl: invitation.candidateUrl,
+        interviewerUrl: null,
+      });
+      expect(w.f.platform.requests).toEqual([
+        {
+          idempotencyKey: assessment.id,
+          request: {
+            testId: 'tst_python_basics',
+            kind: RuleKind.TakeHome,
+            timeLimitMinutes: 90,
+            candidate: { name: 'Ada Lovelace', email: 'ada@candidates.example' },
+            reference: assessment.id,
+            accountId: w.account.platformAccountId,
+          },
+        },
+      ]);
+      expect(w.leverSync.jobs).toEqual([
+        { accountId: w.account.id, opportunityId: opportunity.id, assessmentId: assessment.id, correlationId: event.correlationId },
+      ]);
+      await expect(w.deliveryOutcome(event)).resolves.toBe(`sent: ${assessment.id}=sent`);
+    });
+
+    it.each([
+      ['the same case', 'Python Advanced'],
+      ['another case and spaces', '  python ADVANCED '],
+    ])('sends the catalog test a candidate tag names (%s) instead of the rule test', async (_case, tag) => {
+      await w.addRule();
+      const opportunity = w.candidate({ tags: [tag] });
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Sent);
+
+      expect((await w.assessmentsOf(opportunity))[0].testId).toBe(w.catalog.advanced.id);
+      expect(w.f.platform.requests[0].request.testId).toBe('tst_python_advanced');
+    });
+
+    it('does not let a test of another kind override the rule', async () => {
+      await w.addRule();
+      const opportunity = w.candidate({ tags: ['Live Pairing'] });
+
+      await w.service.dispatch(w.event(opportunity));
+
+      expect(w.f.platform.requests[0].request.testId).toBe('tst_python_basics');
+    });
+
+    it('fires every tagged rule the candidate matches (one assessment each) and not the untagged ones', async () => {
+      await w.addRule();
+      const pad = await w.addRule({ requiredTag: 'Live Pad', kind: RuleKind.LiveInterview, testId: w.catalog.pairing.id });
+      const takeHome = await w.addRule({ requiredTag: 'Take Home', testId: w.catalog.advanced.id });
+      const opportunity = w.candidate({ tags: ['live pad', 'Take Home'] });
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Sent);
+
+      const assessments = await w.assessmentsOf(opportunity);
+      expect(assessments.map((a) => a.ruleId)).toEqual([pad.id, takeHome.id]);
+      expect(assessments[0].interviewerUrl).toMatch(/^https:/);
+      expect(w.leverSync.jobs).toHaveLength(2);
+    });
+  });
+
+  describe('nothing to send', () => {
+    it('drops a redelivered token that was processed to the end', async () => {
+      await w.addRule();
+      const event = w.event(w.candidate());
+      await w.service.dispatch(event);
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Duplicate);
+
+      expect(w.f.platform.requests).toHaveLength(1);
+      expect(w.leverSync.jobs).toHaveLength(1);
+    });
+
+    it('handles a second delivery of the same move, while its test is out, as already handled', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      await w.service.dispatch(w.event(opportunity));
+      const second = w.event(opportunity);
+
+      await expect(w.service.dispatch(second)).resolves.toBe(DispatchOutcome.AlreadyHandled);
+
+      const assessments = await w.assessmentsOf(opportunity);
+      expect(assessments).toHaveLength(1);
+      expect(w.f.platform.requests).toHaveLength(1);
+      await expect(w.deliveryOutcome(second)).resolves.toBe(`already-handled: ${assessments[0].id}=already`);
+    });
+
+    it('does not start again a move whose assessment another delivery already ended (no second error note)', async () => {
+      await w.addRule();
+      const opportunity = w.candidate({ emails: [] });
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Error);
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.AlreadyHandled);
+
+      expect(await w.assessmentsOf(opportunity)).toHaveLength(1);
+      expect(w.leverSync.jobs).toHaveLength(1);
+    });
+
+    it('completes with account-missing when the account no longer exists, recording nothing', async () => {
+      const event = w.event(w.candidate(), { accountId: randomUUID() });
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.AccountMissing);
+
+      expect(w.f.store.deliveries.size).toBe(0);
+      expect(w.f.lever.calls).toEqual([]);
+    });
+
+    it('completes with account-disabled without calling Lever', async () => {
+      w = await setup({ status: AccountStatus.Disabled });
+      await w.addRule();
+      const event = w.event(w.candidate());
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.AccountDisabled);
+
+      await expect(w.deliveryOutcome(event)).resolves.toBe('account-disabled');
+      expect(w.f.lever.calls).toEqual([]);
+    });
+
+    it('lets a disconnected account fail the job (kept for replay) without calling Lever', async () => {
+      w = await setup({ status: AccountStatus.Disconnected, statusReason: 'LEVER_KEY_REVOKED' });
+      await w.addRule();
+      const event = w.event(w.candidate());
+
+      const failure = w.service.dispatch(event);
+
+      await expect(failure).rejects.toBeInstanceOf(AccountUnavailableError);
+      await expect(failure).rejects.toMatchObject({ status: AccountStatus.Disconnected });
+      await expect(w.deliveryOutcome(event)).resolves.toBeNull();
+      expect(w.f.lever.calls).toEqual([]);
+    });
+
+    it.each<[string, Partial<NewTriggerRule> | null]>([
+      ['no rule at all', null],
+      ['a rule at another stage only', { stageId: OTHER_STAGE }],
+      ['a disabled rule only', { enabled: false }],
+    ])('ends with no-rule, without calling Lever, for %s', async (_case, rule) => {
+      if (rule) await w.addRule(rule);
+      const event = w.event(w.candidate());
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.NoRule);
+
+      await expect(w.deliveryOutcome(event)).resolves.toBe('no-rule');
+      expect(w.f.lever.calls).toEqual([]);
+    });
+
+    it('skips a stale event: the candidate has left the stage since', async () => {
+      await w.addRule();
+      const opportunity = w.candidate({ stageId: OTHER_STAGE });
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.StaleStage);
+
+      expect(await w.assessmentsOf(opportunity)).toEqual([]);
+      expect(w.f.platform.requests).toEqual([]);
+    });
+
+    it('ends with no-matching-rule when only tagged rules are at the stage and the candidate has none of their tags', async () => {
+      await w.addRule({ requiredTag: 'Live Pad', kind: RuleKind.LiveInterview, testId: null });
+      const opportunity = w.candidate({ tags: ['Referral'] });
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.NoMatchingRule);
+
+      expect(await w.assessmentsOf(opportunity)).toEqual([]);
+    });
+
+    it.each<[string, Partial<LeverOpportunity>, string]>([
+      ['archived', { archived: true }, 'CANDIDATE_ARCHIVED'],
+      ['anonymized', { isAnonymized: true, emails: [] }, 'CANDIDATE_ANONYMIZED'],
+    ])('skips an %s candidate: no assessment, no sync, only the outcome', async (_case, candidate, code) => {
+      await w.addRule();
+      const opportunity = w.candidate(candidate);
+      const event = w.event(opportunity);
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.CandidateSkipped);
+
+      await expect(w.deliveryOutcome(event)).resolves.toBe(`candidate-skipped: ${code}`);
+      expect(await w.assessmentsOf(opportunity)).toEqual([]);
+      expect(w.leverSync.jobs).toEqual([]);
+      expect(w.f.platform.requests).toEqual([]);
+    });
+  });
+
+  describe('error assessments (shown in Lever by result-sync)', () => {
+    it.each<[string, Partial<NewTriggerRule>, Partial<LeverOpportunity>, string]>([
+      ['the candidate has no email', {}, { emails: ['  '] }, 'CANDIDATE_NO_EMAIL'],
+      ['a take-home rule has no test and no tag names one', { testId: null }, { tags: ['Referral'] }, 'NO_TEST_RESOLVABLE'],
+    ])('records an error assessment when %s, without calling the platform', async (_case, rule, candidate, code) => {
+      await w.addRule(rule);
+      const opportunity = w.candidate(candidate);
+      const event = w.event(opportunity);
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Error);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment).toMatchObject({ status: AssessmentStatus.Error, errorCode: code, platformInvitationId: null });
+      expect(assessment.errorText).toEqual(expect.any(String));
+      expect(w.f.platform.requests).toEqual([]);
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
+      await expect(w.deliveryOutcome(event)).resolves.toBe(`error: ${assessment.id}=error`);
+    });
+
+    it("records the platform's refusal (422) with its message, and completes", async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      w.f.platform.failNext('createInvitation', new PlatformRejectedError(422, 'candidate.email is not deliverable', 'candidate.email'));
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Error);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment).toMatchObject({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_REJECTED' });
+      expect(assessment.errorText).toContain('candidate.email is not deliverable');
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
+    });
+  });
+
+  describe('retries', () => {
+    it('lets a platform outage propagate and leaves the delivery unfinished, so the retry goes on', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('http', 3, 503));
+
+      await expect(w.service.dispatch(event)).rejects.toBeInstanceOf(PlatformUnavailableError);
+
+      await expect(w.deliveryOutcome(event)).resolves.toBeNull();
+      expect(await w.assessmentsOf(opportunity)).toEqual([
+        expect.objectContaining({ status: AssessmentStatus.Sent, platformInvitationId: null }),
+      ]);
+      expect(w.leverSync.jobs).toEqual([]);
+    });
+
+    it('resumes an assessment left without invitation with the test it was recorded with', async () => {
+      await w.addRule();
+      const opportunity = w.candidate({ tags: ['Python Advanced'] });
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('timeout', 3));
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      // The override tag is gone by the time the job is retried: the platform request must not change.
+      w.f.lever.updateOpportunity(w.apiKey, opportunity.id, { tags: [] });
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+
+      const assessments = await w.assessmentsOf(opportunity);
+      expect(assessments).toHaveLength(1);
+      expect(assessments[0]).toMatchObject({ testId: w.catalog.advanced.id, platformInvitationId: expect.any(String) });
+      expect(w.f.platform.requests.map((r) => r.request.testId)).toEqual(['tst_python_advanced']);
+    });
+
+    it('gets the same invitation when the platform created it but its answer was lost', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('timeout', 3), { afterApplying: true });
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+
+      expect(w.f.platform.requests).toHaveLength(2);
+      expect(w.f.platform.invitations).toHaveLength(1);
+      expect((await w.assessmentsOf(opportunity))[0].platformInvitationId).toBe(w.f.platform.invitations[0].invitation.id);
+    });
+  });
+
+  describe('recordFailure', () => {
+    it('marks the delivery failed, so a replay of the kept job processes it again', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.lever.failNext('getOpportunity', 403);
+      await expect(w.service.dispatch(event)).rejects.toMatchObject({ code: 'LEVER_PERMISSION_MISSING' });
+
+      await w.service.recordFailure(event, 'LEVER_PERMISSION_MISSING');
+
+      await expect(w.deliveryOutcome(event)).resolves.toBe('failed: LEVER_PERMISSION_MISSING');
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+    });
+  });
+
+  describe('recordRetriesExhausted', () => {
+    it("turns this delivery's assessments without invitation into errors, with a sync each; the others stay", async () => {
+      const pad = await w.addRule({ requiredTag: 'Live Pad', kind: RuleKind.LiveInterview, testId: w.catalog.pairing.id });
+      const takeHome = await w.addRule({ requiredTag: 'Take Home' });
+      const opportunity = w.candidate({ tags: ['Live Pad', 'Take Home'] });
+      const event = w.event(opportunity);
+      // Another delivery's unsent assessment, then this one: the pad is sent, the take-home is not.
+      const other = w.candidate({ tags: ['Take Home'] });
+      const otherEvent = w.event(other);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('http', 3, 503));
+      await expect(w.service.dispatch(otherEvent)).rejects.toThrow(PlatformUnavailableError);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('http', 3, 503), { skip: 1 });
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      w.leverSync.jobs.length = 0;
+
+      await w.service.recordRetriesExhausted(event, 'PLATFORM_UNAVAILABLE');
+
+      await expect(w.deliveryOutcome(event)).resolves.toBe('failed: PLATFORM_UNAVAILABLE');
+      const [padAssessment, takeHomeAssessment] = await w.assessmentsOf(opportunity);
+      expect(padAssessment).toMatchObject({ ruleId: pad.id, status: AssessmentStatus.Sent });
+      expect(takeHomeAssessment).toMatchObject({ ruleId: takeHome.id, status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE' });
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: takeHomeAssessment.id })]);
+      expect(await w.assessmentsOf(other)).toEqual([
+        expect.objectContaining({ status: AssessmentStatus.Sent, platformInvitationId: null }),
+      ]);
+    });
+
+    it('lets a replay of the kept job send the test afresh', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('network', 3));
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      await w.service.recordRetriesExhausted(event, 'PLATFORM_UNAVAILABLE');
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+
+      expect((await w.assessmentsOf(opportunity)).map((a) => a.status)).toEqual([AssessmentStatus.Error, AssessmentStatus.Sent]);
+    });
+  });
+});

@@ -1,0 +1,338 @@
+import {
+  LeverAuthError,
+  LeverBadRequestError,
+  LeverNotFoundError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnavailableError,
+  type CreateNoteInput,
+  type LeverAuth,
+  type LeverClient,
+  type LeverFailure,
+  type LeverNote,
+  type LeverOpportunity,
+  type LeverPage,
+  type LeverStage,
+  type LeverTag,
+  type LeverUser,
+  type ListOpportunitiesQuery,
+} from '@lever-assess/lever-client';
+import { copyRow } from './in-memory-store';
+import type { PublicOf } from './public-of';
+
+export type LeverMethod = keyof PublicOf<LeverClient>;
+
+/** A write that reached Lever, in the order Lever received them. */
+export interface LeverWrite {
+  method: 'addTags' | 'removeTags' | 'addLinks' | 'removeLinks' | 'changeStage' | 'createNote';
+  opportunityId: string;
+  /** The tags, links, stage id or note text sent. */
+  values: string[];
+  performAs: string | undefined;
+}
+
+/** An HTTP status (mapped to the error class the real client throws for it) or a custom error. */
+export type LeverFault = number | ((failure: LeverFailure) => Error);
+
+export interface FaultOptions {
+  /** How many calls fail (default 1). */
+  times?: number;
+  /** The write is stored before the error: Lever applied it but the answer was lost. */
+  afterApplying?: boolean;
+  /** How many calls succeed before the failing ones (default 0). */
+  skip?: number;
+}
+
+interface Company {
+  opportunities: Map<string, LeverOpportunity>;
+  notes: Map<string, LeverNote[]>;
+  stages: LeverStage[];
+  users: LeverUser[];
+}
+
+interface ScriptedFault {
+  method: LeverMethod;
+  fault: LeverFault;
+  skip: number;
+  remaining: number;
+  afterApplying: boolean;
+}
+
+const ENDPOINTS: Record<LeverMethod, string> = {
+  getOpportunity: 'GET /opportunities/:id',
+  listOpportunities: 'GET /opportunities',
+  listStages: 'GET /stages',
+  getStage: 'GET /stages/:id',
+  listUsers: 'GET /users',
+  getUser: 'GET /users/:id',
+  listTags: 'GET /tags',
+  addTags: 'POST /opportunities/:id/addTags',
+  removeTags: 'POST /opportunities/:id/removeTags',
+  addLinks: 'POST /opportunities/:id/addLinks',
+  removeLinks: 'POST /opportunities/:id/removeLinks',
+  changeStage: 'PUT /opportunities/:id/stage',
+  createNote: 'POST /opportunities/:id/notes',
+  listNotes: 'GET /opportunities/:id/notes',
+};
+
+/** The error the real client throws for a final answer with this status. */
+export function leverErrorFor(method: LeverMethod, status: number, failure: LeverFailure): Error {
+  const f = { ...failure, status };
+  if (status === 401) return new LeverAuthError(f);
+  if (status === 403) return new LeverPermissionError(f);
+  if (status === 404) return new LeverNotFoundError(f);
+  if (status === 429) return new LeverRateLimitedError(f, 1_000);
+  // Only a non-idempotent write (createNote) may have been stored when the answer is a 5xx.
+  if (status >= 500 || status === 408) return new LeverUnavailableError(f, method === 'createNote');
+  return new LeverBadRequestError(f);
+}
+
+/**
+ * LeverClient in memory: one company per API key (its opportunities, notes, stages, users), the
+ * write history, revoked keys (401) and scripted failures with the real error classes. Like
+ * Lever, an opportunity of another key's company is a 404.
+ */
+export class FakeLever implements PublicOf<LeverClient> {
+  /** Every call, in order, with the opportunity it named. */
+  readonly calls: { method: LeverMethod; opportunityId?: string }[] = [];
+  readonly writes: LeverWrite[] = [];
+  private readonly companies = new Map<string, Company>();
+  private readonly revoked = new Set<string>();
+  private readonly faults: ScriptedFault[] = [];
+  private readonly holds = new Map<LeverMethod, Promise<void>>();
+  private nextId = 1;
+
+  asClient(): LeverClient {
+    return this as unknown as LeverClient;
+  }
+
+  /** Adds an opportunity to the company of `apiKey`; unset fields get plain defaults. */
+  addOpportunity(apiKey: string, input: Partial<LeverOpportunity> = {}): LeverOpportunity {
+    const id = input.id ?? `opp-${this.nextId++}`;
+    const opportunity: LeverOpportunity = {
+      id,
+      name: 'Ada Lovelace',
+      contactId: `contact-${id}`,
+      emails: ['ada@candidates.example'],
+      tags: [],
+      stageId: null,
+      stageName: null,
+      archived: false,
+      isAnonymized: false,
+      urls: { show: `https://hire.lever.co/candidates/${id}` },
+      links: [],
+      applications: [],
+      createdAt: null,
+      updatedAt: null,
+      lastAdvancedAt: null,
+      ...input,
+    };
+    this.company(apiKey).opportunities.set(id, opportunity);
+    return copyRow(opportunity);
+  }
+
+  /** Changes an opportunity as a recruiter would in Lever. */
+  updateOpportunity(apiKey: string, id: string, changes: Partial<Omit<LeverOpportunity, 'id'>>): void {
+    Object.assign(this.stored(apiKey, id), changes);
+  }
+
+  /** The opportunity as Lever holds it now. */
+  opportunity(apiKey: string, id: string): LeverOpportunity {
+    return copyRow(this.stored(apiKey, id));
+  }
+
+  notesOf(apiKey: string, opportunityId: string): LeverNote[] {
+    return copyRow(this.company(apiKey).notes.get(opportunityId) ?? []);
+  }
+
+  /** Every later call with this key gets a 401, as after the key is revoked in Lever. */
+  revokeKey(apiKey: string): void {
+    this.revoked.add(apiKey);
+  }
+
+  /** The next call(s) of `method` fail with `fault`; faults of one method apply in order. */
+  failNext(method: LeverMethod, fault: LeverFault, { times = 1, afterApplying = false, skip = 0 }: FaultOptions = {}): void {
+    this.faults.push({ method, fault, skip, remaining: times, afterApplying });
+  }
+
+  /** Calls of `method` wait until the returned function is called (a request in flight). */
+  hold(method: LeverMethod): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  callsOf(method: LeverMethod): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  async getOpportunity(auth: LeverAuth, opportunityId: string): Promise<LeverOpportunity> {
+    return this.call(auth, 'getOpportunity', opportunityId, () => copyRow(this.found(auth, 'getOpportunity', opportunityId)));
+  }
+
+  async listOpportunities(auth: LeverAuth, query: ListOpportunitiesQuery = {}): Promise<LeverPage<LeverOpportunity>> {
+    return this.call(auth, 'listOpportunities', undefined, () => {
+      const tags = query.tag === undefined ? null : [query.tag].flat();
+      const emails = query.email === undefined ? null : [query.email].flat();
+      const all = [...this.company(auth.apiKey).opportunities.values()].filter(
+        (o) => (!tags || o.tags.some((t) => tags.includes(t))) && (!emails || o.emails.some((e) => emails.includes(e))),
+      );
+      const start = Number(query.offset ?? 0);
+      const end = start + (query.limit ?? 100);
+      const hasNext = end < all.length;
+      return { data: all.slice(start, end).map(copyRow), next: hasNext ? String(end) : null, hasNext };
+    });
+  }
+
+  async listStages(auth: LeverAuth): Promise<LeverStage[]> {
+    return this.call(auth, 'listStages', undefined, () => copyRow(this.company(auth.apiKey).stages));
+  }
+
+  async getStage(auth: LeverAuth, stageId: string): Promise<LeverStage> {
+    return this.call(auth, 'getStage', undefined, () => {
+      const stage = this.company(auth.apiKey).stages.find((s) => s.id === stageId);
+      if (!stage) throw leverErrorFor('getStage', 404, this.failure(auth, 'getStage'));
+      return copyRow(stage);
+    });
+  }
+
+  async listUsers(auth: LeverAuth, query: { email?: string } = {}): Promise<LeverUser[]> {
+    return this.call(auth, 'listUsers', undefined, () =>
+      copyRow(this.company(auth.apiKey).users.filter((u) => query.email === undefined || u.email === query.email)),
+    );
+  }
+
+  async getUser(auth: LeverAuth, userId: string): Promise<LeverUser> {
+    return this.call(auth, 'getUser', undefined, () => {
+      const user = this.company(auth.apiKey).users.find((u) => u.id === userId);
+      if (!user) throw leverErrorFor('getUser', 404, this.failure(auth, 'getUser'));
+      return copyRow(user);
+    });
+  }
+
+  async listTags(auth: LeverAuth): Promise<LeverTag[]> {
+    return this.call(auth, 'listTags', undefined, () => {
+      const counts = new Map<string, number>();
+      for (const o of this.company(auth.apiKey).opportunities.values()) for (const t of o.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return [...counts].map(([text, count]) => ({ text, count }));
+    });
+  }
+
+  async addTags(auth: LeverAuth, opportunityId: string, tags: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.write(auth, 'addTags', opportunityId, [...tags], performAs, (o) => {
+      o.tags = [...new Set([...o.tags, ...tags])];
+    });
+  }
+
+  async removeTags(auth: LeverAuth, opportunityId: string, tags: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.write(auth, 'removeTags', opportunityId, [...tags], performAs, (o) => {
+      o.tags = o.tags.filter((t) => !tags.includes(t));
+    });
+  }
+
+  /** Appends, duplicates included: a link sent twice shows twice, so a test can see it. */
+  async addLinks(auth: LeverAuth, opportunityId: string, links: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
+    return this.write(auth, 'addLinks', opportunityId, [...links], performAs, (o) => {
+      o.links = [...o.links, ...links];
+    });
+  }
+
+  async removeLinks(
+    auth: LeverAuth,
+    opportunityId: string,
+    links: readonly string[],
+    performAs?: string,
+  ): Promise<LeverOpportunity | null> {
+    return this.write(auth, 'removeLinks', opportunityId, [...links], performAs, (o) => {
+      o.links = o.links.filter((l) => !links.includes(l));
+    });
+  }
+
+  async changeStage(auth: LeverAuth, opportunityId: string, stageId: string, performAs?: string): Promise<LeverOpportunity | null> {
+    return this.write(auth, 'changeStage', opportunityId, [stageId], performAs, (o) => {
+      o.stageId = stageId;
+      o.stageName = this.company(auth.apiKey).stages.find((s) => s.id === stageId)?.text ?? null;
+    });
+  }
+
+  async createNote(auth: LeverAuth, opportunityId: string, note: CreateNoteInput, performAs?: string): Promise<{ noteId: string }> {
+    let noteId = '';
+    await this.write(auth, 'createNote', opportunityId, [note.value], performAs, () => {
+      noteId = `note-${this.nextId++}`;
+      const notes = this.company(auth.apiKey).notes;
+      notes.set(opportunityId, [
+        ...(notes.get(opportunityId) ?? []),
+        { id: noteId, value: note.value, userId: performAs ?? null, secret: note.secret ?? false, createdAt: Date.now() },
+      ]);
+    });
+    return { noteId };
+  }
+
+  async listNotes(auth: LeverAuth, opportunityId: string): Promise<LeverNote[]> {
+    return this.call(auth, 'listNotes', opportunityId, () => {
+      this.found(auth, 'listNotes', opportunityId);
+      return this.notesOf(auth.apiKey, opportunityId);
+    });
+  }
+
+  private async write(
+    auth: LeverAuth,
+    method: LeverWrite['method'],
+    opportunityId: string,
+    values: string[],
+    performAs: string | undefined,
+    apply: (opportunity: LeverOpportunity) => void,
+  ): Promise<LeverOpportunity | null> {
+    return this.call(auth, method, opportunityId, () => {
+      apply(this.found(auth, method, opportunityId));
+      this.writes.push({ method, opportunityId, values, performAs });
+      // Lever's answer to a tag or link write carries no opportunity the client relies on.
+      return null;
+    });
+  }
+
+  /** Records the call, waits while held, then fails as scripted or runs `work`. */
+  private async call<T>(auth: LeverAuth, method: LeverMethod, opportunityId: string | undefined, work: () => T): Promise<T> {
+    this.calls.push({ method, opportunityId });
+    await this.holds.get(method);
+    if (this.revoked.has(auth.apiKey)) throw leverErrorFor(method, 401, this.failure(auth, method));
+    const scripted = this.faults.find((f) => f.method === method);
+    if (!scripted) return work();
+    if (scripted.skip > 0) {
+      scripted.skip--;
+      return work();
+    }
+    if (--scripted.remaining === 0) this.faults.splice(this.faults.indexOf(scripted), 1);
+    if (scripted.afterApplying) work();
+    const failure = this.failure(auth, method);
+    throw typeof scripted.fault === 'number' ? leverErrorFor(method, scripted.fault, failure) : scripted.fault(failure);
+  }
+
+  private found(auth: LeverAuth, method: LeverMethod, opportunityId: string): LeverOpportunity {
+    const opportunity = this.company(auth.apiKey).opportunities.get(opportunityId);
+    if (!opportunity) throw leverErrorFor(method, 404, this.failure(auth, method));
+    return opportunity;
+  }
+
+  private stored(apiKey: string, id: string): LeverOpportunity {
+    const opportunity = this.company(apiKey).opportunities.get(id);
+    if (!opportunity) throw new Error(`FakeLever: no opportunity ${id} for this key`);
+    return opportunity;
+  }
+
+  private failure(auth: LeverAuth, method: LeverMethod): LeverFailure {
+    return { accountId: auth.accountId, endpoint: ENDPOINTS[method] };
+  }
+
+  private company(apiKey: string): Company {
+    let company = this.companies.get(apiKey);
+    if (!company) {
+      company = { opportunities: new Map(), notes: new Map(), stages: [], users: [] };
+      this.companies.set(apiKey, company);
+    }
+    return company;
+  }
+}

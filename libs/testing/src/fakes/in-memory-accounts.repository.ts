@@ -1,0 +1,133 @@
+import { AccountStatus } from '@lever-assess/domain';
+import {
+  UnsealedSecretError,
+  generateWebhookKey,
+  normalizePage,
+  type Account,
+  type AccountPatch,
+  type AccountWithSecrets,
+  type AccountsRepository,
+  type NewAccount,
+  type Page,
+  type PageRequest,
+} from '@lever-assess/persistence';
+import { copyRow, definedFields, type InMemoryStore } from './in-memory-store';
+import type { PublicOf } from './public-of';
+
+const SECRET_COLUMNS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+// SecretBox output; the real repository refuses plaintext the same way.
+const SEALED = /^v\d+\.[0-9a-f]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+function assertSealed(field: string, value: string | null | undefined): void {
+  if (value !== null && value !== undefined && !SEALED.test(value)) throw new UnsealedSecretError(field);
+}
+
+/** An ordinary read carries no secrets (they are `select: false` columns). */
+function withoutSecrets(row: AccountWithSecrets): Account {
+  const { leverApiKeyEnc: _key, leverSignatureTokenEnc: _token, leverSignatureTokensEnc: _tokens, ...account } = copyRow(row);
+  return account;
+}
+
+/** AccountsRepository over an InMemoryStore; deleting an account cascades like the foreign keys. */
+export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> {
+  constructor(private readonly store: InMemoryStore) {}
+
+  /** Where a service needs the real class (its private members make the type nominal). */
+  asRepository(): AccountsRepository {
+    return this as unknown as AccountsRepository;
+  }
+
+  async create(input: NewAccount): Promise<Account> {
+    this.store.assertReachable();
+    for (const field of SECRET_COLUMNS) assertSealed(field, input[field]);
+    const now = this.store.now();
+    const row: AccountWithSecrets = {
+      id: this.store.newId(),
+      name: input.name,
+      tagPrefix: input.tagPrefix,
+      status: AccountStatus.Active,
+      statusReason: null,
+      webhookKey: generateWebhookKey(),
+      leverApiKeyEnc: input.leverApiKeyEnc,
+      leverSignatureTokenEnc: input.leverSignatureTokenEnc,
+      leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
+      performAsUserId: input.performAsUserId ?? null,
+      platformAccountId: input.platformAccountId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.store.accounts.set(row.id, row);
+    return withoutSecrets(row);
+  }
+
+  async findById(id: string): Promise<Account | null> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    return row ? withoutSecrets(row) : null;
+  }
+
+  async findByIdWithSecrets(id: string): Promise<AccountWithSecrets | null> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    return row ? copyRow(row) : null;
+  }
+
+  async findByWebhookKey(webhookKey: string): Promise<AccountWithSecrets | null> {
+    this.store.assertReachable();
+    const row = [...this.store.accounts.values()].find((a) => a.webhookKey === webhookKey);
+    return row ? copyRow(row) : null;
+  }
+
+  async listWithSecrets({ afterId, limit = 500 }: { afterId?: string; limit?: number } = {}): Promise<AccountWithSecrets[]> {
+    this.store.assertReachable();
+    return [...this.store.accounts.values()]
+      .filter((a) => afterId === undefined || a.id > afterId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, Math.min(Math.max(1, limit), 1000))
+      .map(copyRow);
+  }
+
+  async list(page?: PageRequest): Promise<Page<Account>> {
+    this.store.assertReachable();
+    const { limit, offset } = normalizePage(page);
+    const all = [...this.store.accounts.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    return { items: all.slice(offset, offset + limit).map(withoutSecrets), total: all.length, limit, offset };
+  }
+
+  async update(id: string, patch: AccountPatch): Promise<Account | null> {
+    this.store.assertReachable();
+    for (const field of SECRET_COLUMNS) assertSealed(field, patch[field]);
+    const row = this.store.accounts.get(id);
+    if (!row) return null;
+    Object.assign(row, definedFields(patch), { updatedAt: this.store.now() });
+    return withoutSecrets(row);
+  }
+
+  async setStatus(id: string, status: AccountStatus, reason: string | null = null): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row) return false;
+    Object.assign(row, { status, statusReason: reason, updatedAt: this.store.now() });
+    return true;
+  }
+
+  async setWebhookKey(id: string, webhookKey: string = generateWebhookKey()): Promise<string | null> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row) return null;
+    row.webhookKey = webhookKey;
+    return webhookKey;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    this.store.assertReachable();
+    if (!this.store.accounts.delete(id)) return false;
+    const { store } = this;
+    for (const table of [store.tests, store.rules, store.assessments] as const) {
+      for (const [key, row] of table) if (row.accountId === id) table.delete(key);
+    }
+    for (const [key, note] of store.notes) if (!store.assessments.has(note.assessmentId)) store.notes.delete(key);
+    for (const [key, delivery] of store.deliveries) if (delivery.accountId === id) store.deliveries.delete(key);
+    return true;
+  }
+}

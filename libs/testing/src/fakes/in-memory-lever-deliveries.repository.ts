@@ -1,0 +1,57 @@
+import type { LeverDeliveriesRepository, LeverDelivery, NewLeverDelivery } from '@lever-assess/persistence';
+import { copyRow, foreignKeyViolation, type InMemoryStore } from './in-memory-store';
+import type { PublicOf } from './public-of';
+
+const key = (accountId: string, deliveryToken: string) => `${accountId}/${deliveryToken}`;
+
+/**
+ * LeverDeliveriesRepository over an InMemoryStore: a (account, token) pair is recorded once, and
+ * recording one for an account that does not exist fails like the foreign key does.
+ */
+export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveriesRepository> {
+  constructor(private readonly store: InMemoryStore) {}
+
+  asRepository(): LeverDeliveriesRepository {
+    return this as unknown as LeverDeliveriesRepository;
+  }
+
+  async recordOnce(delivery: NewLeverDelivery): Promise<boolean> {
+    this.store.assertReachable();
+    if (!this.store.accounts.has(delivery.accountId)) throw foreignKeyViolation('fk_lever_deliveries_account_id');
+    const id = key(delivery.accountId, delivery.deliveryToken);
+    if (this.store.deliveries.has(id)) return false;
+    this.store.deliveries.set(id, {
+      accountId: delivery.accountId,
+      deliveryToken: delivery.deliveryToken,
+      opportunityId: delivery.opportunityId,
+      toStageId: delivery.toStageId,
+      triggeredAt: new Date(delivery.triggeredAt),
+      receivedAt: this.store.now(),
+      outcome: null,
+    });
+    return true;
+  }
+
+  async find(accountId: string, deliveryToken: string): Promise<LeverDelivery | null> {
+    this.store.assertReachable();
+    const row = this.store.deliveries.get(key(accountId, deliveryToken));
+    return row ? copyRow(row) : null;
+  }
+
+  async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.deliveries.get(key(accountId, deliveryToken));
+    if (!row) return false;
+    row.outcome = outcome;
+    return true;
+  }
+
+  async deleteReceivedBefore(cutoff: Date): Promise<number> {
+    this.store.assertReachable();
+    let deleted = 0;
+    for (const [id, row] of this.store.deliveries) {
+      if (row.receivedAt < cutoff && this.store.deliveries.delete(id)) deleted++;
+    }
+    return deleted;
+  }
+}
