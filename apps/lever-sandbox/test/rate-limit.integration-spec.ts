@@ -2,6 +2,7 @@ import {
   LeverClient,
   LeverRateLimitedError,
   RedisTokenBucketLimiter,
+  leverKeyId,
   type LeverAuth,
   type LeverRateLimiter,
 } from '@lever-assess/lever-client';
@@ -18,7 +19,7 @@ const CLIENT_RATE = 8;
 const CLIENT_BURST = 4;
 
 /** Two "replicas": each its own Redis connection, limiter and client, one shared Redis. */
-describe('per-account rate limiting shared through Redis', () => {
+describe('per-key rate limiting shared through Redis', () => {
   let sandbox: RunningSandbox;
   let ns: TestRedisNamespace;
   let secondConnection: Redis;
@@ -43,8 +44,28 @@ describe('per-account rate limiting shared through Redis', () => {
     await ns.cleanup();
   });
 
+  /**
+   * What a queue worker does with a job: run it on a reserved turn of the key's budget; when the
+   * turn is further away (LeverRateLimitedError), the job waits (the queue's delayed set) and runs
+   * again with the same hold id, finding its turn.
+   */
+  async function asJob<T>(replica: { client: LeverClient }, auth: LeverAuth, holdId: string, work: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await replica.client.withBudget(auth, 1, holdId, work);
+      } catch (err) {
+        if (!(err instanceof LeverRateLimitedError)) throw err;
+        await new Promise((r) => setTimeout(r, err.retryAfterMs));
+      }
+    }
+  }
+
   it('control: without a limiter the same burst overruns the sandbox and gets 429s', async () => {
-    const unlimited: LeverRateLimiter = { acquire: async () => undefined, penalize: async () => undefined };
+    const unlimited: LeverRateLimiter = {
+      acquire: async () => ({ granted: true, waitMs: 0 }),
+      reserve: async () => ({ waitMs: 0 }),
+      penalize: async () => undefined,
+    };
     const client = new LeverClient({ baseUrl: sandbox.apiUrl, limiter: unlimited, maxAttempts: 1 });
     const { auth, keyId } = await createTestCompany(sandbox.control);
     const results = await Promise.allSettled(Array.from({ length: 40 }, () => client.listStages(auth)));
@@ -52,18 +73,23 @@ describe('per-account rate limiting shared through Redis', () => {
     expect((await sandbox.control.stats(keyId)).byStatus['429']).toBeGreaterThan(0);
   });
 
-  it('keeps two replicas together under the rate, with zero 429s, and does not slow another account', async () => {
+  it('keeps two replicas together under the rate, with zero 429s, each job on its own turn, and does not slow another key', async () => {
     const busy = await createTestCompany(sandbox.control);
     const quiet = await createTestCompany(sandbox.control);
-    const calls = (auth: LeverAuth, n: number) =>
-      Array.from({ length: n }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).client.listStages(auth));
+    const jobs = (auth: LeverAuth, n: number, label: string) =>
+      Array.from({ length: n }, (_, i) => {
+        const replica = i % 2 === 0 ? replicaA : replicaB;
+        return asJob(replica, auth, `${label}-${i}`, () => replica.client.listStages(auth));
+      });
 
-    const busyDone = Promise.all(calls(busy.auth, 60));
-    // Let the busy account's backlog form, then the quiet account asks for a little.
+    const started = Date.now();
+    const busyDone = Promise.all(jobs(busy.auth, 60, 'busy'));
+    // Let the busy key's backlog form, then the quiet key asks for a little.
     await eventually(async () => (await sandbox.control.requests(busy.keyId)).length >= CLIENT_BURST);
-    await Promise.all(calls(quiet.auth, 4));
+    await Promise.all(jobs(quiet.auth, 4, 'quiet'));
     const busyServedWhenQuietDone = (await sandbox.control.requests(busy.keyId)).length;
     await busyDone;
+    const elapsed = Date.now() - started;
 
     const stats = await sandbox.control.stats(busy.keyId);
     expect(stats.total).toBe(60);
@@ -72,36 +98,56 @@ describe('per-account rate limiting shared through Redis', () => {
     expect(stats.maxPerSecond).toBeLessThanOrEqual(CLIENT_RATE + CLIENT_BURST + 2);
     const arrivals = (await sandbox.control.requests(busy.keyId)).map((e) => e.at);
     // Over the whole run the pace is the rate: 60 requests need at least (60 - burst) / rate seconds.
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(((60 - CLIENT_BURST) / CLIENT_RATE) * 1000 * 0.9);
+    const paced = ((60 - CLIENT_BURST) / CLIENT_RATE) * 1000;
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(paced * 0.9);
     expect(maxInWindow(arrivals, 2000)).toBeLessThanOrEqual(2 * CLIENT_RATE + CLIENT_BURST + 2);
+    // A delayed job came back to its own turn instead of queueing again: no time lost to re-queueing.
+    expect(elapsed).toBeLessThan(paced + 2_000);
 
-    // The quiet account finished while most of the busy account's backlog was still waiting.
+    // The quiet key finished while most of the busy key's backlog was still waiting.
     expect(busyServedWhenQuietDone).toBeLessThan(30);
     expect((await sandbox.control.stats(quiet.keyId)).byStatus).toEqual({ '200': 4 });
   });
 
-  it('penalize on one replica holds back the other replica too', async () => {
-    const { auth, keyId } = await createTestCompany(sandbox.control);
-    const penalizedAt = Date.now();
-    await replicaA.limiter.penalize(auth.accountId, 1_500);
-    await replicaB.client.listStages(auth);
-    const [first] = await sandbox.control.requests(keyId);
-    expect(first.at - penalizedAt).toBeGreaterThanOrEqual(1_300);
+  it('two accounts sharing one Lever key share its budget (the bucket is the key, not the account)', async () => {
+    const company = await createTestCompany(sandbox.control);
+    const asOther: LeverAuth = { ...company.auth, accountId: `${company.auth.accountId}-second-account` };
+    const all = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) =>
+        asJob(replicaA, company.auth, `shared-a-${i}`, () => replicaA.client.listStages(company.auth)),
+      ),
+      ...Array.from({ length: 10 }, (_, i) => asJob(replicaB, asOther, `shared-b-${i}`, () => replicaB.client.listStages(asOther))),
+    ]);
+    expect(all).toHaveLength(20);
+    const stats = await sandbox.control.stats(company.keyId);
+    expect(stats.byStatus).toEqual({ '200': 20 });
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(CLIENT_RATE + CLIENT_BURST + 2);
   });
 
-  it('a 429 seen by one replica slows the other replica for that account', async () => {
+  it('penalize on one replica holds back the other replica too: its call is refused with the wait', async () => {
+    const { auth, keyId } = await createTestCompany(sandbox.control);
+    await replicaA.limiter.penalize(leverKeyId(auth.apiKey), 1_500);
+    const refused = await replicaB.client.listStages(auth).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(LeverRateLimitedError);
+    expect((refused as LeverRateLimitedError).retryAfterMs).toBeGreaterThanOrEqual(1_300);
+    expect(await sandbox.control.requests(keyId)).toEqual([]);
+  });
+
+  it('a 429 seen by one replica makes both wait out the Retry-After, outside the worker slot', async () => {
     const { auth, keyId } = await createTestCompany(sandbox.control);
     await sandbox.control.fault(keyId, { status: 429, count: 1, retryAfter: '2' });
-    const first = replicaA.client.listStages(auth);
-    const limited = await eventually(async () => {
-      const [entry] = await sandbox.control.requests(keyId);
-      return entry?.status === 429 ? entry : null;
-    });
-    await replicaB.client.listStages(auth);
-    await first;
+    const first = await replicaA.client.listStages(auth).catch((err: unknown) => err);
+    expect(first).toBeInstanceOf(LeverRateLimitedError);
+    expect((first as LeverRateLimitedError).retryAfterMs).toBe(2_000);
+    const [limited] = await sandbox.control.requests(keyId);
+    expect(limited.status).toBe(429);
+    // The other replica is told to wait too, without sending anything.
+    await expect(replicaB.client.listStages(auth)).rejects.toBeInstanceOf(LeverRateLimitedError);
+    await asJob(replicaB, auth, 'after-429-b', () => replicaB.client.listStages(auth));
+    await asJob(replicaA, auth, 'after-429-a', () => replicaA.client.listStages(auth));
     const log = await sandbox.control.requests(keyId);
     expect(log.map((e) => e.status)).toEqual([429, 200, 200]);
     // Neither replica called again before the Retry-After had passed.
-    expect(Math.min(log[1].at, log[2].at) - limited!.at).toBeGreaterThanOrEqual(1_800);
+    expect(Math.min(log[1].at, log[2].at) - limited.at).toBeGreaterThanOrEqual(1_800);
   });
 });

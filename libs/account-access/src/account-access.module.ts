@@ -39,7 +39,7 @@ export class AccountAccessModule {
                 redis,
                 keyPrefix: leverRateLimitKeyPrefix(options.queuePrefix),
                 ratePerSecond: options.leverRatePerSecond,
-                burst: options.leverRatePerSecond,
+                burst: options.leverRateBurst,
               }),
             }),
         },

@@ -5,6 +5,7 @@ export interface AccountAccessOptions {
   queuePrefix: string;
   leverApiUrl: string;
   leverRatePerSecond: number;
+  leverRateBurst: number;
   encryptionKey?: string;
   encryptionKeysPrevious?: string;
 }
@@ -13,15 +14,17 @@ export const accountAccessOptionsFromEnv = (env: {
   QUEUE_PREFIX: string;
   LEVER_API_URL: string;
   LEVER_RATE_PER_SECOND: number;
+  LEVER_RATE_BURST: number;
   ENCRYPTION_KEY?: string;
   ENCRYPTION_KEYS_PREVIOUS?: string;
 }): AccountAccessOptions => ({
   queuePrefix: env.QUEUE_PREFIX,
   leverApiUrl: env.LEVER_API_URL,
   leverRatePerSecond: env.LEVER_RATE_PER_SECOND,
+  leverRateBurst: env.LEVER_RATE_BURST,
   encryptionKey: env.ENCRYPTION_KEY,
   encryptionKeysPrevious: env.ENCRYPTION_KEYS_PREVIOUS,
 });
 
-/** Redis key prefix of the per-account Lever token buckets (shared by every replica). */
+/** Redis key prefix of the per-key Lever token buckets and job turns (shared by every replica). */
 export const leverRateLimitKeyPrefix = (queuePrefix: string) => `${queuePrefix}:lever-rate:`;

@@ -15,6 +15,15 @@ export interface LeverAccount {
 }
 
 /**
+ * A job's Lever work: how many requests it will make, and the id under which its reserved turn
+ * of the key's budget is kept while the job waits for it (stable across the job's runs).
+ */
+export interface LeverBudget {
+  requests: number;
+  holdId: string;
+}
+
+/**
  * The one way workers reach Lever for an account: decrypts the key, refuses accounts that are
  * disabled or known disconnected (no point hammering Lever with a revoked key), and marks the
  * account disconnected the moment Lever answers 401, telling the gateway's cache through pub/sub.
@@ -50,12 +59,15 @@ export class LeverAccountsService {
 
   /**
    * Runs Lever calls for an account; a 401 marks the account disconnected (reason
-   * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`.
+   * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`. With a
+   * `budget`, the calls run on a reserved turn of the key's budget; when that turn is not now,
+   * LeverRateLimitedError says when (the queue delays the job, which then finds its turn).
    */
-  async withLever<T>(accountId: string, work: (access: LeverAccount, lever: LeverClient) => Promise<T>): Promise<T> {
+  async withLever<T>(accountId: string, work: (access: LeverAccount, lever: LeverClient) => Promise<T>, budget?: LeverBudget): Promise<T> {
     const access = await this.open(accountId);
     try {
-      return await work(access, this.lever);
+      if (!budget) return await work(access, this.lever);
+      return await this.lever.withBudget(access.auth, budget.requests, budget.holdId, () => work(access, this.lever));
     } catch (err) {
       if (err instanceof LeverAuthError) await this.markDisconnected(accountId, err.code);
       throw err;

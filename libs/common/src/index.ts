@@ -11,3 +11,4 @@ export * from './http/health';
 export * from './http/metrics';
 export * from './http/retry-policy';
 export * from './http/bootstrap';
+export * from './lifecycle/shutdown';

@@ -4,7 +4,7 @@ class Classified extends Error {
   constructor(
     readonly code: string,
     readonly retryable: boolean,
-    readonly rateLimitedForMs?: number,
+    readonly delayJobMs?: number,
   ) {
     super(`${code} happened`);
   }

@@ -31,13 +31,14 @@ export const JobOutcome = {
 
 /**
  * How our clients' errors describe themselves (LeverError, PlatformError, AccountUnavailableError):
- * a stable `code`, whether a later attempt can succeed, and, for a rate limit only, how long the
- * job should wait without using an attempt.
+ * a stable `code`, whether a later attempt can succeed, and, when the job should simply come back
+ * later (a rate limit, its turn of the Lever budget, a shutdown), how long it waits without using
+ * an attempt.
  */
 export interface ClassifiedError {
   code: string;
   retryable: boolean;
-  rateLimitedForMs?: number;
+  delayJobMs?: number;
   message: string;
 }
 
@@ -57,7 +58,7 @@ function isClassified(err: unknown): err is ClassifiedError {
  */
 export function outcomeOfError(err: unknown, now = Date.now()): JobOutcome<never> {
   if (isClassified(err)) {
-    if (typeof err.rateLimitedForMs === 'number') return JobOutcome.delayFor(err.rateLimitedForMs, err.code, now);
+    if (typeof err.delayJobMs === 'number') return JobOutcome.delayFor(err.delayJobMs, err.code, now);
     return err.retryable ? JobOutcome.retry(err.code, err) : JobOutcome.fail(err.code, err.message);
   }
   return JobOutcome.retry(TRANSIENT_FAILURE, err);

@@ -1,3 +1,4 @@
+import { beginShutdown } from '@lever-assess/common';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
@@ -31,6 +32,8 @@ export async function closeWorker(worker: Worker, readyProbeMs = 300): Promise<'
  */
 export abstract class ShutdownAwareWorkerHost extends WorkerHost implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
+    // In-process waits (a Lever turn, a retry backoff) end now; their jobs are handed back as delayed.
+    beginShutdown();
     const logger = new Logger(this.constructor.name);
     logger.log({ queue: this.worker.name }, 'closing the worker: finishing jobs in hand');
     if ((await closeWorker(this.worker)) === 'forced') {

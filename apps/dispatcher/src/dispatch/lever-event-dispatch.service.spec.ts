@@ -312,6 +312,37 @@ describe(LeverEventDispatchService.name, () => {
     });
   });
 
+  describe("the account's Lever budget", () => {
+    it('reads the opportunity on a turn of one request, held under this delivery', async () => {
+      await w.addRule();
+      const event = w.event(w.candidate());
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+      expect(w.f.lever.budgets).toEqual([
+        { accountId: w.account.id, requests: 1, holdId: `lever-events:${w.account.id}:${event.deliveryToken}` },
+      ]);
+    });
+
+    it('when the turn is later, sends nothing, records nothing and says how long to wait (the job is delayed)', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.lever.delayTurns(4_000);
+
+      await expect(w.service.dispatch(event)).rejects.toMatchObject({ code: 'LEVER_RATE_LIMITED', retryAfterMs: 4_000 });
+      expect(w.f.lever.calls).toEqual([]);
+      expect(await w.assessmentsOf(opportunity)).toEqual([]);
+      await expect(w.deliveryOutcome(event)).resolves.toBeNull();
+
+      // Back on its turn, the same delivery goes through once.
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+      expect(w.f.platform.invitations).toHaveLength(1);
+      expect(w.f.lever.budgets.map((b) => b.holdId)).toEqual([
+        `lever-events:${w.account.id}:${event.deliveryToken}`,
+        `lever-events:${w.account.id}:${event.deliveryToken}`,
+      ]);
+    });
+  });
+
   describe('retries', () => {
     it('lets a platform outage propagate and leaves the delivery unfinished, so the retry goes on', async () => {
       await w.addRule();

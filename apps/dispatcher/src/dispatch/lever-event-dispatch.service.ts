@@ -79,8 +79,11 @@ export class LeverEventDispatchService {
     if (stageRules.length === 0) return this.finish(event, DispatchOutcome.NoRule);
 
     // The webhook's data is unsigned: only its ids are used, the facts come from Lever itself.
-    const opportunity = await this.leverAccounts.withLever(event.accountId, ({ auth }, lever) =>
-      lever.getOpportunity(auth, event.opportunityId),
+    // One request, on this delivery's turn of the key's budget (kept across the job's delays).
+    const opportunity = await this.leverAccounts.withLever(
+      event.accountId,
+      ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId),
+      { requests: 1, holdId: `lever-events:${event.accountId}:${event.deliveryToken}` },
     );
     if (opportunity.stageId !== event.toStageId) {
       this.logger.log({

@@ -48,7 +48,8 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
     switch (outcome.kind) {
       case 'delay':
         dispatcherEventsTotal.inc({ outcome: 'rate-limited' });
-        this.logger.warn({ delayMs: outcome.until - Date.now(), msg: 'Lever rate limit for the account: job delayed' });
+        // Its turn of the key's Lever budget is later (or a 429, or a shutdown): no attempt used.
+        this.logger.log({ delayMs: outcome.until - Date.now(), code: outcome.code, msg: 'lever event delayed until its turn' });
         break;
       case 'fail':
         await this.dispatcher.recordFailure(event, outcome.code);

@@ -1,3 +1,4 @@
+import { beginShutdown } from '../lifecycle/shutdown';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -67,6 +68,8 @@ function armShutdownWatchdog(service: string, logger: AppLogger): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, `${service} shutting down`);
+      // In-process waits end now: the jobs in hand are handed back as delayed.
+      beginShutdown();
       setTimeout(() => {
         logger.error({ graceMs: SHUTDOWN_GRACE_MS }, `${service} did not shut down in time; exiting`);
         process.exit(1);

@@ -1,4 +1,6 @@
-import { LeverUnexpectedResponseError } from './lever.errors';
+import { pause } from '@lever-assess/common';
+import { LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
+import { leverKeyId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
   LeverResponseShapeError,
@@ -38,8 +40,26 @@ const MAX_PAGES = 1_000;
 export class LeverClient {
   private readonly http: LeverHttp;
 
-  constructor(options: LeverClientOptions) {
+  constructor(private readonly options: LeverClientOptions) {
     this.http = new LeverHttp(options);
+  }
+
+  /**
+   * Runs one job's Lever work on a turn of the key's budget reserved for `requests` requests: the
+   * requests inside `work` spend that reservation. When the turn is further away than a moment,
+   * nothing runs: the turn is kept under `holdId` and LeverRateLimitedError says how long to wait,
+   * so the queue delays the job (no worker slot held meanwhile) and, when it runs again with the
+   * same `holdId`, it finds its turn instead of queueing again. One account's backlog therefore
+   * waits in Redis, in order, while other accounts' jobs go on.
+   */
+  async withBudget<T>(auth: LeverAuth, requests: number, holdId: string, work: () => Promise<T>): Promise<T> {
+    const keyId = leverKeyId(auth.apiKey);
+    const { waitMs } = await this.options.limiter.reserve(keyId, requests, holdId, this.http.maxInlineWaitMs);
+    if (waitMs > this.http.maxInlineWaitMs) {
+      throw new LeverRateLimitedError({ accountId: auth.accountId, endpoint: 'rate limiter (turn reserved)' }, waitMs);
+    }
+    await pause(waitMs);
+    return runWithPrepaid(keyId, requests, work);
   }
 
   async getOpportunity(auth: LeverAuth, opportunityId: string): Promise<LeverOpportunity> {

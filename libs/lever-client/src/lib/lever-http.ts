@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs } from '@lever-assess/common';
+import { fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs, pause } from '@lever-assess/common';
 import { performance } from 'node:perf_hooks';
 import {
   LeverAuthError,
@@ -12,8 +11,9 @@ import {
   type LeverFailure,
 } from './lever.errors';
 import type { LeverAuth, LeverClientLogger } from './lever.types';
-import { leverRequestDuration, leverRequestsTotal } from './lever-metrics';
+import { leverRateLimitWait, leverRequestDuration, leverRequestsTotal } from './lever-metrics';
 import { parseErrorBody } from './lever-parsers';
+import { leverKeyId, spendPrepaid } from './rate-limit/lever-budget';
 import type { LeverRateLimiter } from './rate-limit/lever-rate-limiter';
 
 export interface LeverHttpOptions {
@@ -25,8 +25,12 @@ export interface LeverHttpOptions {
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** A Retry-After longer than this is not slept through: the typed error carries it instead. */
-  maxRetryAfterMs?: number;
+  /**
+   * The longest wait in-process, for a turn of the key's budget or a 429's Retry-After (default
+   * 250 ms): anything longer is a LeverRateLimitedError carrying the wait, so the queue delays the
+   * job and its worker slot serves other accounts meanwhile.
+   */
+  maxInlineWaitMs?: number;
   logger?: LeverClientLogger;
 }
 
@@ -52,14 +56,14 @@ export class LeverHttp {
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: { baseMs: number; capMs: number };
-  private readonly maxRetryAfterMs: number;
+  readonly maxInlineWaitMs: number;
 
   constructor(private readonly options: LeverHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.backoff = { baseMs: options.backoffBaseMs ?? 250, capMs: options.backoffCapMs ?? 4_000 };
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
+    this.maxInlineWaitMs = options.maxInlineWaitMs ?? 250;
   }
 
   async request(auth: LeverAuth, req: LeverRequest): Promise<unknown> {
@@ -72,8 +76,10 @@ export class LeverHttp {
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
     };
 
+    const keyId = leverKeyId(auth.apiKey);
     for (let attempt = 1; ; attempt++) {
-      await this.options.limiter.acquire(auth.accountId);
+      // Every attempt, retries included, takes its turn of the key's budget.
+      await this.admit(keyId, base);
       const started = performance.now();
       let status: number;
       let text: string;
@@ -90,7 +96,7 @@ export class LeverHttp {
         if ((!req.idempotent && !notSent) || attempt >= this.maxAttempts) {
           throw new LeverUnavailableError({ ...base, cause: cause.text }, !req.idempotent && !notSent);
         }
-        await sleep(fullJitterDelayMs(attempt, this.backoff));
+        await pause(fullJitterDelayMs(attempt, this.backoff));
         continue;
       }
       this.observe(auth, req, String(status), started, attempt);
@@ -104,16 +110,31 @@ export class LeverHttp {
 
       const retryAfterMs = parseRetryAfterMs(retryAfterHeader);
       const delayMs = retryAfterMs ?? fullJitterDelayMs(attempt, this.backoff);
-      // A 429 means the key is over Lever's budget (perhaps through another tool sharing it):
-      // every replica backs off, not just this call.
-      if (status === 429) await this.options.limiter.penalize(auth.accountId, delayMs);
-      const mayRetry = (req.idempotent || status === 429) && attempt < this.maxAttempts && delayMs <= this.maxRetryAfterMs;
-      if (!mayRetry) {
-        if (status === 429) throw new LeverRateLimitedError(failure, retryAfterMs ?? this.backoff.capMs);
-        throw new LeverUnavailableError(failure, !req.idempotent, retryAfterMs ?? undefined);
+      if (status === 429) {
+        // The key is over Lever's budget (perhaps through another tool sharing it): every replica
+        // backs off, and a wait longer than a moment is the queue's, not this worker slot's.
+        await this.options.limiter.penalize(keyId, delayMs);
+        if (attempt >= this.maxAttempts || delayMs > this.maxInlineWaitMs) throw new LeverRateLimitedError(failure, delayMs);
+        continue;
       }
-      await sleep(delayMs);
+      if (!req.idempotent || attempt >= this.maxAttempts)
+        throw new LeverUnavailableError(failure, !req.idempotent, retryAfterMs ?? undefined);
+      await pause(delayMs);
     }
+  }
+
+  /**
+   * One request's turn: spent from the job's reservation when it has one left, else taken from
+   * the shared bucket if it comes within maxInlineWaitMs.
+   * @throws LeverRateLimitedError carrying the wait when the turn is further away
+   * @throws ShuttingDownError when the process begins shutting down during the wait
+   */
+  private async admit(keyId: string, failure: LeverFailure): Promise<void> {
+    if (spendPrepaid(keyId)) return;
+    const { granted, waitMs } = await this.options.limiter.acquire(keyId, 1, this.maxInlineWaitMs);
+    if (!granted) throw new LeverRateLimitedError({ ...failure, endpoint: `${failure.endpoint} (rate limiter)` }, waitMs);
+    leverRateLimitWait.observe(waitMs / 1000);
+    await pause(waitMs);
   }
 
   private url(req: LeverRequest): string {

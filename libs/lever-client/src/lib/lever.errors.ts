@@ -101,7 +101,7 @@ export class LeverRateLimitedError extends LeverError {
   }
 
   /** Read by the queue kit (outcomeOfError): the job waits this long without using an attempt. */
-  get rateLimitedForMs(): number {
+  get delayJobMs(): number {
     return this.retryAfterMs;
   }
 }

@@ -20,7 +20,8 @@ import {
 import { copyRow } from './in-memory-store';
 import type { PublicOf } from './public-of';
 
-export type LeverMethod = keyof PublicOf<LeverClient>;
+/** The client's Lever calls (withBudget is the limiter's, not a call). */
+export type LeverMethod = Exclude<keyof PublicOf<LeverClient>, 'withBudget'>;
 
 /** A write that reached Lever, in the order Lever received them. */
 export interface LeverWrite {
@@ -102,8 +103,24 @@ export class FakeLever implements PublicOf<LeverClient> {
   private readonly holds = new Map<LeverMethod, Promise<void>>();
   private nextId = 1;
 
+  /** Every budget reservation (LeverClient.withBudget), in order. */
+  readonly budgets: { accountId: string; requests: number; holdId: string }[] = [];
+  private readonly turnWaits: number[] = [];
+
   asClient(): LeverClient {
     return this as unknown as LeverClient;
+  }
+
+  /** The next withBudget calls find their turn this far away (LeverRateLimitedError), in order. */
+  delayTurns(...waitsMs: number[]): void {
+    this.turnWaits.push(...waitsMs);
+  }
+
+  async withBudget<T>(auth: LeverAuth, requests: number, holdId: string, work: () => Promise<T>): Promise<T> {
+    this.budgets.push({ accountId: auth.accountId, requests, holdId });
+    const waitMs = this.turnWaits.shift();
+    if (waitMs) throw new LeverRateLimitedError({ accountId: auth.accountId, endpoint: 'rate limiter (turn reserved)' }, waitMs);
+    return work();
   }
 
   /** Adds an opportunity to the company of `apiKey`; unset fields get plain defaults. */

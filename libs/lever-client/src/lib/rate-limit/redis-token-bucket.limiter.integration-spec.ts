@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LeverRateLimitedError } from '../lever.errors';
 import { RedisTokenBucketLimiter } from './redis-token-bucket.limiter';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -16,57 +15,92 @@ describe(RedisTokenBucketLimiter.name, () => {
     await Promise.all([redisA.quit(), redisB.quit()]);
   });
 
-  it('grants the burst at once, then paces callers at the rate', async () => {
-    const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 3 });
-    const started = Date.now();
-    const done: number[] = [];
-    await Promise.all(Array.from({ length: 8 }, () => sut.acquire('acct-pace').then(() => done.push(Date.now() - started))));
-    done.sort((a, b) => a - b);
-    // 3 immediately, the other 5 at 100 ms spacing: the last cannot be earlier than ~500 ms.
-    expect(done[7]).toBeGreaterThanOrEqual(450);
-    expect(done.filter((ms) => ms < 90).length).toBeLessThanOrEqual(3);
+  describe('acquire (one request, a bounded wait)', () => {
+    it('grants the burst at once, then turns spaced at the rate', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 3 });
+      const waits: number[] = [];
+      for (let i = 0; i < 6; i++) waits.push((await sut.acquire('key-pace', 1, 10_000)).waitMs);
+      expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+      // The 4th, 5th and 6th wait about 100, 200 and 300 ms (a few ms have passed meanwhile).
+      expect(waits[3]).toBeGreaterThan(50);
+      expect(waits[4] - waits[3]).toBeGreaterThan(80);
+      expect(waits[5]).toBeLessThanOrEqual(300);
+    });
+
+    it('refuses a wait longer than maxWaitMs, says when the turn would come, and takes nothing', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 2, burst: 1 });
+      await expect(sut.acquire('key-wait', 1, 600)).resolves.toEqual({ granted: true, waitMs: 0 });
+      const refused = await sut.acquire('key-wait', 1, 100);
+      expect(refused.granted).toBe(false);
+      expect(refused.waitMs).toBeGreaterThan(400);
+      // Nothing was taken: the next caller's turn is the same (about 500 ms), not one further.
+      const again = await sut.acquire('key-wait', 1, 100);
+      expect(again.waitMs).toBeLessThanOrEqual(refused.waitMs);
+    });
+
+    it('shares one bucket across connections and keeps keys independent', async () => {
+      const a = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 1, burst: 2 });
+      const b = new RedisTokenBucketLimiter({ redis: redisB, keyPrefix: prefix, ratePerSecond: 1, burst: 2 });
+      expect((await a.acquire('key-shared', 1, 100)).granted).toBe(true);
+      expect((await b.acquire('key-shared', 1, 100)).granted).toBe(true);
+      expect((await a.acquire('key-shared', 1, 100)).granted).toBe(false);
+      expect((await b.acquire('key-shared', 1, 100)).granted).toBe(false);
+      expect((await b.acquire('key-other', 1, 100)).granted).toBe(true);
+    });
   });
 
-  it('refuses a wait longer than maxWaitMs with retryAfterMs, without consuming a token', async () => {
-    const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 2, burst: 1, maxWaitMs: 600 });
-    await sut.acquire('acct-wait'); // the one burst token
-    const results = await Promise.allSettled([sut.acquire('acct-wait'), sut.acquire('acct-wait'), sut.acquire('acct-wait')]);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(refused).toHaveLength(2);
-    for (const err of refused) {
-      expect(err).toBeInstanceOf(LeverRateLimitedError);
-      expect(err.retryAfterMs).toBeGreaterThan(600);
-      expect(err.accountId).toBe('acct-wait');
-    }
-  });
+  describe('reserve (a job turn, kept while the job waits)', () => {
+    it('gives queued jobs consecutive turns, holding those further away than the inline wait', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 2 });
+      const turns: number[] = [];
+      for (let i = 0; i < 5; i++) turns.push((await sut.reserve('key-jobs', 1, `job-${i}`, 150)).waitMs);
+      expect(turns.slice(0, 2)).toEqual([0, 0]);
+      expect(turns[4]).toBeGreaterThan(turns[3]);
+      expect(turns[4]).toBeLessThanOrEqual(300);
+      // Job 4 was told to come back later: its turn is held for it.
+      expect(Number(await redisA.get(`${prefix}hold:job-4`))).toBeGreaterThan(0);
+      expect(await redisA.get(`${prefix}hold:job-0`)).toBeNull();
+    });
 
-  it('shares one bucket across connections and keeps keys independent', async () => {
-    const a = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 1, burst: 2, maxWaitMs: 100 });
-    const b = new RedisTokenBucketLimiter({ redis: redisB, keyPrefix: prefix, ratePerSecond: 1, burst: 2, maxWaitMs: 100 });
-    await a.acquire('acct-shared');
-    await b.acquire('acct-shared');
-    await expect(a.acquire('acct-shared')).rejects.toBeInstanceOf(LeverRateLimitedError);
-    await expect(b.acquire('acct-shared')).rejects.toBeInstanceOf(LeverRateLimitedError);
-    await expect(b.acquire('acct-other')).resolves.toBeUndefined();
+    it('a job back from its delay finds its own turn instead of queueing behind later jobs', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 5, burst: 1 });
+      await sut.reserve('key-hold', 1, 'first', 50);
+      const late = await sut.reserve('key-hold', 1, 'late', 50); // about 200 ms away: held
+      for (let i = 0; i < 5; i++) await sut.reserve('key-hold', 1, `later-${i}`, 50); // a backlog forms behind it
+      // Run again early: still its turn, not a new one behind the backlog.
+      const early = await sut.reserve('key-hold', 1, 'late', 50);
+      expect(early.waitMs).toBeLessThanOrEqual(late.waitMs);
+      await new Promise((r) => setTimeout(r, late.waitMs + 20));
+      await expect(sut.reserve('key-hold', 1, 'late', 50)).resolves.toEqual({ waitMs: 0 });
+      // The hold is spent: the next reservation under that id queues at the end.
+      expect((await sut.reserve('key-hold', 1, 'late', 50)).waitMs).toBeGreaterThan(900);
+    });
+
+    it('reserves several requests at once', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 4 });
+      expect((await sut.reserve('key-cost', 4, 'big', 1_000)).waitMs).toBe(0);
+      const next = await sut.reserve('key-cost', 1, 'small', 1_000);
+      expect(next.waitMs).toBeGreaterThan(50);
+      expect(next.waitMs).toBeLessThanOrEqual(100);
+    });
   });
 
   it('penalize holds every client of the key back', async () => {
-    const a = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 50, burst: 10, maxWaitMs: 200 });
-    const b = new RedisTokenBucketLimiter({ redis: redisB, keyPrefix: prefix, ratePerSecond: 50, burst: 10, maxWaitMs: 5_000 });
-    await a.penalize('acct-penalized', 800);
-    const err = await a.acquire('acct-penalized').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(LeverRateLimitedError);
-    expect((err as LeverRateLimitedError).retryAfterMs).toBeGreaterThan(600);
-    const started = Date.now();
-    await b.acquire('acct-penalized');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    const a = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 50, burst: 10 });
+    const b = new RedisTokenBucketLimiter({ redis: redisB, keyPrefix: prefix, ratePerSecond: 50, burst: 10 });
+    await a.penalize('key-penalized', 800);
+    const refused = await a.acquire('key-penalized', 1, 200);
+    expect(refused.granted).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(600);
+    const granted = await b.acquire('key-penalized', 1, 5_000);
+    expect(granted.granted).toBe(true);
+    expect(granted.waitMs).toBeGreaterThanOrEqual(550);
   });
 
-  it('expires idle buckets so Redis does not grow with accounts', async () => {
+  it('expires idle buckets so Redis does not grow with keys', async () => {
     const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 5 });
-    await sut.acquire('acct-ttl');
-    const ttl = await redisA.pttl(`${prefix}acct-ttl`);
+    await sut.acquire('key-ttl', 1, 0);
+    const ttl = await redisA.pttl(`${prefix}key-ttl`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1_200);
   });

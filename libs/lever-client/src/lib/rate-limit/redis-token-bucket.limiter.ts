@@ -1,59 +1,76 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { LeverRateLimitedError } from '../lever.errors';
-import { leverRateLimitWait } from '../lever-metrics';
 import type { LeverRateLimiter } from './lever-rate-limiter';
 import { TOKEN_BUCKET_LUA } from './token-bucket.lua';
 
 export interface RedisTokenBucketLimiterOptions {
   redis: Redis;
-  /** Prepended to the key (account id) to name the bucket, e.g. "lever:rate:". */
+  /** Prepended to the key to name the bucket and holds, e.g. "<QUEUE_PREFIX>:lever-rate:". */
   keyPrefix: string;
-  /** Lever allows 10 rps per key and the customer's other tools may share it: stay below. */
+  /** Lever allows 10 requests per second per key (lever-api.md). */
   ratePerSecond?: number;
+  /** Lever allows bursts of 20. */
   burst?: number;
-  /** Longer waits are refused with LeverRateLimitedError so a queue can delay the job instead. */
-  maxWaitMs?: number;
 }
 
 const COMMAND = 'leverTokenBucket';
+/** A hold outlives its turn by this much, so a job delayed a little late still finds it. */
+const HOLD_SLACK_MS = 5 * 60_000;
+
 type BucketRedis = Redis & {
-  [COMMAND](key: string, rate: number, burst: number, maxWaitMs: number, mode: string, penaltyMs: number): Promise<[number, number]>;
+  [COMMAND](
+    bucket: string,
+    hold: string,
+    rate: number,
+    burst: number,
+    mode: 'acquire' | 'reserve' | 'penalize',
+    cost: number,
+    maxWaitMs: number,
+    penaltyMs: number,
+    holdAfterMs: number,
+    holdTtlMs: number,
+  ): Promise<[number, number]>;
 };
 
 /** LeverRateLimiter shared by every process using the same Redis (see token-bucket.lua.ts). */
 export class RedisTokenBucketLimiter implements LeverRateLimiter {
   private readonly redis: BucketRedis;
-  private readonly rate: number;
-  private readonly burst: number;
-  private readonly maxWaitMs: number;
+  readonly rate: number;
+  readonly burst: number;
 
   constructor(private readonly options: RedisTokenBucketLimiterOptions) {
-    this.rate = options.ratePerSecond ?? 8;
-    this.burst = options.burst ?? 8;
-    this.maxWaitMs = options.maxWaitMs ?? 30_000;
+    this.rate = options.ratePerSecond ?? 10;
+    this.burst = options.burst ?? 20;
     if (!(this.rate > 0) || !(this.burst >= 1)) throw new Error('RedisTokenBucketLimiter: ratePerSecond must be > 0 and burst >= 1');
     // defineCommand sends EVALSHA and falls back to EVAL once per connection if the script is unknown.
     if (typeof (options.redis as unknown as Record<string, unknown>)[COMMAND] !== 'function') {
-      options.redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+      options.redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: TOKEN_BUCKET_LUA });
     }
     this.redis = options.redis as unknown as BucketRedis;
   }
 
-  async acquire(key: string): Promise<void> {
-    const [granted, waitMs] = await this.redis[COMMAND](this.bucket(key), this.rate, this.burst, this.maxWaitMs, 'acquire', 0);
-    if (granted !== 1) {
-      throw new LeverRateLimitedError({ accountId: key, endpoint: 'rate limiter' }, waitMs);
-    }
-    leverRateLimitWait.observe(waitMs / 1000);
-    if (waitMs > 0) await sleep(waitMs);
+  async acquire(key: string, cost: number, maxWaitMs: number): Promise<{ granted: boolean; waitMs: number }> {
+    const [granted, waitMs] = await this.run(key, '', 'acquire', cost, { maxWaitMs });
+    return { granted: granted === 1, waitMs };
+  }
+
+  async reserve(key: string, cost: number, holdId: string, holdAfterMs: number): Promise<{ waitMs: number }> {
+    const [, waitMs] = await this.run(key, `${this.options.keyPrefix}hold:${holdId}`, 'reserve', cost, { holdAfterMs });
+    return { waitMs };
   }
 
   async penalize(key: string, ms: number): Promise<void> {
-    await this.redis[COMMAND](this.bucket(key), this.rate, this.burst, this.maxWaitMs, 'penalize', Math.max(0, Math.round(ms)));
+    await this.run(key, '', 'penalize', 0, { penaltyMs: Math.max(0, Math.round(ms)) });
   }
 
-  private bucket(key: string): string {
-    return `${this.options.keyPrefix}${key}`;
+  private run(
+    key: string,
+    hold: string,
+    mode: 'acquire' | 'reserve' | 'penalize',
+    cost: number,
+    { maxWaitMs = 0, penaltyMs = 0, holdAfterMs = 0 }: { maxWaitMs?: number; penaltyMs?: number; holdAfterMs?: number },
+  ): Promise<[number, number]> {
+    // A Lua script's keys must be named; the unused hold key of acquire/penalize is the bucket itself.
+    const bucket = `${this.options.keyPrefix}${key}`;
+    return this.redis[COMMAND](bucket, hold || bucket, this.rate, this.burst, mode, cost, maxWaitMs, penaltyMs, holdAfterMs, HOLD_SLACK_MS);
   }
 }
