@@ -15,7 +15,6 @@
 
 const LEVER = process.env.LEVER_SANDBOX_URL ?? 'http://127.0.0.1:4010';
 const PLATFORM = process.env.PLATFORM_SANDBOX_URL ?? 'http://127.0.0.1:4020';
-const LEVER_KEY = process.env.LEVER_SANDBOX_API_KEY ?? 'demo-lever-key';
 const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';
 const STAGE = { newApplicant: 'New applicant', codingTest: 'Coding Test', onsite: 'Onsite' };
 const TAG_PREFIX = process.env.DEMO_TAG_PREFIX ?? 'Acme Test';
@@ -44,8 +43,6 @@ async function http(method, url, body, headers = {}) {
   if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${text.slice(0, 300)}`);
   return json;
 }
-const lever = (method, path, body) =>
-  http(method, `${LEVER}/v1${path}`, body, { authorization: 'Basic ' + Buffer.from(LEVER_KEY + ':').toString('base64') });
 
 async function until(what, probe) {
   const deadline = Date.now() + TIMEOUT_MS;
@@ -83,11 +80,10 @@ async function addCandidate(name, emails, tags = []) {
   return typeof first === 'string' ? first : first.id;
 }
 
+// A recruiter moves the candidate in Lever's UI (the sandbox's control route: no API key, so the
+// product keeps the key's whole rate budget); Lever then sends the signed webhook.
 async function moveTo(opportunityId, stageName) {
-  const stages = (await lever('GET', '/stages')).data;
-  const stage = stages.find((s) => s.text === stageName);
-  if (!stage) throw new Error(`the Lever sandbox has no stage "${stageName}"`);
-  await lever('PUT', `/opportunities/${opportunityId}/stage`, { stage: stage.id });
+  await http('PUT', `${LEVER}/_sandbox/opportunities/${opportunityId}/stage`, { stage: stageName });
   const delivery = await until('the stage-change webhook to reach the gateway', async () => {
     const { data } = await http('GET', `${LEVER}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`);
     return (data ?? []).find((d) => d.body?.data?.opportunityId === opportunityId && d.state === 'delivered');

@@ -147,9 +147,12 @@ export class FlowHarness {
     return stage.id;
   }
 
-  /** A recruiter moves the candidate; the Lever sandbox then sends the signed webhook. */
+  /**
+   * A recruiter moves the candidate in Lever's UI (no API key, so the product keeps the key's
+   * whole budget); the Lever sandbox then sends the signed webhook.
+   */
   async moveTo(opportunityId: string, stageName: string): Promise<void> {
-    await this.lever('PUT', `/opportunities/${opportunityId}/stage`, { stage: await this.stageId(stageName) });
+    await this.json('PUT', `${this.leverUrl}/_sandbox/opportunities/${opportunityId}/stage`, { stage: stageName });
   }
 
   candidate(opportunityId: string): Promise<CandidateState> {

@@ -252,6 +252,28 @@ describe('lever-sandbox Lever API', () => {
       }
     });
 
+    it("moves a candidate as a recruiter in the UI would: the webhook goes out, the key's budget is untouched", async () => {
+      const receiver = await startWebhookReceiver();
+      try {
+        await sandbox.control.setWebhook(ACME_COMPANY_ID, receiver.url, SIGNATURE_TOKEN);
+        const before = await sandbox.control.requests(ACME_KEY_ID);
+        await expect(sandbox.control.moveCandidate(OPP.Grace, 'Coding Test')).resolves.toEqual({
+          ok: true,
+          stage: { id: STAGE.CodingTest, text: 'Coding Test' },
+        });
+        await eventually(() => receiver.received.length === 1);
+        expect(receiver.received[0].body).toMatchObject({
+          event: 'candidateStageChange',
+          data: { opportunityId: OPP.Grace, toStageId: STAGE.CodingTest },
+        });
+        expect(verifyLeverWebhook(receiver.received[0].body, [SIGNATURE_TOKEN])).toBe('valid');
+        expect(await sandbox.control.requests(ACME_KEY_ID)).toEqual(before);
+        await expect(sandbox.control.moveCandidate(OPP.Grace, 'No such stage')).rejects.toThrow(/-> 400/);
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('retries a failed delivery with the same envelope until it gets a 2xx', async () => {
       const receiver = await startWebhookReceiver((n) => (n <= 2 ? 500 : 204));
       try {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { LeverDataService } from '../lever-api/lever-data.service';
 import { SandboxState } from '../store/sandbox-state.service';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { parseCandidates, parseCompanyInput, parseFault, parsePermissions, parseWebhook } from './control-input';
@@ -12,6 +13,7 @@ export class SandboxControlController {
   constructor(
     private readonly state: SandboxState,
     private readonly webhooks: WebhookSender,
+    private readonly data: LeverDataService,
   ) {}
 
   /** Back to the seed: drops created companies, faults, logs, deliveries and rate buckets. */
@@ -83,6 +85,21 @@ export class SandboxControlController {
   @Get('keys/:keyId/stats')
   stats(@Param('keyId') keyId: string) {
     return this.state.requests.stats(keyId);
+  }
+
+  /**
+   * A recruiter moves the candidate in Lever's own UI: no API key, so none of the key's rate
+   * budget is used (unlike `PUT /v1/opportunities/:id/stage`); the webhook is sent the same way.
+   * Body: `{ stage }`, a stage id or name.
+   */
+  @Put('opportunities/:id/stage')
+  moveCandidate(@Param('id') id: string, @Body() body: unknown) {
+    const { company } = this.state.store.findOpportunity(id);
+    const wanted = (body as { stage?: unknown } | null)?.stage;
+    const stage = company.stages.find((s) => s.id === wanted || s.text === wanted);
+    if (typeof wanted !== 'string' || !stage) throw new BadRequestException('stage must name a stage (id or name) of the company');
+    this.data.changeStage(company, id, stage.id, {});
+    return { ok: true, stage: { id: stage.id, text: stage.text } };
   }
 
   /** Everything Lever holds for one candidacy, including the history of writes and perform_as. */

@@ -72,6 +72,10 @@ export class SandboxControl {
   async deliveries(companyId?: string): Promise<WebhookDelivery[]> {
     return (await this.call<{ data: WebhookDelivery[] }>('GET', `/webhook-deliveries${companyId ? `?companyId=${companyId}` : ''}`)).data;
   }
+  /** A recruiter moves the candidate in Lever's UI (no API key used). */
+  moveCandidate(opportunityId: string, stage: string) {
+    return this.call<{ ok: true; stage: { id: string; text: string } }>('PUT', `/opportunities/${opportunityId}/stage`, { stage });
+  }
   setWebhook(companyId: string, url: string | null, signatureToken: string) {
     return this.call<unknown>('PUT', `/companies/${companyId}/webhook`, { url, signatureToken });
   }
