@@ -60,14 +60,20 @@ export class LeverAccountsService {
   /**
    * Runs Lever calls for an account; a 401 marks the account disconnected (reason
    * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`. With a
-   * `budget`, the calls run on a reserved turn of the key's budget; when that turn is not now,
-   * LeverRateLimitedError says when (the queue delays the job, which then finds its turn).
+   * `budget` (or a function of the opened account giving it), the calls run on a reserved turn of
+   * the key's budget; when that turn is not now, LeverRateLimitedError says when (the queue
+   * delays the job, which then finds its turn).
    */
-  async withLever<T>(accountId: string, work: (access: LeverAccount, lever: LeverClient) => Promise<T>, budget?: LeverBudget): Promise<T> {
+  async withLever<T>(
+    accountId: string,
+    work: (access: LeverAccount, lever: LeverClient) => Promise<T>,
+    budget?: LeverBudget | ((access: LeverAccount) => LeverBudget),
+  ): Promise<T> {
     const access = await this.open(accountId);
     try {
       if (!budget) return await work(access, this.lever);
-      return await this.lever.withBudget(access.auth, budget.requests, budget.holdId, () => work(access, this.lever));
+      const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;
+      return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
       if (err instanceof LeverAuthError) await this.markDisconnected(accountId, err.code);
       throw err;

@@ -17,5 +17,6 @@ export * from './repositories/trigger-rules.repository';
 export * from './repositories/assessments.repository';
 export * from './repositories/assessment-notes.repository';
 export * from './repositories/lever-deliveries.repository';
+export * from './repositories/lever-opportunity-views.repository';
 export * from './repositories/admin-tokens.repository';
 export * from './repositories/audit-log.repository';

@@ -9,6 +9,7 @@ import { AssessmentNotesRepository } from './repositories/assessment-notes.repos
 import { AssessmentsRepository } from './repositories/assessments.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
+import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
 import { TestsRepository } from './repositories/tests.repository';
 import { TriggerRulesRepository } from './repositories/trigger-rules.repository';
 
@@ -19,6 +20,7 @@ export const REPOSITORIES = [
   AssessmentsRepository,
   AssessmentNotesRepository,
   LeverDeliveriesRepository,
+  LeverOpportunityViewsRepository,
   AdminTokensRepository,
   AuditLogRepository,
 ];

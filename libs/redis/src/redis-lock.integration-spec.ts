@@ -1,5 +1,5 @@
 import { createTestRedisNamespace, sleep, type TestRedisNamespace } from '@lever-assess/testing';
-import { tryLock } from './redis-lock';
+import { LockLostError, tryLock } from './redis-lock';
 
 describe(tryLock.name, () => {
   let ns: TestRedisNamespace;
@@ -21,7 +21,8 @@ describe(tryLock.name, () => {
 
   it('expires a holder that never releases, and a late release does not free the next holder', async () => {
     const key = `${ns.prefix}:b`;
-    const crashed = await tryLock(ns.redis, key, 50);
+    // A crashed holder renews nothing: its renewal timer died with it.
+    const crashed = await tryLock(ns.redis, key, 50, { renewEveryMs: 60_000 });
     await sleep(120);
     const next = await tryLock(ns.redis, key, 10_000);
     expect(next).not.toBeNull();
@@ -34,5 +35,37 @@ describe(tryLock.name, () => {
     const key = `${ns.prefix}:c`;
     const results = await Promise.all(Array.from({ length: 20 }, () => tryLock(ns.redis, key, 10_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('renews itself while held, beyond its TTL', async () => {
+    const key = `${ns.prefix}:renew`;
+    const lock = await tryLock(ns.redis, key, 150);
+    await sleep(500);
+    await expect(lock!.assertHeld()).resolves.toBeUndefined();
+    await expect(tryLock(ns.redis, key, 150)).resolves.toBeNull();
+    await lock!.release();
+    await expect(ns.redis.exists(key)).resolves.toBe(0);
+  });
+
+  it('fences a holder whose lock was taken over: assertHeld throws LockLostError', async () => {
+    const key = `${ns.prefix}:fence`;
+    const first = await tryLock(ns.redis, key, 10_000, { renewEveryMs: 60_000 });
+    // As if the first holder stalled past its TTL and another replica took the lock.
+    await ns.redis.set(key, 'another-holder');
+    await expect(first!.assertHeld()).rejects.toBeInstanceOf(LockLostError);
+    await expect(first!.assertHeld()).rejects.toMatchObject({ code: 'LOCK_LOST', retryable: true, delayJobMs: 0 });
+    // Neither its renewal nor its release touches the new holder's lock.
+    await first!.release();
+    await expect(ns.redis.get(key)).resolves.toBe('another-holder');
+  });
+
+  it('notices a lost lock at its next renewal too', async () => {
+    const key = `${ns.prefix}:lost-renewal`;
+    const lock = await tryLock(ns.redis, key, 300, { renewEveryMs: 50 });
+    await ns.redis.del(key);
+    await sleep(150);
+    await ns.redis.set(key, 'someone-else');
+    await expect(lock!.assertHeld()).rejects.toBeInstanceOf(LockLostError);
+    await lock!.release();
   });
 });

@@ -35,6 +35,7 @@ async function setup(accountInput: Parameters<UnitFakes['addAccount']>[0] = {}) 
     f.rules.asRepository(),
     f.tests.asRepository(),
     f.assessments.asRepository(),
+    f.views.asRepository(),
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
   );
@@ -320,6 +321,17 @@ describe(LeverEventDispatchService.name, () => {
       expect(w.f.lever.budgets).toEqual([
         { accountId: w.account.id, requests: 1, holdId: `lever-events:${w.account.id}:${event.deliveryToken}` },
       ]);
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['getOpportunity']);
+    });
+
+    it('records what the read showed (tags, links) for result-sync to plan from', async () => {
+      await w.addRule();
+      const opportunity = w.candidate({ tags: ['Referral', 'Acme - Fail'], links: ['https://github.com/ada'] });
+      await w.service.dispatch(w.event(opportunity));
+      await expect(w.f.views.find(w.account.id, opportunity.id)).resolves.toMatchObject({
+        tags: ['Referral', 'Acme - Fail'],
+        links: ['https://github.com/ada'],
+      });
     });
 
     it('when the turn is later, sends nothing, records nothing and says how long to wait (the job is delayed)', async () => {

@@ -17,6 +17,7 @@ import type { LeverOpportunity } from '@lever-assess/lever-client';
 import {
   AssessmentsRepository,
   LeverDeliveriesRepository,
+  LeverOpportunityViewsRepository,
   TestsRepository,
   TriggerRulesRepository,
   isForeignKeyViolation,
@@ -58,6 +59,7 @@ export class LeverEventDispatchService {
     private readonly rules: TriggerRulesRepository,
     private readonly tests: TestsRepository,
     private readonly assessments: AssessmentsRepository,
+    private readonly views: LeverOpportunityViewsRepository,
     private readonly platform: PlatformClient,
     private readonly sync: LeverSyncProducer,
   ) {}
@@ -80,11 +82,14 @@ export class LeverEventDispatchService {
 
     // The webhook's data is unsigned: only its ids are used, the facts come from Lever itself.
     // One request, on this delivery's turn of the key's budget (kept across the job's delays).
+    const readSentAt = new Date();
     const opportunity = await this.leverAccounts.withLever(
       event.accountId,
       ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId),
       { requests: 1, holdId: `lever-events:${event.accountId}:${event.deliveryToken}` },
     );
+    // result-sync plans its writes from this instead of reading the opportunity again.
+    await this.views.recordRead(event.accountId, opportunity.id, opportunity, readSentAt);
     if (opportunity.stageId !== event.toStageId) {
       this.logger.log({
         opportunityId: event.opportunityId,

@@ -32,6 +32,7 @@ async function setup(accountInput: FakeAccountInput = {}) {
     f.rules.asRepository(),
     f.tests.asRepository(),
     f.assessments.asRepository(),
+    f.views.asRepository(),
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
   );

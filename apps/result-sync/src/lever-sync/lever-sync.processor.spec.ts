@@ -21,7 +21,13 @@ async function setup() {
     f.lever.asClient(),
     standIn<AccountChangesPublisher>(f.accountChanges),
   );
-  const service = new LeverSyncService(f.assessments.asRepository(), f.rules.asRepository(), f.notes.asRepository(), leverAccounts);
+  const service = new LeverSyncService(
+    f.assessments.asRepository(),
+    f.rules.asRepository(),
+    f.notes.asRepository(),
+    f.views.asRepository(),
+    leverAccounts,
+  );
   const jobFor = async (): Promise<LeverSyncJob> => {
     const opportunity = f.lever.addOpportunity(apiKey, { tags: ['Acme Test - Sent'] });
     const { assessment } = await f.assessments.insertIfNoActive({
@@ -77,6 +83,20 @@ describe(LeverSyncProcessor.name, () => {
     await expect(first).resolves.toMatchObject({ kind: 'done' });
     await expect(other).resolves.toMatchObject({ kind: 'done' });
     await expect(w.processor.run(w.job, context)).resolves.toMatchObject({ kind: 'done' });
+  });
+
+  it('stops before writing when its lock was taken over mid-sync, and hands the job back (no attempt used)', async () => {
+    const release = w.f.lever.hold('getOpportunity');
+    const running = w.processor.run(w.job, context);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [key] = w.locks.heldKeys();
+    // The sync stalled past its TTL and another replica took the opportunity over.
+    w.locks.takeOver(key);
+    release();
+
+    await expect(running).resolves.toMatchObject({ kind: 'delay', code: 'LOCK_LOST' });
+    expect(w.f.lever.writes).toEqual([]);
+    await expect(w.stored(w.job)).resolves.toMatchObject({ errorCode: null });
   });
 
   it('delays the job by the Lever rate limit wait, without recording anything', async () => {

@@ -9,17 +9,21 @@ import {
   type LeverSyncJob,
 } from '@lever-assess/queues';
 import { leverSyncTotal } from '../result-sync.metrics';
-import { LeverSyncService } from './lever-sync.service';
+import { LeverSyncService, type WriteFence } from './lever-sync.service';
 import { OpportunityLocks } from './opportunity-locks';
 import { syncMetricOutcome } from './sync-failure';
 
-/** Longer than one sync can take (a few Lever calls, each waiting at most 30 s for the limiter). */
-const SYNC_LOCK_TTL_MS = 120_000;
+/**
+ * The lock renews itself every third of this while its sync works, so the TTL only bounds how
+ * long a crashed holder blocks the opportunity.
+ */
+const SYNC_LOCK_TTL_MS = 15_000;
 
 /**
  * Thin adapter: reconciles one assessment with Lever. Syncs of one opportunity run one at a time
  * across all replicas: two concurrent syncs would each add their own status tag from the same
- * read (e.g. Needs Review and Fail after a quick score).
+ * view (e.g. Needs Review and Fail after a quick score). The lock is fenced: every Lever write
+ * first checks it is still held, so a sync whose lock was taken over stops before writing.
  */
 @QueueWorker(QueueName.LeverSync)
 export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSync, void> {
@@ -46,15 +50,15 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
       return JobOutcome.delayFor(200 + Math.floor(Math.random() * 300), 'OPPORTUNITY_LOCKED');
     }
     try {
-      return await this.reconcile(data);
+      return await this.reconcile(data, () => lock.assertHeld());
     } finally {
       await lock.release();
     }
   }
 
-  private async reconcile(data: LeverSyncJob): Promise<JobOutcome<void>> {
+  private async reconcile(data: LeverSyncJob, fence: WriteFence): Promise<JobOutcome<void>> {
     try {
-      await this.sync.reconcile(data);
+      await this.sync.reconcile(data, fence);
       leverSyncTotal.inc({ outcome: 'synced' });
       return JobOutcome.done();
     } catch (err) {

@@ -39,7 +39,13 @@ async function setup(accountInput: FakeAccountInput = {}) {
     f.lever.asClient(),
     standIn<AccountChangesPublisher>(f.accountChanges),
   );
-  const service = new LeverSyncService(f.assessments.asRepository(), f.rules.asRepository(), f.notes.asRepository(), leverAccounts);
+  const service = new LeverSyncService(
+    f.assessments.asRepository(),
+    f.rules.asRepository(),
+    f.notes.asRepository(),
+    f.views.asRepository(),
+    leverAccounts,
+  );
   return {
     f,
     account,
@@ -292,6 +298,86 @@ describe(LeverSyncService.name, () => {
       await expect(w.service.reconcile(job)).rejects.toBeInstanceOf(AssessmentNotFoundError);
 
       expect(w.f.lever.calls).toEqual([]);
+    });
+  });
+
+  describe('the Lever budget: planned from our view of the opportunity', () => {
+    /** What the dispatcher recorded when it read the candidate. */
+    const recordView = (tags: string[], links: string[] = []) =>
+      w.f.views.recordRead(w.account.id, w.inLever().id, { tags, links }, new Date(Date.now() - 1_000));
+
+    it('shows Sent with a single Lever request: no read, no removal when no old status tag is carried', async () => {
+      w.setTags(['Referral']);
+      await recordView(['Referral']);
+      const assessment = await w.addAssessment();
+
+      await w.service.reconcile(w.job(assessment));
+
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['addTags']);
+      expect(w.f.lever.budgets).toEqual([{ accountId: w.account.id, requests: 1, holdId: `lever-sync:${assessment.id}` }]);
+      expect(w.inLever().tags.sort()).toEqual(['Referral', SENT].sort());
+      await expect(w.f.views.find(w.account.id, w.inLever().id)).resolves.toMatchObject({ tags: ['Referral', SENT].sort() });
+    });
+
+    it('removes an old status tag the view shows, after adding the new one (two requests)', async () => {
+      await recordView(['Referral', SENT]);
+      const assessment = await w.addAssessment({ status: AssessmentStatus.Completed });
+
+      await w.service.reconcile(w.job(assessment));
+
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['addTags', 'removeTags']);
+      expect(w.f.lever.budgets[0].requests).toBe(2);
+      expect(w.inLever().tags.sort()).toEqual(['Acme Test - Needs Review', 'Referral']);
+    });
+
+    it('a pass with its report link and note: four requests, sized on one turn', async () => {
+      await recordView(['Referral', 'Acme Test - Needs Review']);
+      w.setTags(['Referral', 'Acme Test - Needs Review']);
+      const assessment = await w.addAssessment({ ...scored(90), rule: { passThreshold: 70 } });
+
+      await w.service.reconcile(w.job(assessment));
+
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['addTags', 'removeTags', 'addLinks', 'createNote']);
+      expect(w.f.lever.budgets[0].requests).toBe(4);
+      // Repeated: nothing left to write, and nothing read.
+      await w.service.reconcile(w.job(assessment));
+      expect(w.f.lever.calls).toHaveLength(4);
+      expect(w.f.lever.budgets[1].requests).toBe(0);
+    });
+
+    it('without a view, reads once, records the view, then plans from it', async () => {
+      const assessment = await w.addAssessment({ status: AssessmentStatus.Completed });
+
+      await w.service.reconcile(w.job(assessment));
+
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['getOpportunity', 'addTags', 'removeTags']);
+      await expect(w.f.views.find(w.account.id, w.inLever().id)).resolves.toMatchObject({
+        tags: ['Acme Test - Needs Review', 'Referral'],
+      });
+    });
+
+    it('when its turn is later, writes nothing and says how long to wait (the job is delayed)', async () => {
+      await recordView(['Referral', SENT]);
+      const assessment = await w.addAssessment({ status: AssessmentStatus.Completed });
+      w.f.lever.delayTurns(3_000);
+
+      await expect(w.service.reconcile(w.job(assessment))).rejects.toMatchObject({ code: 'LEVER_RATE_LIMITED', retryAfterMs: 3_000 });
+      expect(w.f.lever.calls).toEqual([]);
+    });
+
+    it('checks the fence before every write, and writes nothing after the lock is lost', async () => {
+      await recordView(['Referral', SENT]);
+      const assessment = await w.addAssessment({ ...scored(90), rule: { passThreshold: 70 } });
+      let checks = 0;
+      const lost = new Error('lock lost');
+      const fence = async () => {
+        if (++checks === 2) throw lost;
+      };
+
+      await expect(w.service.reconcile(w.job(assessment), fence)).rejects.toBe(lost);
+
+      // The first write went out under the lock; the second was stopped before it was sent.
+      expect(w.f.lever.calls.map((c) => c.method)).toEqual(['addTags']);
     });
   });
 

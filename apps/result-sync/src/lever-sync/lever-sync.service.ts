@@ -7,13 +7,16 @@ import {
   statusTagOwner,
   statusTagPlan,
   tagPlanSteps,
+  type TagStep,
 } from '@lever-assess/domain';
-import { LeverPermissionError, type LeverAuth, type LeverClient, type LeverNote, type LeverOpportunity } from '@lever-assess/lever-client';
+import { LeverPermissionError, type LeverAuth, type LeverClient, type LeverNote } from '@lever-assess/lever-client';
 import {
   AssessmentNotesRepository,
   AssessmentsRepository,
+  LeverOpportunityViewsRepository,
   TriggerRulesRepository,
   type Assessment,
+  type AssessmentNote,
   type TriggerRule,
 } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
@@ -22,9 +25,25 @@ import { AssessmentNotFoundError } from '../result-sync.errors';
 import { noteReference, plannedNote, type PlannedNote } from './lever-notes';
 import { SYNC_ERROR_CODES, noteCertainlyNotWritten, syncFailureRecord } from './sync-failure';
 
+/** Checks, before each Lever write, that this sync still holds its opportunity's lock. */
+export type WriteFence = () => Promise<void>;
+
+/** What a sync knows of the opportunity in Lever: the view we keep, or a fresh read. */
+interface KnownOpportunity {
+  tags: readonly string[];
+  links: readonly string[];
+}
+
+/** Requests a sync may need when it has no view and must read first: a read, two tag writes, links, a note check and write. */
+const REQUESTS_WITHOUT_VIEW = 6;
+
 /**
  * "Make Lever match assessment X" (state-based, so jobs may repeat or arrive out of order): the
  * status tag (add before remove), the links, and at most one note per assessment event.
+ *
+ * It plans from our view of the opportunity (what the dispatcher read, changed by every write we
+ * made) rather than reading it again, and runs on one reserved turn of the key's budget sized to
+ * that plan: a candidate reaches `Sent` with one write. Without a view it reads first.
  */
 @Injectable()
 export class LeverSyncService {
@@ -34,27 +53,39 @@ export class LeverSyncService {
     private readonly assessments: AssessmentsRepository,
     private readonly rules: TriggerRulesRepository,
     private readonly notes: AssessmentNotesRepository,
+    private readonly views: LeverOpportunityViewsRepository,
     private readonly accounts: LeverAccountsService,
   ) {}
 
-  /** @throws AssessmentNotFoundError, AccountUnavailableError, LeverError (classified by the processor) */
-  async reconcile(job: LeverSyncJob): Promise<void> {
+  /**
+   * @param fence called before every Lever write; it throws when this sync lost its lock, so
+   *   nothing is written by a sync another replica has taken over
+   * @throws AssessmentNotFoundError, AccountUnavailableError, LeverError (classified by the processor)
+   */
+  async reconcile(job: LeverSyncJob, fence: WriteFence = async () => undefined): Promise<void> {
     const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
     if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
     const rule = await this.rules.findById(job.accountId, assessment.ruleId);
     const ownsStatusTag = await this.ownsStatusTag(assessment);
+    const view = await this.views.find(job.accountId, assessment.opportunityId);
+    const noteClaims = await this.notes.listForAssessment(job.accountId, assessment.id);
 
-    await this.accounts.withLever(job.accountId, async (access, lever) => {
-      const opportunity = await lever.getOpportunity(access.auth, assessment.opportunityId);
-      if (ownsStatusTag) await this.syncStatusTag(access, lever, opportunity, assessment, rule);
-      await this.syncLinks(access, lever, opportunity, assessment, rule);
-      const note = plannedNote(access.account.tagPrefix, {
-        ...assessment,
-        passThreshold: rule?.passThreshold ?? null,
-        failThreshold: rule?.failThreshold ?? null,
-      });
-      if (note) await this.writeNoteOnce(access, lever, assessment, note);
-    });
+    let plan: SyncPlan | null = null;
+    await this.accounts.withLever(
+      job.accountId,
+      async (access, lever) => {
+        const known = view ?? (await this.readOpportunity(access, lever, assessment));
+        plan ??= planSync(access.account.tagPrefix, known, assessment, rule, ownsStatusTag, noteClaims);
+        for (const step of plan.tagSteps) await this.writeTags(access, lever, assessment, step, fence);
+        if (plan.links.length > 0) await this.addLinks(access, lever, assessment, plan.links, fence);
+        if (plan.note) await this.writeNoteOnce(access, lever, assessment, plan.note, fence);
+      },
+      (access) => {
+        if (!view) return { requests: REQUESTS_WITHOUT_VIEW, holdId: `lever-sync:${assessment.id}` };
+        plan = planSync(access.account.tagPrefix, view, assessment, rule, ownsStatusTag, noteClaims);
+        return { requests: plan.requests, holdId: `lever-sync:${assessment.id}` };
+      },
+    );
     await this.clearSyncError(assessment);
   }
 
@@ -80,45 +111,45 @@ export class LeverSyncService {
     return owner?.id === assessment.id;
   }
 
-  private async syncStatusTag(
-    { account, auth, performAs }: LeverAccount,
-    lever: LeverClient,
-    opportunity: LeverOpportunity,
-    assessment: Assessment,
-    rule: TriggerRule | null,
-  ): Promise<void> {
-    const desired = desiredStatusSuffix({
-      status: assessment.status,
-      score: assessment.score,
-      passThreshold: rule?.passThreshold ?? null,
-      failThreshold: rule?.failThreshold ?? null,
-      kind: assessment.kind,
-    });
-    for (const step of tagPlanSteps(statusTagPlan(account.tagPrefix, opportunity.tags, desired))) {
-      if (step.action === 'addTags') await lever.addTags(auth, opportunity.id, step.tags, performAs ?? undefined);
-      else await lever.removeTags(auth, opportunity.id, step.tags, performAs ?? undefined);
-      this.logger.log({ msg: `Lever ${step.action}`, opportunityId: opportunity.id, tags: step.tags });
-    }
+  /** The opportunity as Lever has it now, recorded as our view (one request). */
+  private async readOpportunity(access: LeverAccount, lever: LeverClient, assessment: Assessment): Promise<KnownOpportunity> {
+    const sentAt = new Date();
+    const opportunity = await lever.getOpportunity(access.auth, assessment.opportunityId);
+    await this.views.recordRead(assessment.accountId, opportunity.id, opportunity, sentAt);
+    return opportunity;
   }
 
-  private async syncLinks(
+  private async writeTags(
     { auth, performAs }: LeverAccount,
     lever: LeverClient,
-    opportunity: LeverOpportunity,
     assessment: Assessment,
-    rule: TriggerRule | null,
+    step: TagStep,
+    fence: WriteFence,
   ): Promise<void> {
-    const wanted = desiredLinks({ ...assessment, requiredTag: rule?.requiredTag ?? null });
-    const missing = linksToAdd(wanted, opportunity.links);
-    if (missing.length === 0) return;
-    await lever.addLinks(auth, opportunity.id, missing, performAs ?? undefined);
-    this.logger.log({ msg: 'Lever addLinks', opportunityId: opportunity.id, links: missing.length });
+    await fence();
+    if (step.action === 'addTags') await lever.addTags(auth, assessment.opportunityId, step.tags, performAs ?? undefined);
+    else await lever.removeTags(auth, assessment.opportunityId, step.tags, performAs ?? undefined);
+    await this.views.recordTagWrite(
+      assessment.accountId,
+      assessment.opportunityId,
+      step.action === 'addTags' ? { add: step.tags } : { remove: step.tags },
+    );
+    this.logger.log({ msg: `Lever ${step.action}`, opportunityId: assessment.opportunityId, tags: step.tags });
   }
 
-  /**
-   * Lever's note creation is not idempotent: claim (assessment, event) first, write only with the
-   * claim, record the note id. The claim is given back only when Lever certainly wrote nothing.
-   */
+  private async addLinks(
+    { auth, performAs }: LeverAccount,
+    lever: LeverClient,
+    assessment: Assessment,
+    links: readonly string[],
+    fence: WriteFence,
+  ): Promise<void> {
+    await fence();
+    await lever.addLinks(auth, assessment.opportunityId, links, performAs ?? undefined);
+    await this.views.recordLinksAdded(assessment.accountId, assessment.opportunityId, links);
+    this.logger.log({ msg: 'Lever addLinks', opportunityId: assessment.opportunityId, links: links.length });
+  }
+
   /**
    * Exactly one note per assessment event: claimed in Postgres before the call. A claim without a
    * Lever note id means an earlier attempt's outcome is unknown (timeout, 5xx): Lever is asked for
@@ -129,8 +160,10 @@ export class LeverSyncService {
     lever: LeverClient,
     assessment: Assessment,
     note: PlannedNote,
+    fence: WriteFence,
   ): Promise<void> {
     const reference = noteReference(assessment.id, note.eventKey);
+    await fence();
     if (!(await this.notes.claim(assessment.accountId, assessment.id, note.eventKey))) {
       const claim = (await this.notes.listForAssessment(assessment.accountId, assessment.id)).find((n) => n.eventKey === note.eventKey);
       if (!claim || claim.leverNoteId) return;
@@ -147,6 +180,7 @@ export class LeverSyncService {
       }
     }
     let noteId: string;
+    await fence();
     try {
       ({ noteId } = await lever.createNote(
         auth,
@@ -182,4 +216,33 @@ export class LeverSyncService {
     if (assessment.status === AssessmentStatus.Error || !assessment.errorCode || !SYNC_ERROR_CODES.has(assessment.errorCode)) return;
     await this.assessments.update(assessment.accountId, assessment.id, { errorCode: null, errorText: null });
   }
+}
+
+interface SyncPlan {
+  tagSteps: TagStep[];
+  links: string[];
+  note: PlannedNote | null;
+  /** The Lever requests the plan makes (its turn of the key's budget). */
+  requests: number;
+}
+
+/** What one sync writes, from what we know of the opportunity (pure; the writes follow it). */
+function planSync(
+  prefix: string,
+  known: KnownOpportunity,
+  assessment: Assessment,
+  rule: TriggerRule | null,
+  ownsStatusTag: boolean,
+  noteClaims: readonly AssessmentNote[],
+): SyncPlan {
+  const thresholds = { passThreshold: rule?.passThreshold ?? null, failThreshold: rule?.failThreshold ?? null };
+  const desired = desiredStatusSuffix({ status: assessment.status, score: assessment.score, kind: assessment.kind, ...thresholds });
+  // Only the status-tag owner touches the tag; an old status tag is removed only when the candidate carries one.
+  const tagSteps = ownsStatusTag ? tagPlanSteps(statusTagPlan(prefix, known.tags, desired)) : [];
+  const links = linksToAdd(desiredLinks({ ...assessment, requiredTag: rule?.requiredTag ?? null }), known.links);
+  const note = plannedNote(prefix, { ...assessment, ...thresholds });
+  const claim = note ? noteClaims.find((c) => c.eventKey === note.eventKey) : undefined;
+  // A note already written costs nothing; one whose earlier write is unconfirmed is looked up first.
+  const noteRequests = !note || claim?.leverNoteId ? 0 : claim ? 2 : 1;
+  return { tagSteps, links, note, requests: tagSteps.length + (links.length > 0 ? 1 : 0) + noteRequests };
 }

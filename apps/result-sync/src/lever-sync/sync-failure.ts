@@ -8,7 +8,8 @@ import type { JobOutcome } from '@lever-assess/queues';
  */
 export function syncMetricOutcome(outcome: JobOutcome<never>): string {
   if (outcome.kind === 'done') return 'synced';
-  if (outcome.kind === 'delay') return 'rate_limited';
+  // A rate limit (a 429, or the job's turn of the key's budget is later); or handed back: a lost lock, a shutdown.
+  if (outcome.kind === 'delay') return outcome.code === 'LEVER_RATE_LIMITED' ? 'rate_limited' : 'handed_back';
   if (outcome.kind === 'retry') return 'transient_error';
   return FAILURE_LABELS[outcome.code] ?? 'failed';
 }

@@ -4,12 +4,23 @@ import { Assessment } from './assessment.entity';
 import { AssessmentNote } from './assessment-note.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { LeverDelivery } from './lever-delivery.entity';
+import { LeverOpportunityView } from './lever-opportunity-view.entity';
 import { TestDefinition } from './test-definition.entity';
 import { TriggerRule } from './trigger-rule.entity';
 
-export { Account, AdminToken, Assessment, AssessmentNote, AuditLogEntry, LeverDelivery, TestDefinition, TriggerRule };
+export { Account, AdminToken, Assessment, AssessmentNote, AuditLogEntry, LeverDelivery, LeverOpportunityView, TestDefinition, TriggerRule };
 export type { AccountWithSecrets } from './account.entity';
 export { UQ_ASSESSMENT_ACTIVE } from './assessment.entity';
 
 /** Every entity, as classes (no globs: the apps are bundled by webpack). */
-export const ENTITIES = [Account, TestDefinition, TriggerRule, Assessment, AssessmentNote, LeverDelivery, AdminToken, AuditLogEntry];
+export const ENTITIES = [
+  Account,
+  TestDefinition,
+  TriggerRule,
+  Assessment,
+  AssessmentNote,
+  LeverDelivery,
+  LeverOpportunityView,
+  AdminToken,
+  AuditLogEntry,
+];

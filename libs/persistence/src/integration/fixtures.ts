@@ -14,6 +14,8 @@ import {
   AuditLogRepository,
   LeverDeliveriesRepository,
   LeverDelivery,
+  LeverOpportunityView,
+  LeverOpportunityViewsRepository,
   TestDefinition,
   TestsRepository,
   TriggerRule,
@@ -30,6 +32,7 @@ export function makeRepositories(ds: DataSource) {
     assessments: new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
     notes: new AssessmentNotesRepository(ds.getRepository(AssessmentNote)),
     deliveries: new LeverDeliveriesRepository(ds.getRepository(LeverDelivery)),
+    views: new LeverOpportunityViewsRepository(ds.getRepository(LeverOpportunityView)),
     adminTokens: new AdminTokensRepository(ds.getRepository(AdminToken)),
     audit: new AuditLogRepository(ds.getRepository(AuditLogEntry)),
   };

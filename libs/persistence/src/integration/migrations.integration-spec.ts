@@ -43,6 +43,7 @@ describe('migrations', () => {
         'assessments',
         'audit_log',
         'lever_deliveries',
+        'lever_opportunity_views',
         'tests',
         'trigger_rules',
         MIGRATIONS_TABLE,

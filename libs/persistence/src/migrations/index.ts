@@ -1,4 +1,5 @@
 import { InitialSchema1795604724722 } from './1795604724722-InitialSchema';
+import { LeverOpportunityViews1796170000000 } from './1796170000000-LeverOpportunityViews';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
-export const MIGRATIONS = [InitialSchema1795604724722];
+export const MIGRATIONS = [InitialSchema1795604724722, LeverOpportunityViews1796170000000];

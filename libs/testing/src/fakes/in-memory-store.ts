@@ -1,5 +1,13 @@
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION } from '@lever-assess/persistence';
-import type { AccountWithSecrets, Assessment, AssessmentNote, LeverDelivery, TestDefinition, TriggerRule } from '@lever-assess/persistence';
+import type {
+  AccountWithSecrets,
+  Assessment,
+  AssessmentNote,
+  LeverDelivery,
+  LeverOpportunityView,
+  TestDefinition,
+  TriggerRule,
+} from '@lever-assess/persistence';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -14,6 +22,7 @@ export class InMemoryStore {
   readonly notes = new Map<string, AssessmentNote>();
   /** Keyed by `<accountId>/<deliveryToken>`, the table's primary key. */
   readonly deliveries = new Map<string, LeverDelivery>();
+  readonly views = new Map<string, LeverOpportunityView>();
 
   private lastTime = 0;
   private down: Error | null = null;

@@ -9,6 +9,7 @@ import { InMemoryAccountsRepository } from './in-memory-accounts.repository';
 import { InMemoryAssessmentNotesRepository } from './in-memory-assessment-notes.repository';
 import { InMemoryAssessmentsRepository } from './in-memory-assessments.repository';
 import { InMemoryLeverDeliveriesRepository } from './in-memory-lever-deliveries.repository';
+import { InMemoryLeverOpportunityViewsRepository } from './in-memory-lever-opportunity-views.repository';
 import { InMemoryStore } from './in-memory-store';
 import { InMemoryTestsRepository } from './in-memory-tests.repository';
 import { InMemoryTriggerRulesRepository } from './in-memory-trigger-rules.repository';
@@ -48,6 +49,7 @@ export class UnitFakes {
   readonly assessments = new InMemoryAssessmentsRepository(this.store);
   readonly notes = new InMemoryAssessmentNotesRepository(this.store);
   readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store);
+  readonly views = new InMemoryLeverOpportunityViewsRepository(this.store);
   readonly lever = new FakeLever();
   readonly platform = new FakePlatform();
   readonly accountChanges = new RecordingAccountChanges();

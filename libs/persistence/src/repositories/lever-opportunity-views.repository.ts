@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
+
+export interface OpportunityFacts {
+  tags: readonly string[];
+  links: readonly string[];
+}
+
+/**
+ * Our view of each opportunity's tags and links in Lever (LeverOpportunityView), tenant-scoped.
+ * Reads are recorded only when newer than what is stored; our own writes are applied in place.
+ */
+@Injectable()
+export class LeverOpportunityViewsRepository {
+  constructor(@InjectRepository(LeverOpportunityView) private readonly repo: Repository<LeverOpportunityView>) {}
+
+  find(accountId: string, opportunityId: string): Promise<LeverOpportunityView | null> {
+    return this.repo.findOneBy({ accountId, opportunityId });
+  }
+
+  /**
+   * Records what a Lever read showed, as of `observedAt` (when the read was sent). A view changed
+   * since then (a write recorded after the read began) is kept: the read may predate that write.
+   */
+  async recordRead(accountId: string, opportunityId: string, facts: OpportunityFacts, observedAt: Date): Promise<void> {
+    await this.repo.query(
+      `INSERT INTO "lever_opportunity_views" ("account_id", "opportunity_id", "tags", "links", "observed_at")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("account_id", "opportunity_id") DO UPDATE
+         SET "tags" = EXCLUDED."tags", "links" = EXCLUDED."links", "observed_at" = EXCLUDED."observed_at"
+         WHERE "lever_opportunity_views"."observed_at" < EXCLUDED."observed_at"`,
+      [accountId, opportunityId, [...new Set(facts.tags)], [...new Set(facts.links)], observedAt],
+    );
+  }
+
+  /** Applies a tag write Lever confirmed. Resolves false when there is no view to change. */
+  async recordTagWrite(
+    accountId: string,
+    opportunityId: string,
+    change: { add?: readonly string[]; remove?: readonly string[] },
+  ): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.repo.query(
+      `UPDATE "lever_opportunity_views"
+       SET "tags" = ARRAY(
+             SELECT DISTINCT t FROM unnest("tags" || $3::text[]) AS t WHERE NOT (t = ANY($4::text[])) ORDER BY t
+           ),
+           "observed_at" = greatest("observed_at", now())
+       WHERE "account_id" = $1 AND "opportunity_id" = $2`,
+      [accountId, opportunityId, [...(change.add ?? [])], [...(change.remove ?? [])]],
+    );
+    return affected > 0;
+  }
+
+  /** Applies an addLinks Lever confirmed. Resolves false when there is no view to change. */
+  async recordLinksAdded(accountId: string, opportunityId: string, links: readonly string[]): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.repo.query(
+      `UPDATE "lever_opportunity_views"
+       SET "links" = ARRAY(SELECT DISTINCT l FROM unnest("links" || $3::text[]) AS l ORDER BY l),
+           "observed_at" = greatest("observed_at", now())
+       WHERE "account_id" = $1 AND "opportunity_id" = $2`,
+      [accountId, opportunityId, [...links]],
+    );
+    return affected > 0;
+  }
+}
