@@ -54,7 +54,11 @@ export class FlowHarness {
   gatewayUrl = '';
   webhookUrl = '';
 
-  async start(): Promise<void> {
+  /** The environment every product app of this run gets (database, Redis prefix, keys, sandbox URLs). */
+  env: Record<string, string> = {};
+
+  /** Starts the product; `dispatchers` and `resultSyncs` replicas share the Redis, database and prefix. */
+  async start({ dispatchers = 1, resultSyncs = 1 }: { dispatchers?: number; resultSyncs?: number } = {}): Promise<void> {
     this.db = await createTestDatabase('la_e2e_flow');
     this.ns = await createTestRedisNamespace('e2e_flow');
     const [leverPort, platformPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
@@ -95,9 +99,19 @@ export class FlowHarness {
       { ...common, PORT: String(gatewayPort) },
       { readyPath: '/health/ready' },
     );
-    this.apps.dispatcher = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
-    this.apps['result-sync'] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
+    this.env = common;
+    for (let i = 1; i <= dispatchers; i++) {
+      this.apps[i === 1 ? 'dispatcher' : `dispatcher-${i}`] = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
+    }
+    for (let i = 1; i <= resultSyncs; i++) {
+      this.apps[i === 1 ? 'result-sync' : `result-sync-${i}`] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
+    }
     this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
+  }
+
+  /** The test's Redis connection (its key prefix is env.QUEUE_PREFIX). */
+  get redis() {
+    return this.ns.redis;
   }
 
   /** Waits until no queue has work left: everything the last steps caused has happened. */

@@ -4,6 +4,11 @@ import type { QueueName } from './queue-names';
 export interface QueueSettings {
   /** Jobs one worker process runs at once. */
   concurrency: number;
+  /**
+   * Of those, at most this many for one account: a busy account never holds every slot, so
+   * another account's job always finds one. Its further jobs wait briefly as delayed jobs.
+   */
+  slotsPerAccount: number;
   /** Defaults for every job added to the queue. */
   job: JobsOptions;
 }
@@ -21,15 +26,28 @@ const KEEP = {
 export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   'lever-events': {
     concurrency: 10,
+    slotsPerAccount: 4,
     job: { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 }, ...KEEP },
   },
   'platform-events': {
     concurrency: 10,
+    slotsPerAccount: 10,
     job: { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 }, ...KEEP },
   },
   'lever-sync': {
     concurrency: 10,
+    slotsPerAccount: 4,
     // More attempts: Lever maintenance windows (503) can last minutes; the 8th retry waits ~4 min.
     job: { attempts: 10, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, ...KEEP },
   },
 };
+
+/**
+ * Worker settings of every queue. Jobs are short (no job waits in-process for more than a moment:
+ * rate-limit turns and shutdowns become delayed jobs), so a job's lock can be short too: a
+ * crashed worker's jobs run again within lockDuration + stalledInterval (about 25 s). BullMQ
+ * renews the lock every lockDuration / 2 while the job runs. A job stalls only when its worker
+ * dies mid-job; five stalls before it fails outlast any rolling deploy (each pod replacement
+ * interrupts a job at most once).
+ */
+export const WORKER_SETTINGS = { lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 5 } as const;

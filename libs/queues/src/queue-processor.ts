@@ -4,12 +4,15 @@ import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InvalidJobPayloadError, parseJobPayload, type JobOf } from './job-payloads';
 import { JobOutcome } from './job-outcome';
-import { QUEUE_CONFIG } from './queue-config';
+import { QUEUE_CONFIG, WORKER_SETTINGS } from './queue-config';
 import type { QueueName } from './queue-names';
 import { ShutdownAwareWorkerHost } from './worker-shutdown';
 
-/** `@Processor` for one of our queues, with the queue's configured concurrency. */
-export const QueueWorker = (queue: QueueName) => Processor(queue, { concurrency: QUEUE_CONFIG[queue].concurrency });
+/** `@Processor` for one of our queues, with the queue's configured concurrency and the worker settings. */
+export const QueueWorker = (queue: QueueName) => Processor(queue, { concurrency: QUEUE_CONFIG[queue].concurrency, ...WORKER_SETTINGS });
+
+/** How long a job that finds its account's slots full waits before it asks again (plus jitter). */
+const SLOTS_FULL_DELAY_MS = 200;
 
 /** What a handler knows about the job besides its payload. */
 export interface JobContext {
@@ -31,8 +34,16 @@ export interface JobContext {
 export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends ShutdownAwareWorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
 
+  /** Jobs in hand per account in this process (the bound is QUEUE_CONFIG's slotsPerAccount). */
+  private readonly activeByAccount = new Map<string, number>();
+
   protected constructor(private readonly queueName: Q) {
     super();
+  }
+
+  /** The account a job acts for, when it names one: its jobs share the account's slots. */
+  protected accountOf(_payload: JobOf<Q>): string | null {
+    return null;
   }
 
   /** Decides the job's outcome; may throw, which counts as `retry` (an unexpected error). */
@@ -75,7 +86,22 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
       });
       return JobOutcome.fail(err.code, err.message);
     }
-    return withLogContext({ ...this.logContext(payload), jobId: job.id }, () => this.handle(payload, job));
+    const account = this.accountOf(payload);
+    const active = account === null ? 0 : (this.activeByAccount.get(account) ?? 0);
+    if (account !== null && active >= QUEUE_CONFIG[this.queueName].slotsPerAccount) {
+      // This account holds its share of this worker's slots: wait outside them, without an attempt.
+      return JobOutcome.delayFor(SLOTS_FULL_DELAY_MS + Math.floor(Math.random() * SLOTS_FULL_DELAY_MS), 'ACCOUNT_SLOTS_FULL');
+    }
+    if (account !== null) this.activeByAccount.set(account, active + 1);
+    try {
+      return await withLogContext({ ...this.logContext(payload), jobId: job.id }, () => this.handle(payload, job));
+    } finally {
+      if (account !== null) {
+        const left = (this.activeByAccount.get(account) ?? 1) - 1;
+        if (left > 0) this.activeByAccount.set(account, left);
+        else this.activeByAccount.delete(account);
+      }
+    }
   }
 }
 

@@ -23,6 +23,10 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
     super(QueueName.LeverEvents);
   }
 
+  protected override accountOf(event: LeverEventJob): string {
+    return event.accountId;
+  }
+
   protected logContext(event: LeverEventJob) {
     return { correlationId: event.correlationId, accountId: event.accountId };
   }

@@ -34,6 +34,10 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
     super(QueueName.LeverSync);
   }
 
+  protected override accountOf(data: LeverSyncJob): string {
+    return data.accountId;
+  }
+
   protected logContext(data: LeverSyncJob) {
     return { correlationId: data.correlationId, accountId: data.accountId, assessmentId: data.assessmentId };
   }
