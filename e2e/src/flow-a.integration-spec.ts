@@ -170,8 +170,9 @@ describe('Flow A: a stage sends a test', () => {
     // The correlation id of a trigger is Lever's delivery token (docs/decisions.md).
     const [delivery] = await harness.deliveriesFor(id);
     const correlationId = delivery.body.token as string;
-    expect(lines('webhook-gateway').some((l) => l.correlationId === correlationId)).toBe(true);
-    expect(lines('dispatcher').some((l) => l.correlationId === correlationId)).toBe(true);
-    expect(lines('result-sync').some((l) => l.correlationId === correlationId && l.assessmentId)).toBe(true);
+    // The apps buffer their log lines and write them out within 250 ms.
+    await eventually(() => lines('webhook-gateway').some((l) => l.correlationId === correlationId));
+    await eventually(() => lines('dispatcher').some((l) => l.correlationId === correlationId));
+    await eventually(() => lines('result-sync').some((l) => l.correlationId === correlationId && l.assessmentId));
   });
 });

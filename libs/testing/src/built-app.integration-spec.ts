@@ -2,6 +2,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { runBuiltApp, startBuiltApp } from './built-app';
+import { eventually } from './waiting';
 import { IN_PROCESS_LOG, TEST_LOG_DIR_ENV, testLogDir } from './test-logs';
 
 // Runs under the preset's environment (log-tail.environment.ts), as every test file does.
@@ -23,7 +24,8 @@ describe('test log files', () => {
     try {
       expect(dirname(app.logFile)).toBe(logDir);
       expect(basename(app.logFile)).toMatch(new RegExp(`^\\d{2}-lever-sandbox-port${port}\\.log$`));
-      expect(app.output()).toContain('lever-sandbox listening');
+      // Apps buffer their log lines and write them out within 250 ms.
+      await eventually(() => app.output().includes('lever-sandbox listening'));
     } finally {
       await app.stop();
     }

@@ -1,4 +1,5 @@
-import { Controller, Get, Global, HttpCode, HttpStatus, Injectable, Module, Res } from '@nestjs/common';
+import { Controller, Get, Global, HttpCode, HttpStatus, Injectable, Module, Res, type OnApplicationShutdown } from '@nestjs/common';
+import { flushLogs } from '../logging/logger';
 import { MetricsController } from './metrics';
 import type { FastifyReply } from 'fastify';
 
@@ -67,7 +68,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** The last shutdown hook of the app: the buffered log lines go out before the process ends. */
+@Injectable()
+class LogFlusher implements OnApplicationShutdown {
+  onApplicationShutdown(): void {
+    flushLogs();
+  }
+}
+
 /** Health and metrics endpoints for an app; global so any module can register its checks. */
 @Global()
-@Module({ controllers: [HealthController, MetricsController], providers: [HealthRegistry], exports: [HealthRegistry] })
+@Module({ controllers: [HealthController, MetricsController], providers: [HealthRegistry, LogFlusher], exports: [HealthRegistry] })
 export class ObservabilityModule {}
