@@ -1,0 +1,100 @@
+'use strict';
+// The budget-free pipeline load shared by the throughput, scale-out and RSS scenarios: a stack whose
+// lever-sandbox has no limit, `accounts` accounts, `candidates` stage changes spread evenly over
+// them, all moved at once (64 PUTs in flight), then watched until every candidate is "Sent".
+// The product's own per-account limiter (LEVER_RATE_PER_SECOND) still applies, as in production.
+
+const { busyPercent, cpuTimes } = require('./machine');
+const { progress } = require('./report');
+const { Stack } = require('./stack');
+const { createTenants } = require('./tenants');
+const { mapLimit, sleep, summary } = require('./util');
+const { LeverWatcher, keyRequests, sentCheck, waitQuiet, webhookTimes } = require('./watch');
+
+/** Effectively no limit: the sandbox's bucket never empties. */
+const UNLIMITED = 1_000_000;
+const PIPELINE_APPS = ['webhook-gateway', 'dispatcher', 'result-sync'];
+
+async function pipelineLoad({ scenario, logDir, accounts, candidates, dispatchers = 1, resultSyncs = 1, hooks = {}, label = scenario }) {
+  const stack = new Stack({ scenario, logDir, leverRate: UNLIMITED, leverBurst: UNLIMITED });
+  try {
+    progress(`${label}: starting the apps (${dispatchers} dispatcher(s), ${resultSyncs} result-sync(s)), ${accounts} accounts`);
+    await stack.setup();
+    const specs = Array.from({ length: accounts }, (_, i) => ({
+      name: `T${String(i + 1).padStart(3, '0')}`,
+      candidates: Math.floor(candidates / accounts) + (i < candidates % accounts ? 1 : 0),
+    }));
+    const tenants = await createTenants(stack, specs, { moverBurst: Infinity });
+    await stack.startPipeline({ dispatchers, resultSyncs });
+    await sleep(2_000); // let start-up work (cache loads, first polls) settle
+    if (hooks.beforeLoad) await hooks.beforeLoad(stack, tenants);
+
+    const pairs = tenants.flatMap((t) => t.opportunities.map((o) => ({ t, o })));
+    const checks = new Map(tenants.map((t) => [t.tagPrefix, sentCheck(t.tagPrefix)]));
+    const prefixOf = new Map(pairs.map(({ t, o }) => [o.id, t.tagPrefix]));
+    const productKeys = tenants.map((t) => t.productKeyId);
+    const pipeline = stack.procs.filter((p) => PIPELINE_APPS.includes(p.app));
+    const others = stack.procs.filter((p) => !PIPELINE_APPS.includes(p.app));
+    const cpu0 = stack.cpu();
+    const runner0 = process.cpuUsage();
+    const machine0 = cpuTimes();
+
+    progress(`${label}: moving ${pairs.length} candidates to the trigger stage at once, waiting for "Sent"`);
+    const since = Date.now();
+    const watcher = new LeverWatcher(stack.lever);
+    const deadline = Date.now() + 60_000 + pairs.length * 500;
+    const watching = watcher.until(
+      pairs.map(({ o }) => o.id),
+      (state) => checks.get(prefixOf.get(state.id))(state),
+      { since, deadline },
+    );
+    const moveStart = Date.now();
+    await mapLimit(pairs, 64, async ({ t, o }) => {
+      const status = await stack.lever.moveStage(t.movers[0].apiKey, o.id, t.stageId);
+      if (status !== 200) throw new Error(`moving ${o.id} answered ${status}`);
+    });
+    const movesMs = Date.now() - moveStart;
+    const { results, missing } = await watching;
+    const quietAt = await waitQuiet(stack.lever, productKeys, since, { quietMs: 1_500 });
+    const cpu1 = stack.cpu();
+    const runner1 = process.cpuUsage(runner0);
+    const machine1 = cpuTimes();
+    if (hooks.afterLoad) await hooks.afterLoad(stack, tenants);
+    stack.assertRunning();
+
+    const hooksAt = await webhookTimes(
+      stack.lever,
+      tenants.map((t) => t.companyId),
+    );
+    const ok = [...results.entries()].filter(([, r]) => !r.error);
+    const start = Math.min(...ok.map(([id, r]) => hooksAt.get(id) ?? r.movedAt));
+    const lastSent = Math.max(...ok.map(([, r]) => r.at));
+    const latencies = ok.map(([id, r]) => r.at - (hooksAt.get(id) ?? r.movedAt));
+    const requests = await keyRequests(stack.lever, productKeys, since);
+    const delta = (procs) => procs.reduce((sum, p) => sum + ((cpu1[p.name] ?? 0) - (cpu0[p.name] ?? 0)), 0);
+    return {
+      candidates: pairs.length,
+      sent: ok.length,
+      errors: results.size - ok.length,
+      missing: missing.length,
+      seconds: (lastSent - start) / 1000,
+      perSecond: ok.length / ((lastSent - start) / 1000),
+      movesMs,
+      latency: summary(latencies),
+      requests,
+      requestsPerCandidate: requests.total / pairs.length,
+      quietAfterMs: quietAt ? quietAt - lastSent : null,
+      pipelineCpuMs: delta(pipeline),
+      cpuByProcess: Object.fromEntries(stack.procs.map((p) => [p.name, (cpu1[p.name] ?? 0) - (cpu0[p.name] ?? 0)])),
+      othersCpuMs: delta(others),
+      runnerCpuMs: (runner1.user + runner1.system) / 1000,
+      machineBusy: busyPercent(machine0, machine1),
+      watcher: { polls: watcher.polls, reads: watcher.reads },
+    };
+  } finally {
+    progress(`${label}: stopping the apps, dropping the database and Redis keys`);
+    await stack.teardown();
+  }
+}
+
+module.exports = { pipelineLoad, UNLIMITED, PIPELINE_APPS };

@@ -1,0 +1,253 @@
+'use strict';
+// 4. Ingest: wrk at 50 connections for ~10 s per server (12 s; 4 s with --quick) against (a) the
+// built webhook-gateway and (b) the BARE baseline (bench/bare-gateway.js: minimal Fastify, the
+// same HMAC check, one awaited BullMQ add), in the same run, on the same Redis and prefix. Every
+// request carries its own signed Lever delivery (pre-generated: wrk's Lua has no HMAC), signed
+// with the signature token registered for the account through the config API. Each server gets a
+// warm-up first (its own deliveries). The measured time is split into rounds (4 x 3 s per server)
+// in the order G B B G G B B G, so background load that rises or falls during the scenario hits
+// both alike; the rounds are merged (requests / time, latency percentiles from each round's
+// distribution weighted by its requests). Figures: req/s and latency for both, the ratio
+// gateway/bare (target >= 1.0) and the gateway p99 (target <= 15 ms); the CPU of the server,
+// Redis and wrk itself shows whether wrk was the bottleneck; the jobs stored in Redis are counted
+// to show every 2xx really was a new job.
+
+const { createHmac, randomBytes, randomUUID } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const Redis = require('ioredis');
+const { Stack, REDIS_URL } = require('../lib/stack');
+const { ROOT, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
+const { line, progress, target } = require('../lib/report');
+const { num, verdict } = require('../lib/util');
+
+const WRK = process.env.BENCH_WRK ?? 'wrk';
+const CONNECTIONS = 50;
+
+function writeBodies(file, count, signatureToken) {
+  const fd = fs.openSync(file, 'w');
+  const triggeredAt = Date.now();
+  const stage = randomUUID();
+  let chunk = [];
+  for (let i = 0; i < count; i++) {
+    const token = randomBytes(24).toString('hex');
+    const opp = randomUUID();
+    chunk.push(
+      JSON.stringify({
+        triggeredAt,
+        event: 'candidateStageChange',
+        data: { opportunityId: opp, candidateId: opp, contactId: randomUUID(), toStageId: stage, fromStageId: null },
+        signature: createHmac('sha256', signatureToken).update(`${token}${triggeredAt}`).digest('hex'),
+        token,
+      }),
+    );
+    if (chunk.length === 5_000) {
+      fs.writeSync(fd, `${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length) fs.writeSync(fd, `${chunk.join('\n')}\n`);
+  fs.closeSync(fd);
+}
+
+async function runWrk({ url, bodies, seconds, threads, logFile, offset = 0 }) {
+  const proc = startProcess({
+    name: 'wrk',
+    command: WRK,
+    args: [
+      `-t${threads}`,
+      `-c${CONNECTIONS}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '5s',
+      '-s',
+      path.join(ROOT, 'bench/wrk/lever-webhooks.lua'),
+      url,
+      '--',
+      bodies,
+      String(threads),
+      String(offset),
+    ],
+    env: {},
+    logFile,
+    graceMs: 2_000,
+  });
+  const before = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const code = await proc.exited;
+  await proc.stop();
+  const out = fs.readFileSync(logFile, 'utf8').slice(before);
+  const json = out.split('\n').find((l) => l.startsWith('WRKJSON '));
+  if (code !== 0 || !json) throw new Error(`wrk failed (exit ${code}); see ${path.relative(ROOT, logFile)}`);
+  const r = JSON.parse(json.slice(8));
+  r.seconds = r.duration_us / 1e6;
+  r.rps = r.requests / r.seconds;
+  r.cpuPercent = (100 * r.cpu_ticks) / ticksPerSecond() / r.seconds;
+  return r;
+}
+
+/** Latency percentile `p` (0..100, us) of several wrk runs: each run's 0.1-percentile points weighted by its requests. */
+function mergedPercentile(runs, p) {
+  const points = runs.flatMap((r) => r.dist.map((v) => ({ v, w: r.requests / r.dist.length }))).sort((a, b) => a.v - b.v);
+  const total = points.reduce((sum, x) => sum + x.w, 0);
+  let acc = 0;
+  for (const x of points) {
+    acc += x.w;
+    if (acc >= (p / 100) * total - 1e-9) return x.v;
+  }
+  return points.at(-1)?.v ?? null;
+}
+
+function combine(t) {
+  const runs = t.rounds;
+  const requests = runs.reduce((s, r) => s + r.requests, 0);
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const sum = (k) => runs.reduce((s, r) => s + r[k], 0);
+  return {
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50: mergedPercentile(runs, 50) / 1000,
+    p90: mergedPercentile(runs, 90) / 1000,
+    p99: mergedPercentile(runs, 99) / 1000,
+    max: Math.max(...runs.map((r) => r.max_us)) / 1000,
+    errors: sum('connect') + sum('read') + sum('write') + sum('status') + sum('timeout'),
+    wrapped: sum('wrapped'),
+    wrkCpu: (100 * sum('cpu_ticks')) / ticksPerSecond() / seconds,
+    serverCpu: t.serverCpuMs / 10 / seconds,
+    redisCpu: t.redisCpuMs === null ? null : t.redisCpuMs / 10 / seconds,
+    jobs: t.jobs,
+    perRound: runs.map((r) => r.rps),
+  };
+}
+
+async function redisPid(redis) {
+  const info = await redis.info('server');
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  return pid && cpuMs(pid) !== null ? pid : null;
+}
+
+module.exports = {
+  name: 'ingest',
+  title: `ingest: wrk, ${CONNECTIONS} connections, built webhook-gateway vs a bare Fastify + BullMQ baseline`,
+  async run({ quick, logDir }) {
+    const rounds = quick ? 2 : 4; // per server, in the order gateway, bare, bare, gateway, ...
+    const roundSeconds = quick ? 2 : 3; // wrk takes whole seconds
+    const warmSeconds = quick ? 1 : 2;
+    const count = quick ? 80_000 : 200_000;
+    const warmCount = quick ? 15_000 : 40_000;
+    const threads = Number(process.env.BENCH_WRK_THREADS ?? 1);
+    const stack = new Stack({ scenario: 'ingest', logDir, sandboxes: false });
+    const files = { bodies: path.join(logDir, 'ingest-bodies.jsonl'), warm: path.join(logDir, 'ingest-warmup.jsonl') };
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    try {
+      progress('ingest: starting config-api, creating the account, starting the gateway and the bare baseline');
+      await stack.setup();
+      const signatureToken = randomBytes(20).toString('hex');
+      const account = await stack.api.call('POST', '/v1/accounts', {
+        name: 'Bench ingest',
+        tagPrefix: 'Bench ingest',
+        lever: { apiKey: `lk_ingest_${randomBytes(6).toString('hex')}`, signatureToken },
+        platformAccountId: 'bench-ingest',
+      });
+      await stack.startPipeline({ dispatchers: 0, resultSyncs: 0 });
+      const gateway = stack.ofApp('webhook-gateway')[0];
+      const barePort = await freePort();
+      const webhookKey = decodeURIComponent(account.webhookUrl.split('/').pop());
+      const bare = startProcess({
+        name: 'bare-gateway',
+        command: process.execPath,
+        args: [path.join(ROOT, 'bench/bare-gateway.js')],
+        env: {
+          PORT: String(barePort),
+          REDIS_URL,
+          QUEUE_PREFIX: stack.prefix,
+          WEBHOOK_KEY: webhookKey,
+          SIGNATURE_TOKEN: signatureToken,
+          ACCOUNT_ID: account.id,
+        },
+        logFile: stack.log('bare-gateway'),
+      });
+      bare.app = 'bare-gateway';
+      stack.procs.push(bare);
+      await waitReady(bare, `http://127.0.0.1:${barePort}`);
+
+      progress(`ingest: writing ${num(count + warmCount)} signed deliveries to ${path.relative(ROOT, logDir)}/`);
+      writeBodies(files.bodies, count, signatureToken);
+      writeBodies(files.warm, warmCount, signatureToken);
+      await redis.connect();
+      const redisProcess = await redisPid(redis);
+
+      const targets = [
+        { label: 'gateway', proc: gateway, url: account.webhookUrl, queue: 'lever-events' },
+        {
+          label: 'bare',
+          proc: bare,
+          url: `http://127.0.0.1:${barePort}/webhooks/lever/${encodeURIComponent(webhookKey)}`,
+          queue: 'bare-lever-events',
+        },
+      ].map((t) => ({ ...t, rounds: [], used: 0, jobs: 0, serverCpuMs: 0, redisCpuMs: redisProcess ? 0 : null }));
+      const [g, b] = targets;
+      for (const t of targets) {
+        progress(`ingest: ${t.label}: ${warmSeconds} s warm-up`);
+        await runWrk({ url: t.url, bodies: files.warm, seconds: warmSeconds, threads, logFile: stack.log(`wrk-${t.label}`) });
+      }
+      const order = Array.from({ length: rounds }, (_, i) => (i % 2 ? [b, g] : [g, b])).flat();
+      progress(`ingest: ${order.length} rounds of ${roundSeconds} s: ${order.map((t) => t.label).join(', ')}`);
+      for (const t of order) {
+        const waitKey = `${stack.prefix}:${t.queue}:wait`;
+        const jobs0 = await redis.llen(waitKey);
+        const server0 = cpuMs(t.proc.pid);
+        const redis0 = redisProcess ? cpuMs(redisProcess) : null;
+        const r = await runWrk({
+          url: t.url,
+          bodies: files.bodies,
+          seconds: roundSeconds,
+          threads,
+          logFile: stack.log(`wrk-${t.label}`),
+          offset: t.used,
+        });
+        t.used += r.requests + 1_000; // wrk may have sent a few more than it counted
+        t.rounds.push(r);
+        t.jobs += (await redis.llen(waitKey)) - jobs0;
+        t.serverCpuMs += cpuMs(t.proc.pid) - server0;
+        if (redisProcess) t.redisCpuMs += cpuMs(redisProcess) - redis0;
+        stack.assertRunning();
+      }
+
+      const [gr, br] = [combine(g), combine(b)];
+      const ratio = gr.rps / br.rps;
+      line(
+        `  ${CONNECTIONS} connections, ${rounds * roundSeconds} s per server (${rounds} rounds of ${roundSeconds} s, order ${order.map((t) => t.label[0].toUpperCase()).join('')}) after a ${warmSeconds} s warm-up; wrk ${threads} thread(s)`,
+      );
+      line(`  ${num(count)} pre-signed deliveries, each sent at most once per server`);
+      for (const [t, r] of [
+        [g, gr],
+        [b, br],
+      ]) {
+        line(
+          `  ${t.label.padEnd(8)} ${num(r.rps).padStart(7)} req/s   p50 ${num(r.p50, 1)} ms  p90 ${num(r.p90, 1)} ms  p99 ${num(r.p99, 1)} ms  max ${num(r.max, 1)} ms   errors ${r.errors}${r.wrapped ? `, bodies WRAPPED ${r.wrapped}x` : ''}`,
+        );
+        line(
+          `           rounds ${r.perRound.map((v) => num(v)).join(' / ')} req/s; ${num(r.requests)} requests counted by wrk, ${num(r.jobs)} new jobs in Redis`,
+        );
+        line(
+          `           CPU (% of one core): server ${num(r.serverCpu)}%, Redis ${r.redisCpu === null ? 'n/a' : `${num(r.redisCpu)}%`}, wrk ${num(r.wrkCpu)}%`,
+        );
+      }
+      line(`  ratio gateway / bare: ${num(ratio, 2)}   gateway p99 ${num(gr.p99, 1)} ms`);
+      const wrkMax = Math.max(gr.wrkCpu, br.wrkCpu);
+      line(
+        `  wrk ${wrkMax < 70 ? 'was not the bottleneck' : 'MAY have been the bottleneck'}: at most ${num(wrkMax)}% of one core (${threads} thread(s)); each server is one Node process`,
+      );
+      target('ingest', 'req/s gateway / bare', num(ratio, 2), '>= 1.0', verdict(ratio, { min: 1.0 }));
+      target('ingest', 'gateway p99', `${num(gr.p99, 1)} ms`, '<= 15 ms', verdict(gr.p99, { max: 15 }));
+      target('ingest', 'gateway req/s', num(gr.rps), 'report', 'info');
+      target('ingest', 'bare req/s', num(br.rps), 'report', 'info');
+    } finally {
+      redis.disconnect();
+      for (const f of Object.values(files)) fs.rmSync(f, { force: true });
+      progress('ingest: stopping the apps, dropping the database and Redis keys');
+      await stack.teardown();
+    }
+  },
+};

@@ -1,0 +1,49 @@
+'use strict';
+// 3. Throughput without Lever's limit: many accounts, the lever-sandbox with no limit, N stage
+// changes spread over the accounts, all at once. Stage changes per second to "Sent" (first
+// webhook to last "Sent" tag) and the CPU the pipeline spent per candidate: utime + stime from
+// /proc/<pid>/stat of the gateway, dispatcher and result-sync, read before the moves and after the
+// product's Lever keys have gone quiet (so trailing writes of the same candidates count).
+
+const os = require('node:os');
+const { pipelineLoad } = require('../lib/load');
+const { line, target } = require('../lib/report');
+const { latencyLine, num } = require('../lib/util');
+
+module.exports = {
+  name: 'throughput',
+  title: 'throughput: many accounts, lever-sandbox without a limit',
+  async run({ quick, logDir, limiter }) {
+    const accounts = quick ? 20 : 50;
+    const candidates = quick ? 200 : 1000;
+    const r = await pipelineLoad({ scenario: 'throughput', logDir, accounts, candidates });
+    const rate = Number((/LEVER_RATE_PER_SECOND=(\d+(\.\d+)?)/.exec(limiter) ?? [])[1]);
+    line(
+      `  ${num(r.candidates)} stage changes over ${accounts} accounts (${num(r.candidates / accounts)} each), 1 dispatcher, 1 result-sync`,
+    );
+    line(`  moves issued in ${num(r.movesMs / 1000, 1)} s (64 PUTs in flight); all to "Sent" in ${num(r.seconds, 1)} s`);
+    line(`  throughput:            ${num(r.perSecond, 1)} stage changes/s to "Sent" (first webhook to last "Sent")`);
+    line(`  webhook -> "Sent":     ${latencyLine(r.latency)}`);
+    line(`  errors ${r.errors}, not Sent by the deadline ${r.missing}`);
+    line(
+      `  Lever requests:        ${num(r.requests.total)} (${num(r.requestsPerCandidate, 2)} per candidate), 429s ${r.requests.byStatus['429'] ?? 0}`,
+    );
+    if (rate > 0 && r.requestsPerCandidate > 0) {
+      line(
+        `  product limiter bound: ${accounts} accounts x ${rate} req/s / ${num(r.requestsPerCandidate, 2)} req per candidate = ${num((accounts * rate) / r.requestsPerCandidate, 0)} candidates/s`,
+      );
+    }
+    line(`  CPU per candidate:     ${num(r.pipelineCpuMs / r.candidates, 2)} ms (gateway + dispatcher + result-sync)`);
+    line(
+      `    by process (ms total): ${Object.entries(r.cpuByProcess)
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', ')}`,
+    );
+    line(
+      `    bench runner ${num(r.runnerCpuMs)} ms; machine CPU busy ${num(r.machineBusy, 0)}% of ${os.cpus().length} CPUs during the load`,
+    );
+    target('throughput', 'stage changes/s to Sent', num(r.perSecond, 1), 'report', 'info');
+    target('throughput', 'CPU ms per candidate', num(r.pipelineCpuMs / r.candidates, 2), 'report', 'info');
+    return r;
+  },
+};
