@@ -127,12 +127,17 @@ function startProcess({ name, command, args, env, logFile, cwd = ROOT, inheritEn
   return proc;
 }
 
-/** Starts a built app, <dist>/<app>/main.js, with LOG_LEVEL=warn unless given. */
+/**
+ * Starts a built app, <dist>/<app>/main.js, with LOG_LEVEL=warn unless given. BENCH_NODE_ARGS
+ * (space-separated) go to node before the script, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
 function startApp({ name, app, env, logFile }) {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return startProcess({
     name,
     command: process.execPath,
-    args: [appScript(app)],
+    args: [...nodeArgs, appScript(app)],
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     logFile,
   });
