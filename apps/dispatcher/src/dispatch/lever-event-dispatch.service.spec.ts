@@ -1,12 +1,12 @@
-import { AccountUnavailableError, LeverAccountsService } from '@lever-assess/account-access';
+import { AccountUnavailableError } from '@lever-assess/account-access';
 import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import type { LeverOpportunity } from '@lever-assess/lever-client';
 import type { NewTriggerRule } from '@lever-assess/persistence';
 import { PlatformRejectedError, PlatformUnavailableError } from '@lever-assess/platform-client';
-import type { LeverEventJob, LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
-import type { AccountChangesPublisher } from '@lever-assess/redis';
-import { RecordingProducer, UnitFakes, standIn } from '@lever-assess/testing';
+import type { LeverEventJob } from '@lever-assess/queues';
+import { UnitFakes } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
+import { dispatchOverFakes } from '../../test/support/dispatch-over-fakes';
 import { DispatchOutcome } from './dispatch-outcome';
 import { LeverEventDispatchService } from './lever-event-dispatch.service';
 
@@ -22,23 +22,7 @@ async function setup(accountInput: Parameters<UnitFakes['addAccount']>[0] = {}) 
     advanced: await f.tests.create(account.id, { name: 'Python Advanced', platformTestId: 'tst_python_advanced', kind: RuleKind.TakeHome }),
     pairing: await f.tests.create(account.id, { name: 'Live Pairing', platformTestId: 'tst_live_pairing', kind: RuleKind.LiveInterview }),
   };
-  const leverSync = new RecordingProducer<LeverSyncJob>();
-  const leverAccounts = new LeverAccountsService(
-    f.accounts.asRepository(),
-    f.box,
-    f.lever.asClient(),
-    standIn<AccountChangesPublisher>(f.accountChanges),
-  );
-  const service = new LeverEventDispatchService(
-    f.deliveries.asRepository(),
-    leverAccounts,
-    f.rules.asRepository(),
-    f.tests.asRepository(),
-    f.assessments.asRepository(),
-    f.views.asRepository(),
-    f.platform.asClient(),
-    standIn<LeverSyncProducer>(leverSync),
-  );
+  const { service, leverSync } = dispatchOverFakes(f);
   const triggeredAt = new Date().toISOString();
   return {
     f,

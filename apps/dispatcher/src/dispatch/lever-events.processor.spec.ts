@@ -1,13 +1,11 @@
-import { LeverAccountsService } from '@lever-assess/account-access';
 import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { LeverRateLimitedError, LeverUnavailableError } from '@lever-assess/lever-client';
 import { PlatformUnavailableError } from '@lever-assess/platform-client';
-import type { JobContext, LeverEventJob, LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
-import type { AccountChangesPublisher } from '@lever-assess/redis';
-import { RecordingProducer, UnitFakes, standIn, type FakeAccountInput } from '@lever-assess/testing';
+import type { JobContext, LeverEventJob } from '@lever-assess/queues';
+import { UnitFakes, type FakeAccountInput } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
+import { dispatchOverFakes } from '../../test/support/dispatch-over-fakes';
 import { DispatchOutcome } from './dispatch-outcome';
-import { LeverEventDispatchService } from './lever-event-dispatch.service';
 import { LeverEventsProcessor } from './lever-events.processor';
 
 const STAGE = 'stage-coding-test';
@@ -19,23 +17,7 @@ async function setup(accountInput: FakeAccountInput = {}) {
   const test = await f.tests.create(account.id, { name: 'Python Basics', platformTestId: 'tst_python_basics', kind: RuleKind.TakeHome });
   await f.rules.create(account.id, { stageId: STAGE, kind: RuleKind.TakeHome, testId: test.id });
   const opportunity = f.lever.addOpportunity(apiKey, { stageId: STAGE });
-  const leverSync = new RecordingProducer<LeverSyncJob>();
-  const leverAccounts = new LeverAccountsService(
-    f.accounts.asRepository(),
-    f.box,
-    f.lever.asClient(),
-    standIn<AccountChangesPublisher>(f.accountChanges),
-  );
-  const dispatcher = new LeverEventDispatchService(
-    f.deliveries.asRepository(),
-    leverAccounts,
-    f.rules.asRepository(),
-    f.tests.asRepository(),
-    f.assessments.asRepository(),
-    f.views.asRepository(),
-    f.platform.asClient(),
-    standIn<LeverSyncProducer>(leverSync),
-  );
+  const { service: dispatcher, leverSync } = dispatchOverFakes(f);
   const deliveryToken = randomUUID();
   const event: LeverEventJob = {
     accountId: account.id,

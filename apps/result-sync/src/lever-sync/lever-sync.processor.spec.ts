@@ -1,11 +1,9 @@
-import { LeverAccountsService } from '@lever-assess/account-access';
 import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { LeverRateLimitedError } from '@lever-assess/lever-client';
 import type { JobContext, LeverSyncJob } from '@lever-assess/queues';
-import type { AccountChangesPublisher } from '@lever-assess/redis';
-import { InMemoryLocks, UnitFakes, standIn } from '@lever-assess/testing';
+import { InMemoryLocks, UnitFakes } from '@lever-assess/testing';
 import { LeverSyncProcessor } from './lever-sync.processor';
-import { LeverSyncService } from './lever-sync.service';
+import { leverSyncOverFakes } from '../../test/support/result-sync-over-fakes';
 
 const context: JobContext = { id: 'job-1', attempt: 1, isLastAttempt: false, queueKey: 'bull:lever-sync' };
 
@@ -15,19 +13,7 @@ async function setup() {
   const { account, apiKey } = await f.addAccount({ tagPrefix: 'Acme Test' });
   const rule = await f.rules.create(account.id, { stageId: 'stage-1', kind: RuleKind.TakeHome });
   const locks = new InMemoryLocks();
-  const leverAccounts = new LeverAccountsService(
-    f.accounts.asRepository(),
-    f.box,
-    f.lever.asClient(),
-    standIn<AccountChangesPublisher>(f.accountChanges),
-  );
-  const service = new LeverSyncService(
-    f.assessments.asRepository(),
-    f.rules.asRepository(),
-    f.notes.asRepository(),
-    f.views.asRepository(),
-    leverAccounts,
-  );
+  const service = leverSyncOverFakes(f);
   const jobFor = async (): Promise<LeverSyncJob> => {
     const opportunity = f.lever.addOpportunity(apiKey, { tags: ['Acme Test - Sent'] });
     const { assessment } = await f.assessments.insertIfNoActive({

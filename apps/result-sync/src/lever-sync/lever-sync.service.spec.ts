@@ -1,4 +1,4 @@
-import { AccountUnavailableError, LeverAccountsService } from '@lever-assess/account-access';
+import { AccountUnavailableError } from '@lever-assess/account-access';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import {
   LeverAuthError,
@@ -10,11 +10,11 @@ import {
 } from '@lever-assess/lever-client';
 import type { AssessmentPatch, NewTriggerRule } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
-import type { AccountChangesPublisher } from '@lever-assess/redis';
-import { UnitFakes, standIn, type FakeAccountInput } from '@lever-assess/testing';
+import { UnitFakes, type FakeAccountInput } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
 import { AssessmentNotFoundError } from '../result-sync.errors';
 import { noteReference } from './lever-notes';
+import { leverSyncOverFakes } from '../../test/support/result-sync-over-fakes';
 import { LeverSyncService } from './lever-sync.service';
 
 const SENT = 'Acme Test - Sent';
@@ -33,19 +33,7 @@ async function setup(accountInput: FakeAccountInput = {}) {
   const f = new UnitFakes();
   const { account, apiKey } = await f.addAccount({ tagPrefix: 'Acme Test', performAsUserId: 'user-bot', ...accountInput });
   const opportunity = f.lever.addOpportunity(apiKey, { tags: ['Referral', SENT] });
-  const leverAccounts = new LeverAccountsService(
-    f.accounts.asRepository(),
-    f.box,
-    f.lever.asClient(),
-    standIn<AccountChangesPublisher>(f.accountChanges),
-  );
-  const service = new LeverSyncService(
-    f.assessments.asRepository(),
-    f.rules.asRepository(),
-    f.notes.asRepository(),
-    f.views.asRepository(),
-    leverAccounts,
-  );
+  const service = leverSyncOverFakes(f);
   return {
     f,
     account,

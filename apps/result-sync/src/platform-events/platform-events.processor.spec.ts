@@ -1,7 +1,8 @@
-import { AssessmentStatus, PlatformEventType, RuleKind } from '@lever-assess/domain';
+import { AssessmentStatus, PlatformEventType } from '@lever-assess/domain';
 import type { JobContext, LeverSyncJob, LeverSyncProducer, PlatformEventJob } from '@lever-assess/queues';
 import { RecordingProducer, UnitFakes, standIn } from '@lever-assess/testing';
 import { PlatformEventsProcessor } from './platform-events.processor';
+import { sentAssessmentWithInvitation } from '../../test/support/result-sync-over-fakes';
 import { PlatformEventsService } from './platform-events.service';
 
 const context: JobContext = { id: 'job-1', attempt: 1, isLastAttempt: false, queueKey: 'bull:platform-events' };
@@ -10,17 +11,7 @@ const context: JobContext = { id: 'job-1', attempt: 1, isLastAttempt: false, que
 async function setup() {
   const f = new UnitFakes();
   const leverSync = new RecordingProducer<LeverSyncJob>();
-  const { account } = await f.addAccount();
-  const rule = await f.rules.create(account.id, { stageId: 'stage-1', kind: RuleKind.TakeHome });
-  const { assessment } = await f.assessments.insertIfNoActive({
-    accountId: account.id,
-    opportunityId: 'opp-1',
-    candidateId: 'opp-1',
-    ruleId: rule.id,
-    kind: rule.kind,
-    triggeredAt: new Date(),
-  });
-  await f.assessments.update(account.id, assessment.id, { platformInvitationId: 'inv_1' });
+  const { account, assessment } = await sentAssessmentWithInvitation(f);
   const event: PlatformEventJob = {
     eventId: 'evt-1',
     type: PlatformEventType.Completed,

@@ -1,0 +1,30 @@
+import { LeverAccountsService } from '@lever-assess/account-access';
+import type { LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
+import type { AccountChangesPublisher } from '@lever-assess/redis';
+import { RecordingProducer, standIn, type UnitFakes } from '@lever-assess/testing';
+import { LeverEventDispatchService } from '../../src/dispatch/lever-event-dispatch.service';
+
+/**
+ * The real LeverEventDispatchService (and the real LeverAccountsService under it) over the unit
+ * tier's in-memory fakes, with a producer that records the lever-sync jobs it is given.
+ */
+export function dispatchOverFakes(f: UnitFakes) {
+  const leverSync = new RecordingProducer<LeverSyncJob>();
+  const leverAccounts = new LeverAccountsService(
+    f.accounts.asRepository(),
+    f.box,
+    f.lever.asClient(),
+    standIn<AccountChangesPublisher>(f.accountChanges),
+  );
+  const service = new LeverEventDispatchService(
+    f.deliveries.asRepository(),
+    leverAccounts,
+    f.rules.asRepository(),
+    f.tests.asRepository(),
+    f.assessments.asRepository(),
+    f.views.asRepository(),
+    f.platform.asClient(),
+    standIn<LeverSyncProducer>(leverSync),
+  );
+  return { service, leverSync };
+}
