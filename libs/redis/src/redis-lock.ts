@@ -51,20 +51,23 @@ export async function tryLock(
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return null;
   let lost = false;
+  const markLost = () => {
+    lost = true;
+    clearInterval(timer);
+  };
   const renew = async () => {
     try {
-      if ((await redis.eval(RENEW_LUA, 1, key, token, ttlMs)) !== 1) lost = true;
+      if ((await redis.eval(RENEW_LUA, 1, key, token, ttlMs)) !== 1) markLost();
     } catch {
       // Redis unreachable: the fence's own check decides; the next tick tries again.
     }
   };
-  const timer = setInterval(() => void renew().then(() => lost && clearInterval(timer)), Math.max(10, renewEveryMs));
+  const timer = setInterval(() => void renew(), Math.max(10, renewEveryMs));
   timer.unref();
   return {
     assertHeld: async () => {
       if (!lost && (await redis.get(key)) === token) return;
-      lost = true;
-      clearInterval(timer);
+      markLost();
       throw new LockLostError(key);
     },
     release: async () => {

@@ -65,10 +65,13 @@ export class LeverSyncService {
   async reconcile(job: LeverSyncJob, fence: WriteFence = async () => undefined): Promise<void> {
     const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
     if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
-    const rule = await this.rules.findById(job.accountId, assessment.ruleId);
-    const ownsStatusTag = await this.ownsStatusTag(assessment);
-    const view = await this.views.find(job.accountId, assessment.opportunityId);
-    const noteClaims = await this.notes.listForAssessment(job.accountId, assessment.id);
+    // Independent reads: one round trip's wait instead of four.
+    const [rule, ownsStatusTag, view, noteClaims] = await Promise.all([
+      this.rules.findById(job.accountId, assessment.ruleId),
+      this.ownsStatusTag(assessment),
+      this.views.find(job.accountId, assessment.opportunityId),
+      this.notes.listForAssessment(job.accountId, assessment.id),
+    ]);
 
     let plan: SyncPlan | null = null;
     await this.accounts.withLever(

@@ -53,9 +53,9 @@ export class LeverClient {
    * waits in Redis, in order, while other accounts' jobs go on.
    */
   async withBudget<T>(auth: LeverAuth, requests: number, holdId: string, work: () => Promise<T>): Promise<T> {
-    const keyId = leverKeyId(auth.apiKey);
     // Nothing to send (a repeated sync): no turn to wait for.
     if (requests <= 0) return work();
+    const keyId = leverKeyId(auth.apiKey);
     const { waitMs } = await this.options.limiter.reserve(keyId, requests, holdId, this.http.maxInlineWaitMs);
     if (waitMs > this.http.maxInlineWaitMs) {
       throw new LeverRateLimitedError({ accountId: auth.accountId, endpoint: 'rate limiter (turn reserved)' }, waitMs);
