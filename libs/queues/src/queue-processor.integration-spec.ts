@@ -61,9 +61,9 @@ describe(QueueProcessor.name, () => {
   const settled = (jobId: string) =>
     eventually(
       async () => {
-        const job = await queue.getJob(jobId);
-        const state = await job?.getState();
-        return state === 'completed' || state === 'failed' ? job : null;
+        // The state first, then the job: a job read before it finished would lack its result.
+        const state = await queue.getJobState(jobId);
+        return state === 'completed' || state === 'failed' ? queue.getJob(jobId) : null;
       },
       { timeoutMs: 15_000 },
     );
