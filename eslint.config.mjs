@@ -45,7 +45,8 @@ const boundaries = (withTesting) => [
   },
 ];
 
-const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', 'apps/*/test/**/*.ts', 'libs/*/test/**/*.ts', 'e2e/**/*.ts'];
+// Globs resolve from the project folder when Nx lints one project, and from the root otherwise.
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts', 'e2e/**/*.ts'];
 
 export default [
   ...nx.configs['flat/base'],
