@@ -8,3 +8,4 @@ export * from './queues.module';
 export * from './queue-processor';
 export * from './queue-wiring';
 export * from './worker-shutdown';
+export * from './queue-metrics';

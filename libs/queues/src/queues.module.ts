@@ -1,10 +1,10 @@
-import { gauge } from '@lever-assess/common';
 import { logConnectionErrors, redisOptionsFromUrl, type RedisModuleOptions } from '@lever-assess/redis';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { PRODUCERS } from './producers';
 import { QUEUE_CONFIG } from './queue-config';
+import { watchQueueMetrics } from './queue-metrics';
 import type { QueueName } from './queue-names';
 
 /** The queues this app registered, for depth metrics and failed-job tooling. */
@@ -26,32 +26,21 @@ class QueueConnectionLogging {
   }
 }
 
-const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
-const scrapedQueues = new Set<Queue>();
-
-// Queue depth read at scrape time: worker replicas scale on it (DESIGN.md, Scale).
-gauge('queue_jobs', 'Jobs per queue and state, read at scrape time', ['queue', 'state'] as const, async function () {
-  for (const queue of scrapedQueues) {
-    const counts = await queue.getJobCounts(...STATES).catch(() => null);
-    if (!counts) continue;
-    for (const state of STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
-  }
-});
-
-/** Adds this app's queues to the depth gauge for as long as the app runs. */
+/** Adds this app's queues to the queue gauges (queue-metrics.ts) for as long as the app runs. */
 @Injectable()
 class QueueDepthRegistration implements OnApplicationShutdown {
-  constructor(@Inject(REGISTERED_QUEUES) private readonly queues: Queue[]) {
-    for (const q of queues) scrapedQueues.add(q);
+  private readonly unwatch: () => void;
+  constructor(@Inject(REGISTERED_QUEUES) queues: Queue[]) {
+    this.unwatch = watchQueueMetrics(queues);
   }
   onApplicationShutdown() {
-    for (const q of this.queues) scrapedQueues.delete(q);
+    this.unwatch();
   }
 }
 
 /**
  * BullMQ for an app: its queues with their default job options, a typed producer per queue, the
- * depth gauge. Needs RedisModule (the same options) for the app's general-purpose client.
+ * queue gauges. Needs RedisModule (the same options) for the app's general-purpose client.
  */
 @Module({})
 export class QueuesModule {
