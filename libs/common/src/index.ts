@@ -10,5 +10,6 @@ export * from './logging/logger';
 export * from './http/health';
 export * from './http/metrics';
 export * from './http/retry-policy';
+export * from './http/http-client';
 export * from './http/bootstrap';
 export * from './lifecycle/shutdown';

@@ -1,4 +1,12 @@
-import { currentCorrelationId, fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs, type AppLogger } from '@lever-assess/common';
+import {
+  HttpCallError,
+  currentCorrelationId,
+  fullJitterDelayMs,
+  httpCall,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  type AppLogger,
+} from '@lever-assess/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContractFieldError } from './contract-field.reader';
 import type { CreateInvitationRequest, Invitation, InvitationState, PlatformTest } from './platform-contract.types';
@@ -135,28 +143,28 @@ export class PlatformClient {
     const started = performance.now();
     let statusLabel = 'network';
     try {
-      const res = await fetch(this.baseUrl + spec.path, {
+      // The timeout covers connect, headers and body: a platform that stalls mid-body still times out.
+      const res = await httpCall(this.baseUrl + spec.path, {
         method: spec.method,
         headers: this.headers(spec),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        // One signal covers connect, headers and body: a platform that stalls mid-body still times out.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
-      const text = await res.text();
       statusLabel = String(res.status);
       return {
         kind: 'answer',
         status: res.status,
-        text,
-        body: parseJson(text),
-        retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) ?? undefined,
+        text: res.text,
+        body: parseJson(res.text),
+        retryAfterMs: parseRetryAfterMs(res.header('retry-after')) ?? undefined,
       };
     } catch (err) {
-      if (isAbort(err)) {
+      if (!(err instanceof HttpCallError)) throw err;
+      if (err.kind === 'timeout') {
         statusLabel = 'timeout';
         return { kind: 'timeout' };
       }
-      const detail = networkDetail(err);
+      const detail = err.code ?? err.message;
       this.logger?.debug({ method: spec.method, route: spec.route, attempt, detail }, 'platform request network error');
       return { kind: 'network', detail };
     } finally {
@@ -211,17 +219,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-// Duck-typed, not instanceof: fetch's DOMException may come from another realm (Jest's VM, workers).
-function isAbort(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-function networkDetail(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown } })?.cause;
-  return typeof cause?.code === 'string' ? cause.code : String((err as { message?: unknown } | null)?.message ?? err);
 }
 
 const MAX_MESSAGE_LENGTH = 500;

@@ -1,4 +1,4 @@
-import { fullJitterDelayMs, isRetryableStatus, parseRetryAfterMs, pause } from '@lever-assess/common';
+import { HttpCallError, fullJitterDelayMs, httpCall, isRetryableStatus, parseRetryAfterMs, pause } from '@lever-assess/common';
 import { performance } from 'node:perf_hooks';
 import {
   LeverAuthError,
@@ -70,10 +70,11 @@ export class LeverHttp {
     const url = this.url(req);
     const endpoint = `${req.method} ${req.route}`;
     const base: LeverFailure = { accountId: auth.accountId, endpoint };
-    const init = {
+    const call = {
       method: req.method,
       headers: this.headers(auth, req.body !== undefined),
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      timeoutMs: this.timeoutMs,
     };
 
     const keyId = leverKeyId(auth.apiKey);
@@ -83,18 +84,17 @@ export class LeverHttp {
       const started = performance.now();
       let status: number;
       let text: string;
-      let retryAfterHeader: string | null;
+      let retryAfterHeader: string | undefined;
       try {
-        const res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-        text = await res.text();
+        const res = await httpCall(url, call);
+        text = res.text;
         status = res.status;
-        retryAfterHeader = res.headers.get('retry-after');
+        retryAfterHeader = res.header('retry-after');
       } catch (err) {
-        const cause = describeFetchError(err, this.timeoutMs);
-        this.observe(auth, req, cause.kind, started, attempt);
-        const notSent = cause.kind === 'network' && cause.code === 'ECONNREFUSED';
-        if ((!req.idempotent && !notSent) || attempt >= this.maxAttempts) {
-          throw new LeverUnavailableError({ ...base, cause: cause.text }, !req.idempotent && !notSent);
+        if (!(err instanceof HttpCallError)) throw err;
+        this.observe(auth, req, err.kind, started, attempt);
+        if ((!req.idempotent && !err.notSent) || attempt >= this.maxAttempts) {
+          throw new LeverUnavailableError({ ...base, cause: err.message }, !req.idempotent && !err.notSent);
         }
         await pause(fullJitterDelayMs(attempt, this.backoff));
         continue;
@@ -179,11 +179,4 @@ export class LeverHttp {
     leverRequestDuration.observe({ method: req.method, route: req.route }, ms / 1000);
     this.options.logger?.debug({ method: req.method, route: req.route, status, ms, attempt, accountId: auth.accountId }, 'lever request');
   }
-}
-
-function describeFetchError(err: unknown, timeoutMs: number): { kind: 'timeout' | 'network'; code?: string; text: string } {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout', text: `no answer within ${timeoutMs} ms` };
-  const code = e?.cause?.code;
-  return { kind: 'network', code, text: `network error: ${code ?? e?.cause?.message ?? e?.message ?? 'unknown'}` };
 }
