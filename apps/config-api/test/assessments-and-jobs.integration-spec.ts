@@ -1,6 +1,6 @@
 import * as testing from '@lever-assess/testing';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
-import { Assessment, AssessmentsRepository, TestDefinition, TriggerRule, createDataSource } from '@lever-assess/persistence';
+import { Assessment, AssessmentsRepository, TestDefinition, createDataSource } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
 import { QueueName } from '@lever-assess/queues';
 import { redisOptionsFromUrl } from '@lever-assess/redis';
@@ -23,7 +23,7 @@ describe('config-api assessments and failed jobs', () => {
     h = await ConfigApiHarness.start('cfg_assess', testing);
     ds = createDataSource(h.db.url);
     await ds.initialize();
-    repo = new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TriggerRule), ds.getRepository(TestDefinition));
+    repo = new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TestDefinition));
     platform = new PlatformClient({ baseUrl: h.platform.url, apiKey: PLATFORM_API_KEY });
     queues = Object.fromEntries(
       Object.values(QueueName).map((name) => [name, new Queue(name, { connection, prefix: h.ns.prefix })]),

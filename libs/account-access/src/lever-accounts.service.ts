@@ -58,18 +58,20 @@ export class LeverAccountsService {
   }
 
   /**
-   * Runs Lever calls for an account; a 401 marks the account disconnected (reason
+   * Runs Lever calls for an account (its id, or the account `open` gave); a 401 marks the account disconnected (reason
    * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`. With a
    * `budget` (or a function of the opened account giving it), the calls run on a reserved turn of
    * the key's budget; when that turn is not now, LeverRateLimitedError says when (the queue
    * delays the job, which then finds its turn).
    */
   async withLever<T>(
-    accountId: string,
+    account: string | LeverAccount,
     work: (access: LeverAccount, lever: LeverClient) => Promise<T>,
     budget?: LeverBudget | ((access: LeverAccount) => LeverBudget),
   ): Promise<T> {
-    const access = await this.open(accountId);
+    // A job that already opened the account passes it: one Postgres read per job, not two.
+    const access = typeof account === 'string' ? await this.open(account) : account;
+    const accountId = access.account.id;
     try {
       if (!budget) return await work(access, this.lever);
       const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;

@@ -1,4 +1,4 @@
-import { AccountUnavailableError, LeverAccountsService } from '@lever-assess/account-access';
+import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import { withLogContext } from '@lever-assess/common';
 import {
   ACTIVE_ASSESSMENT_STATUSES,
@@ -68,9 +68,9 @@ export class LeverEventDispatchService {
     const claim = await this.claimDelivery(event);
     if (claim !== 'go') return claim;
 
-    let account: Account;
+    let access: LeverAccount;
     try {
-      ({ account } = await this.leverAccounts.open(event.accountId));
+      access = await this.leverAccounts.open(event.accountId);
     } catch (err) {
       // Disconnected accounts propagate: the job fails (kept) and can be replayed after the key is fixed.
       if (!(err instanceof AccountUnavailableError) || err.status === 'disconnected') throw err;
@@ -84,7 +84,7 @@ export class LeverEventDispatchService {
     // One request, on this delivery's turn of the key's budget (kept across the job's delays).
     const readSentAt = new Date();
     const opportunity = await this.leverAccounts.withLever(
-      event.accountId,
+      access,
       ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId),
       { requests: 1, holdId: `lever-events:${event.accountId}:${event.deliveryToken}` },
     );
@@ -109,7 +109,7 @@ export class LeverEventDispatchService {
     }
 
     const catalog = await this.tests.list(event.accountId);
-    const context: EventContext = { event, account, opportunity, triggeredAt: new Date(event.triggeredAt) };
+    const context: EventContext = { event, account: access.account, opportunity, triggeredAt: new Date(event.triggeredAt) };
     const results: RuleResult[] = [];
     for (const rule of selected) {
       results.push(await this.dispatchRule(context, rule, catalog, candidateProblem));

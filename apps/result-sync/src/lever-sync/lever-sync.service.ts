@@ -6,6 +6,7 @@ import {
   linksToAdd,
   statusTagOwner,
   statusTagPlan,
+  type StatusTagOwnerView,
   tagPlanSteps,
   type TagStep,
 } from '@lever-assess/domain';
@@ -63,12 +64,16 @@ export class LeverSyncService {
    * @throws AssessmentNotFoundError, AccountUnavailableError, LeverError (classified by the processor)
    */
   async reconcile(job: LeverSyncJob, fence: WriteFence = async () => undefined): Promise<void> {
-    const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
+    // The job's assessment and its siblings (which decide who owns the status tag) in one read.
+    const siblings = await this.assessments.listForOpportunity(job.accountId, job.opportunityId);
+    const assessment =
+      siblings.find((a) => a.id === job.assessmentId) ?? (await this.assessments.findById(job.accountId, job.assessmentId));
     if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
-    // Independent reads: one round trip's wait instead of four.
-    const [rule, ownsStatusTag, view, noteClaims] = await Promise.all([
+    const ownsStatusTag =
+      assessment.opportunityId === job.opportunityId ? ownsStatusTagAmong(assessment, siblings) : await this.ownsStatusTag(assessment);
+    // Independent reads: one round trip's wait instead of three.
+    const [rule, view, noteClaims] = await Promise.all([
       this.rules.findById(job.accountId, assessment.ruleId),
-      this.ownsStatusTag(assessment),
       this.views.find(job.accountId, assessment.opportunityId),
       this.notes.listForAssessment(job.accountId, assessment.id),
     ]);
@@ -109,9 +114,7 @@ export class LeverSyncService {
   // of one move): the tag follows `statusTagOwner`, so a replayed job of an old assessment cannot
   // put its tag back and a live pad does not hide the take-home result of the same move.
   private async ownsStatusTag(assessment: Assessment): Promise<boolean> {
-    const items = await this.assessments.listStatusTagViews(assessment.accountId, assessment.opportunityId);
-    const owner = statusTagOwner(items.some((a) => a.id === assessment.id) ? items : [...items, assessment]);
-    return owner?.id === assessment.id;
+    return ownsStatusTagAmong(assessment, await this.assessments.listStatusTagViews(assessment.accountId, assessment.opportunityId));
   }
 
   /** The opportunity as Lever has it now, recorded as our view (one request). */
@@ -248,4 +251,11 @@ function planSync(
   // A note already written costs nothing; one whose earlier write is unconfirmed is looked up first.
   const noteRequests = !note || claim?.leverNoteId ? 0 : claim ? 2 : 1;
   return { tagSteps, links, note, requests: tagSteps.length + (links.length > 0 ? 1 : 0) + noteRequests };
+}
+
+function ownsStatusTagAmong(assessment: Assessment, opportunityAssessments: readonly StatusTagOwnerView[]): boolean {
+  const items = opportunityAssessments.some((a) => a.id === assessment.id)
+    ? opportunityAssessments
+    : [...opportunityAssessments, assessment];
+  return statusTagOwner(items)?.id === assessment.id;
 }

@@ -195,6 +195,11 @@ describe('AssessmentsRepository queries over a whole opportunity', () => {
 
       await expect(repos.assessments.listStatusTagViews(stranger.id, opportunityId)).resolves.toHaveLength(1);
       await expect(repos.assessments.listStatusTagViews(account.id, `opp-${randomUUID()}`)).resolves.toEqual([]);
+
+      // The full rows, the same set in the same order (result-sync decides the owner from these).
+      const rows = await repos.assessments.listForOpportunity(account.id, opportunityId);
+      expect(rows.map((r) => r.id)).toEqual(views.map((v) => v.id));
+      expect(rows[0]).toEqual(await repos.assessments.findById(account.id, error));
     });
   });
 });

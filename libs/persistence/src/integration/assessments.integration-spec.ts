@@ -128,6 +128,24 @@ describe('AssessmentsRepository', () => {
     });
   });
 
+  it('update and transition return the row exactly as a fresh read gives it', async () => {
+    const input = await newInput();
+    const { assessment } = await repos.assessments.insertIfNoActive(input);
+    expect(assessment).toEqual(await repos.assessments.findById(input.accountId, assessment.id));
+    const scored = await repos.assessments.transition(input.accountId, assessment.id, [AssessmentStatus.Sent], {
+      status: AssessmentStatus.Scored,
+      score: 87.5,
+      scoredAt: new Date('2026-02-03T04:05:06.789Z'),
+      platformInvitationId: 'inv-1',
+    });
+    expect(scored).toEqual(await repos.assessments.findById(input.accountId, assessment.id));
+    expect(scored).toMatchObject({ status: AssessmentStatus.Scored, score: 87.5, platformInvitationId: 'inv-1' });
+    expect(scored?.updatedAt.getTime()).toBeGreaterThanOrEqual(assessment.updatedAt.getTime());
+    // Not in a `from` status: nothing changes and nothing is returned.
+    await expect(repos.assessments.transition(input.accountId, assessment.id, [AssessmentStatus.Sent], { score: 1 })).resolves.toBeNull();
+    await expect(repos.assessments.update(input.accountId, randomUUID(), { score: 1 })).resolves.toBeNull();
+  });
+
   it('accepts every domain status and kind, and the database refuses others', async () => {
     const input = await newInput();
     for (const status of ASSESSMENT_STATUSES) {

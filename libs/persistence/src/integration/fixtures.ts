@@ -29,7 +29,7 @@ export function makeRepositories(ds: DataSource) {
     accounts: new AccountsRepository(ds.getRepository(Account)),
     tests: new TestsRepository(ds.getRepository(TestDefinition)),
     rules: new TriggerRulesRepository(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
-    assessments: new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
+    assessments: new AssessmentsRepository(ds.getRepository(Assessment), ds.getRepository(TestDefinition)),
     notes: new AssessmentNotesRepository(ds.getRepository(AssessmentNote)),
     deliveries: new LeverDeliveriesRepository(ds.getRepository(LeverDelivery)),
     views: new LeverOpportunityViewsRepository(ds.getRepository(LeverOpportunityView)),

@@ -4,13 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Assessment, UQ_ASSESSMENT_ACTIVE } from '../entities/assessment.entity';
 import { TestDefinition } from '../entities/test-definition.entity';
-import { TriggerRule } from '../entities/trigger-rule.entity';
 import { ReferenceNotFoundError } from '../errors/persistence.errors';
 import { isUniqueViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
+import { entitiesFromReturnedRows } from './returned-rows';
 
 export type NewAssessment = Scoped<{
   opportunityId: string;
@@ -57,7 +57,6 @@ const INSERT_ATTEMPTS = 3;
 export class AssessmentsRepository {
   constructor(
     @InjectRepository(Assessment) private readonly repo: Repository<Assessment>,
-    @InjectRepository(TriggerRule) private readonly rules: Repository<TriggerRule>,
     @InjectRepository(TestDefinition) private readonly tests: Repository<TestDefinition>,
   ) {}
 
@@ -71,22 +70,26 @@ export class AssessmentsRepository {
     await this.assertReferences(input);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { identifiers } = await this.repo.insert({
-          accountId: input.accountId,
-          opportunityId: input.opportunityId,
-          candidateId: input.candidateId,
-          contactId: input.contactId ?? null,
-          ruleId: input.ruleId,
-          testId: input.testId ?? null,
-          kind: input.kind,
-          status: input.status ?? AssessmentStatus.Sent,
-          triggeredAt: input.triggeredAt,
-          sourceDeliveryToken: input.sourceDeliveryToken ?? null,
-          errorCode: input.errorCode ?? null,
-          errorText: input.errorText ?? null,
-        });
-        const assessment = await this.repo.findOneByOrFail({ accountId: input.accountId, id: identifiers[0].id as string });
-        return { assessment, created: true };
+        const { raw } = await this.repo
+          .createQueryBuilder()
+          .insert()
+          .values({
+            accountId: input.accountId,
+            opportunityId: input.opportunityId,
+            candidateId: input.candidateId,
+            contactId: input.contactId ?? null,
+            ruleId: input.ruleId,
+            testId: input.testId ?? null,
+            kind: input.kind,
+            status: input.status ?? AssessmentStatus.Sent,
+            triggeredAt: input.triggeredAt,
+            sourceDeliveryToken: input.sourceDeliveryToken ?? null,
+            errorCode: input.errorCode ?? null,
+            errorText: input.errorText ?? null,
+          })
+          .returning('*')
+          .execute();
+        return { assessment: entitiesFromReturnedRows(this.repo, raw)[0], created: true };
       } catch (err) {
         if (!isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) throw translateCheckViolation(err);
         const existing = await this.findActive(input);
@@ -151,6 +154,11 @@ export class AssessmentsRepository {
     });
   }
 
+  /** Every assessment of the opportunity, oldest first (not paged: an opportunity has a few). */
+  listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
+    return this.repo.find({ where: { accountId, opportunityId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   /**
    * Every assessment of the opportunity, as the fields `statusTagOwner` decides by. Not paged: the
    * owner is only right if it sees them all (an opportunity has a few, and the rows are narrow).
@@ -207,20 +215,22 @@ export class AssessmentsRepository {
     if (Object.keys(values).length === 0) return this.repo.findOneBy(where);
     if (patch.testId) await this.assertTest(where.accountId as string, patch.testId);
     try {
-      const { affected } = await this.repo.update(where, values);
-      if (!affected) return null;
+      const { raw } = await this.repo.createQueryBuilder().update().set(values).where(where).returning('*').execute();
+      return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
     } catch (err) {
       throw translateCheckViolation(err);
     }
-    return this.findById(where.accountId as string, where.id as string);
   }
 
-  // Foreign keys prove the rule and test exist; these prove they are the same tenant's.
+  // Foreign keys prove the rule and test exist; this proves they are the same tenant's (one query for both).
   private async assertReferences(input: NewAssessment): Promise<void> {
-    if (!(await this.rules.existsBy({ accountId: input.accountId, id: input.ruleId }))) {
-      throw new ReferenceNotFoundError(input.accountId, 'trigger rule', input.ruleId);
-    }
-    if (input.testId) await this.assertTest(input.accountId, input.testId);
+    const [found] = (await this.repo.query(
+      `SELECT EXISTS (SELECT 1 FROM trigger_rules WHERE account_id = $1 AND id = $2) AS rule,
+              ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM tests WHERE account_id = $1 AND id = $3)) AS test`,
+      [input.accountId, input.ruleId, input.testId ?? null],
+    )) as { rule: boolean; test: boolean }[];
+    if (!found.rule) throw new ReferenceNotFoundError(input.accountId, 'trigger rule', input.ruleId);
+    if (!found.test) throw new ReferenceNotFoundError(input.accountId, 'test', input.testId as string);
   }
 
   private async assertTest(accountId: string, testId: string): Promise<void> {

@@ -108,6 +108,11 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     ).sort(newestFirst);
   }
 
+  async listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
+    this.store.assertReachable();
+    return this.rows((a) => a.accountId === accountId && a.opportunityId === opportunityId).sort(byCreation);
+  }
+
   async listStatusTagViews(accountId: string, opportunityId: string): Promise<StatusTagOwnerView[]> {
     this.store.assertReachable();
     return this.rows((a) => a.accountId === accountId && a.opportunityId === opportunityId)

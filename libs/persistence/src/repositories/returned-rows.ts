@@ -1,0 +1,18 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
+
+/**
+ * Entities from the rows of an `INSERT/UPDATE ... RETURNING *` (column names as the database
+ * has them), converted as TypeORM converts a SELECT's: one round trip instead of a write and a
+ * re-read.
+ */
+export function entitiesFromReturnedRows<E extends ObjectLiteral>(repo: Repository<E>, rows: unknown): E[] {
+  if (!Array.isArray(rows)) return [];
+  const driver = repo.manager.connection.driver;
+  return rows.map((row: Record<string, unknown>) => {
+    const entity = repo.create();
+    for (const column of repo.metadata.columns) {
+      if (column.databaseName in row) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+    return entity;
+  });
+}
