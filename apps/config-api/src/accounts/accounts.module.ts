@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LeverModule } from '../lever/lever.module';
 import { AccountsController } from './accounts.controller';
+import { AccountStatusMetrics } from './account-status.metrics';
 import { AccountsService } from './accounts.service';
 
-@Module({ imports: [LeverModule], controllers: [AccountsController], providers: [AccountsService] })
+@Module({ imports: [LeverModule], controllers: [AccountsController], providers: [AccountsService, AccountStatusMetrics] })
 export class AccountsModule {}

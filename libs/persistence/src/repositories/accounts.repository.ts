@@ -1,4 +1,4 @@
-import type { AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, type AccountStatus } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -81,6 +81,19 @@ export class AccountsRepository {
     const { limit, offset } = normalizePage(page);
     const [items, total] = await this.repo.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
     return { items, total, limit, offset };
+  }
+
+  /** Accounts per status, every status present (0 when none): the config API's accounts gauge. */
+  async countByStatus(): Promise<Record<AccountStatus, number>> {
+    const rows = await this.repo
+      .createQueryBuilder('a')
+      .select('a.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('a.status')
+      .getRawMany<{ status: AccountStatus; count: string }>();
+    const counts = Object.fromEntries(ACCOUNT_STATUSES.map((status) => [status, 0])) as Record<AccountStatus, number>;
+    for (const { status, count } of rows) counts[status] = Number(count);
+    return counts;
   }
 
   /** Resolves the updated account (without secrets), or null when it does not exist. */

@@ -1,4 +1,4 @@
-import { AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
 import {
   UnsealedSecretError,
   generateWebhookKey,
@@ -85,6 +85,13 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .slice(0, Math.min(Math.max(1, limit), 1000))
       .map(copyRow);
+  }
+
+  async countByStatus(): Promise<Record<AccountStatus, number>> {
+    this.store.assertReachable();
+    const counts = Object.fromEntries(ACCOUNT_STATUSES.map((status) => [status, 0])) as Record<AccountStatus, number>;
+    for (const { status } of this.store.accounts.values()) counts[status]++;
+    return counts;
   }
 
   async list(page?: PageRequest): Promise<Page<Account>> {
