@@ -40,6 +40,7 @@ function bucketOf(frame) {
   return app ? `app:${app[1]}` : path.basename(url);
 }
 
+process.stdout.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : 1)); // piped into head
 const pct = (n, total) => ((100 * n) / total).toFixed(1).padStart(5) + '%';
 
 for (const file of files) {
