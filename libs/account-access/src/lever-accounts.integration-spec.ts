@@ -114,6 +114,31 @@ describe(LeverAccountsService.name, () => {
     await expect(sut.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });
   });
 
+  it('leaves the account active when Lever refuses a key the admin replaced during the call', async () => {
+    const account = await newAccount('revoked-key');
+    await expect(
+      sut.withLever(account.id, async ({ auth }, client) => {
+        // The admin saves a working key while the call made with the old one is in flight.
+        await accounts.update(account.id, { leverApiKeyEnc: box.encrypt('good-key') });
+        return client.listStages(auth);
+      }),
+    ).rejects.toBeInstanceOf(LeverAuthError);
+    await expect(accounts.findById(account.id)).resolves.toMatchObject({ status: AccountStatus.Active, statusReason: null });
+    // The next job opens the account with the new key and works.
+    await expect(sut.withLever(account.id, ({ auth }, client) => client.listStages(auth))).resolves.toHaveLength(1);
+  });
+
+  it('keeps a disabled account disabled when a call made before the disable gets a 401', async () => {
+    const account = await newAccount('revoked-key');
+    const access = await sut.open(account.id);
+    await accounts.setStatus(account.id, AccountStatus.Disabled, 'DISABLED_BY_ADMIN');
+    await expect(sut.withLever(access, ({ auth }, client) => client.listStages(auth))).rejects.toBeInstanceOf(LeverAuthError);
+    await expect(accounts.findById(account.id)).resolves.toMatchObject({
+      status: AccountStatus.Disabled,
+      statusReason: 'DISABLED_BY_ADMIN',
+    });
+  });
+
   it('refuses unknown and disabled accounts', async () => {
     await expect(sut.open('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ status: 'missing' });
     const account = await newAccount('good-key');

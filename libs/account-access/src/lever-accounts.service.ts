@@ -59,7 +59,7 @@ export class LeverAccountsService {
 
   /**
    * Runs Lever calls for an account (its id, or the account `open` gave); a 401 marks the account disconnected (reason
-   * LEVER_KEY_REVOKED) before the error propagates, so later jobs stop at `open`. With a
+   * LEVER_KEY_REVOKED, unless the key was replaced meanwhile) before the error propagates, so later jobs stop at `open`. With a
    * `budget` (or a function of the opened account giving it), the calls run on a reserved turn of
    * the key's budget; when that turn is not now, LeverRateLimitedError says when (the queue
    * delays the job, which then finds its turn).
@@ -71,29 +71,38 @@ export class LeverAccountsService {
   ): Promise<T> {
     // A job that already opened the account passes it: one Postgres read per job, not two.
     const access = typeof account === 'string' ? await this.open(account) : account;
-    const accountId = access.account.id;
     try {
       if (!budget) return await work(access, this.lever);
       const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;
       return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
-      if (err instanceof LeverAuthError) await this.markDisconnected(accountId, err.code);
+      if (err instanceof LeverAuthError) await this.markDisconnected(access, err.code);
       throw err;
     }
   }
 
-  async markDisconnected(accountId: string, reason: string): Promise<void> {
-    await this.setStatus(accountId, AccountStatus.Disconnected, reason);
+  /**
+   * Marks the account disconnected because Lever refused the key `access` was opened with, but
+   * only while the account still holds that very key (compared sealed, in the UPDATE itself): a
+   * late 401 for a key an admin has just replaced leaves the account as the admin left it. A
+   * disabled account stays disabled. Resolves whether the account was marked.
+   */
+  async markDisconnected(access: LeverAccount, reason: string): Promise<boolean> {
+    const accountId = access.account.id;
+    if (!(await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason))) {
+      this.logger.log({
+        accountId,
+        reason,
+        msg: 'Lever refused a key the account no longer holds (or the account is disabled): status kept',
+      });
+      return false;
+    }
+    await this.accountChanges.announce(accountId);
     this.logger.warn({ accountId, reason }, 'Lever connection broken: account marked disconnected');
+    return true;
   }
 
   async markConnected(accountId: string): Promise<void> {
-    await this.setStatus(accountId, AccountStatus.Active, null);
-  }
-
-  private async setStatus(accountId: string, status: AccountStatus, reason: string | null): Promise<void> {
-    if (await this.accounts.setStatus(accountId, status, reason)) {
-      await this.accountChanges.announce(accountId);
-    }
+    if (await this.accounts.setStatus(accountId, AccountStatus.Active, null)) await this.accountChanges.announce(accountId);
   }
 }

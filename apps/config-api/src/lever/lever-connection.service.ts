@@ -58,7 +58,7 @@ export class LeverConnectionService {
         detail:
           'The stored Lever API key cannot be decrypted with the configured ENCRYPTION_KEY; save the key again with PATCH /v1/accounts/:id',
       };
-      return this.finish(actor, accountId, account.status, [check], null);
+      return this.finish(actor, null, accountId, account.status, [check], null);
     }
     const { account, auth } = access;
     const checks: ConnectionCheckDto[] = [];
@@ -96,7 +96,7 @@ export class LeverConnectionService {
     await run('performAsUser', false, () => this.checkPerformAs(auth, account.performAsUserId));
 
     const requiredPassed = checks.filter((c) => c.name === 'stages' || c.name === 'opportunities').every((c) => c.ok);
-    return this.finish(actor, accountId, account.status, checks, keyFailure ?? (requiredPassed ? 'connected' : null));
+    return this.finish(actor, access, accountId, account.status, checks, keyFailure ?? (requiredPassed ? 'connected' : null));
   }
 
   private async checkPerformAs(auth: LeverAuth, userId: string | null): Promise<Outcome> {
@@ -146,8 +146,10 @@ export class LeverConnectionService {
     throw err;
   }
 
+  /** `access`: the account as the checks read it (its key), null when the key could not be opened. */
   private async finish(
     actor: AdminActor,
+    access: LeverAccount | null,
     accountId: string,
     statusBefore: AccountStatus,
     checks: ConnectionCheckDto[],
@@ -159,9 +161,10 @@ export class LeverConnectionService {
         await this.leverAccounts.markConnected(accountId);
         status = AccountStatus.Active;
       }
-    } else if (verdict && statusBefore !== AccountStatus.Disabled) {
-      await this.leverAccounts.markDisconnected(accountId, verdict);
-      status = AccountStatus.Disconnected;
+    } else if (verdict && access && statusBefore !== AccountStatus.Disabled) {
+      // Only if the account still holds the key that failed: a key saved during the test is not condemned by it.
+      if (await this.leverAccounts.markDisconnected(access, verdict)) status = AccountStatus.Disconnected;
+      else status = (await this.accounts.findById(accountId))?.status ?? statusBefore;
     }
     const ok = checks.every((c) => c.ok);
     await this.audit.record(actor, {

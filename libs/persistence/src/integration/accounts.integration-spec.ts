@@ -111,6 +111,30 @@ describe('AccountsRepository', () => {
     });
   });
 
+  it('marks an account disconnected only while it holds the key that failed, and never a disabled one', async () => {
+    const account = await newAccount(repos);
+    const oldKey = (await repos.accounts.findByIdWithSecrets(account.id))!.leverApiKeyEnc;
+    // The admin saves a new key; a 401 for the old one arrives afterwards.
+    await repos.accounts.update(account.id, { leverApiKeyEnc: seal('new-lever-key') });
+    await expect(repos.accounts.markDisconnectedIfKey(account.id, oldKey, 'LEVER_KEY_REVOKED')).resolves.toBe(false);
+    await expect(repos.accounts.findById(account.id)).resolves.toMatchObject({ status: AccountStatus.Active, statusReason: null });
+
+    const newKey = (await repos.accounts.findByIdWithSecrets(account.id))!.leverApiKeyEnc;
+    await expect(repos.accounts.markDisconnectedIfKey(account.id, newKey, 'LEVER_KEY_REVOKED')).resolves.toBe(true);
+    await expect(repos.accounts.findById(account.id)).resolves.toMatchObject({
+      status: AccountStatus.Disconnected,
+      statusReason: 'LEVER_KEY_REVOKED',
+    });
+
+    await repos.accounts.setStatus(account.id, AccountStatus.Disabled, 'DISABLED_BY_ADMIN');
+    await expect(repos.accounts.markDisconnectedIfKey(account.id, newKey, 'LEVER_KEY_REVOKED')).resolves.toBe(false);
+    await expect(repos.accounts.findById(account.id)).resolves.toMatchObject({
+      status: AccountStatus.Disabled,
+      statusReason: 'DISABLED_BY_ADMIN',
+    });
+    await expect(repos.accounts.markDisconnectedIfKey('00000000-0000-4000-8000-000000000000', newKey, 'x')).resolves.toBe(false);
+  });
+
   it('rotates the webhook key: the old key no longer finds the account', async () => {
     const account = await newAccount(repos);
     const fresh = await repos.accounts.setWebhookKey(account.id);

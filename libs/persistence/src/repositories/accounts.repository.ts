@@ -1,8 +1,8 @@
-import { ACCOUNT_STATUSES, type AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import { Not, type Repository } from 'typeorm';
 import { Account, type AccountWithSecrets } from '../entities/account.entity';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
@@ -110,6 +110,21 @@ export class AccountsRepository {
   /** Resolves false when the account does not exist. `reason` is cleared when not given. */
   async setStatus(id: string, status: AccountStatus, reason: string | null = null): Promise<boolean> {
     const { affected } = await this.repo.update({ id }, { status, statusReason: reason });
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * Marks the account disconnected only while its stored Lever key is still `leverApiKeyEnc` (the
+   * sealed key the failing call was made with) and it is not disabled: a 401 that arrives after an
+   * admin replaced the key says nothing about the new key, and an admin's disable stands. One
+   * conditional UPDATE, so a key replaced at the same moment is never marked. Resolves false when
+   * nothing matched (key replaced, account disabled or gone).
+   */
+  async markDisconnectedIfKey(id: string, leverApiKeyEnc: string, reason: string): Promise<boolean> {
+    const { affected } = await this.repo.update(
+      { id, leverApiKeyEnc, status: Not(AccountStatus.Disabled) },
+      { status: AccountStatus.Disconnected, statusReason: reason },
+    );
     return (affected ?? 0) > 0;
   }
 

@@ -118,6 +118,14 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     return true;
   }
 
+  async markDisconnectedIfKey(id: string, leverApiKeyEnc: string, reason: string): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row || row.leverApiKeyEnc !== leverApiKeyEnc || row.status === AccountStatus.Disabled) return false;
+    Object.assign(row, { status: AccountStatus.Disconnected, statusReason: reason, updatedAt: this.store.now() });
+    return true;
+  }
+
   async setWebhookKey(id: string, webhookKey: string = generateWebhookKey()): Promise<string | null> {
     this.store.assertReachable();
     const row = this.store.accounts.get(id);

@@ -104,6 +104,18 @@ describe('in-memory repositories', () => {
     expect((await f.tests.list(accountId)).map((t) => t.name)).toEqual(['Go', 'Python']);
   });
 
+  it('marks an account disconnected only while it holds the failing key and is not disabled', async () => {
+    const oldKey = (await f.accounts.findByIdWithSecrets(accountId))!.leverApiKeyEnc;
+    await f.accounts.update(accountId, { leverApiKeyEnc: f.box.encrypt('new-key') });
+
+    await expect(f.accounts.markDisconnectedIfKey(accountId, oldKey, 'LEVER_KEY_REVOKED')).resolves.toBe(false);
+    const newKey = (await f.accounts.findByIdWithSecrets(accountId))!.leverApiKeyEnc;
+    await expect(f.accounts.markDisconnectedIfKey(accountId, newKey, 'LEVER_KEY_REVOKED')).resolves.toBe(true);
+    await expect(f.accounts.findById(accountId)).resolves.toMatchObject({ status: 'disconnected', statusReason: 'LEVER_KEY_REVOKED' });
+    await f.accounts.setStatus(accountId, 'disabled', 'DISABLED_BY_ADMIN');
+    await expect(f.accounts.markDisconnectedIfKey(accountId, newKey, 'LEVER_KEY_REVOKED')).resolves.toBe(false);
+  });
+
   it('fails every call while the store is down', async () => {
     f.store.outage();
 
