@@ -15,6 +15,7 @@ import {
   type RunningGateway,
   type TestAccount,
 } from './gateway-harness';
+import { leverTokenKey } from '../src/webhooks/webhook-enqueuer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -209,7 +210,31 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     const delivery = leverDelivery({ signatureToken: account.signatureToken });
     await eventually(async () => (await post(account, delivery)).status === 200);
     expect(await post(account, delivery)).toEqual({ status: 200, body: { status: 'ignored', reason: 'the account is disabled' } });
+    // The signature is checked first: a forged or unsigned request learns nothing about the account.
+    expect((await post(account, leverDelivery({ signatureToken: 'forged' }))).status).toBe(401);
+    expect((await post(account, { ...delivery, signature: undefined })).status).toBe(401);
     await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
+  });
+
+  it('records every signed token: a ping sent again as a stage change with forged data queues nothing', async () => {
+    const ping = leverDelivery({ signatureToken: acme.signatureToken, data: {} });
+    expect(await post(acme, ping)).toEqual({ status: 200, body: { status: 'ok' } });
+    const opportunityId = randomUUID();
+    const forged = { ...ping, event: 'candidateStageChange', data: { opportunityId, toStageId: 'a0000000-0000-4000-8000-000000000003' } };
+    expect(await post(acme, forged)).toEqual({
+      status: 200,
+      body: { status: 'duplicate', reason: 'this delivery token was already used by a delivery with another event or data' },
+    });
+    await expect(jobsFor(opportunityId)).resolves.toHaveLength(0);
+    expect(gateway.logs.filter((l) => l.correlationId === ping.token && l.outcome === 'token_reused')).toEqual([
+      expect.objectContaining({ level: 'warn', status: 200, accountId: acme.account.id }),
+    ]);
+    // Lever retrying the ping itself is still answered as a ping.
+    expect(await post(acme, ping)).toEqual({ status: 200, body: { status: 'ok' } });
+    // Kept in Redis for the replay window, plus the 5 minutes a triggeredAt may lie in the future.
+    const ttl = await world.ns.redis.pttl(leverTokenKey(world.ns.prefix, acme.account.id, ping.token));
+    expect(ttl).toBeGreaterThan(DAY_MS);
+    expect(ttl).toBeLessThanOrEqual(DAY_MS + 5 * 60_000);
   });
 
   it('logs one line per webhook with outcome, account and correlation id, never a secret or the body', async () => {
@@ -232,6 +257,7 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     for (const outcome of [
       'accepted',
       'duplicate',
+      'token_reused',
       'ping',
       'ignored_event',
       'account_disabled',

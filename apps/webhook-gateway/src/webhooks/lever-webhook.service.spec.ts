@@ -6,7 +6,7 @@ import type { AccountCache } from '../account-cache/account-cache.service';
 import type { CachedAccount } from '../account-cache/cached-account';
 import { GatewayEnv } from '../config';
 import { LeverWebhookService } from './lever-webhook.service';
-import type { WebhookEnqueuer } from './webhook-enqueuer';
+import type { LeverTokenUse, WebhookEnqueuer } from './webhook-enqueuer';
 import { WebhookUnavailableError } from './webhook.errors';
 
 const STAGE_TOKEN = 'stage-change-signature-token';
@@ -52,14 +52,29 @@ class FakeAccountCache implements PublicOf<AccountCache> {
 /** Enqueues into a RecordingProducer; `unavailable` answers as the real one does when Redis is down. */
 class FakeWebhookEnqueuer implements PublicOf<WebhookEnqueuer> {
   readonly leverEvents = new RecordingProducer<LeverEventJob>(leverEventJobId);
+  /** Recorded tokens: `<accountId> <token>` -> fingerprint (the real one keeps them in Redis for the replay window). */
+  readonly tokens = new Map<string, string>();
   unavailable = false;
+  /** Only the next enqueue fails, as a Redis that answered the token record and then went away. */
+  failNextEnqueue = false;
 
   asEnqueuer(): WebhookEnqueuer {
     return this as unknown as WebhookEnqueuer;
   }
 
+  async recordLeverToken(accountId: string, token: string, fingerprint: string): Promise<LeverTokenUse> {
+    this.assertAvailable();
+    const earlier = this.tokens.get(`${accountId} ${token}`);
+    if (earlier === undefined) this.tokens.set(`${accountId} ${token}`, fingerprint);
+    return earlier === undefined ? 'first' : earlier === fingerprint ? 'repeat' : 'reused';
+  }
+
   async enqueueLeverEvent(job: LeverEventJob): Promise<AddResult> {
     this.assertAvailable();
+    if (this.failNextEnqueue) {
+      this.failNextEnqueue = false;
+      throw new WebhookUnavailableError('Redis did not answer; retry later');
+    }
     return this.leverEvents.addOnce(job);
   }
 
@@ -96,6 +111,8 @@ describe(LeverWebhookService.name, () => {
     cache = new FakeAccountCache([
       ACCOUNT,
       { ...ACCOUNT, accountId: 'disabled-account', webhookKey: 'key-off', status: AccountStatus.Disabled },
+      // An older Lever account: one token signs every event.
+      { ...ACCOUNT, accountId: 'shared-token-account', webhookKey: 'key-shared', tokens: { stageChange: STAGE_TOKEN, perEvent: {} } },
     ]);
     enqueuer = new FakeWebhookEnqueuer();
     service = new LeverWebhookService(cache.asCache(), enqueuer.asEnqueuer(), new GatewayEnv());
@@ -159,7 +176,71 @@ describe(LeverWebhookService.name, () => {
     expect(enqueuer.leverEvents.jobs).toEqual([]);
   });
 
+  it.each<[string, string, () => Record<string, unknown>]>([
+    ['a signed ping', 'key-acme', () => delivery({ data: {} })],
+    ['a signed ping naming another event', 'key-acme', () => delivery({ data: {}, event: 'candidateHired' })],
+    [
+      'an ignored event signed with the shared token',
+      'key-shared',
+      () => delivery({ event: 'candidateArchiveChange', data: { opportunityId: 'opp-1' } }),
+    ],
+    ["a disabled account's delivery", 'key-off', () => delivery({ data: {} })],
+  ])('refuses %s sent again as a stage change with forged data (200, nothing queued)', async (_case, key, captured) => {
+    const original = captured();
+    await expect(service.receive(key, original, 'req-1')).resolves.toMatchObject({ httpStatus: 200 });
+    if (key === 'key-off') cache.get('key-off')!.status = AccountStatus.Active;
+
+    const forged = { ...original, event: 'candidateStageChange', data: { opportunityId: 'opp-victim', toStageId: 'stage-2' } };
+    await expect(service.receive(key, forged, 'req-2')).resolves.toMatchObject({
+      httpStatus: 200,
+      outcome: 'token_reused',
+      body: { status: 'duplicate' },
+    });
+
+    expect(enqueuer.leverEvents.jobs).toEqual([]);
+  });
+
+  it('answers a retried ping and ignored event as the first time', async () => {
+    const ping = delivery({ data: {} });
+    const archive = delivery({
+      token: 'delivery-token-2',
+      event: 'candidateArchiveChange',
+      signatureToken: 'archive-token',
+      data: { opportunityId: 'opp-1', archived: { reason: 'r-1', archivedAt: 1 } },
+    });
+    for (const data of [archive.data, { archived: { archivedAt: 1, reason: 'r-1' }, opportunityId: 'opp-1' }]) {
+      await expect(service.receive('key-acme', ping, 'req-1')).resolves.toMatchObject({ httpStatus: 200, outcome: 'ping' });
+      // The same data in another key order is the same delivery.
+      await expect(service.receive('key-acme', { ...archive, data }, 'req-1')).resolves.toMatchObject({
+        httpStatus: 200,
+        outcome: 'ignored_event',
+      });
+    }
+  });
+
+  it('queues a stage change whose first try recorded the token but failed to queue, once retried', async () => {
+    const body = delivery();
+    enqueuer.failNextEnqueue = true;
+    await expect(service.receive('key-acme', body, 'req-1')).rejects.toMatchObject({ httpStatus: 503 });
+
+    await expect(service.receive('key-acme', body, 'req-2')).resolves.toMatchObject({ httpStatus: 202, outcome: 'accepted' });
+    await expect(service.receive('key-acme', body, 'req-3')).resolves.toMatchObject({ httpStatus: 200, outcome: 'duplicate' });
+    expect(enqueuer.leverEvents.jobs).toHaveLength(1);
+  });
+
   it.each<[string, string, () => object, object]>([
+    [
+      'a delivery for a disabled account whose signature does not verify',
+      'key-off',
+      () => delivery({ signatureToken: 'someone-else' }),
+      { httpStatus: 401, outcome: 'bad_signature', accountId: 'disabled-account' },
+    ],
+    [
+      'an unsigned delivery for a disabled account',
+      'key-off',
+      () => ({ ...delivery(), signature: undefined }),
+      { httpStatus: 401, outcome: 'unsigned' },
+    ],
     ['an unknown webhook key', 'key-nobody', () => delivery(), { httpStatus: 401, outcome: 'unknown_key', correlationId: 'req-1' }],
     [
       'a wrong signature',

@@ -1,11 +1,12 @@
-import { verifyLeverWebhook } from '@lever-assess/common';
+import { LEVER_MAX_FUTURE_SKEW_MS, verifyLeverWebhook } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { leverEventJobId, type LeverEventJob } from '@lever-assess/queues';
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AccountCache } from '../account-cache/account-cache.service';
 import { allTokens, tokensForEvent, type CachedAccount } from '../account-cache/cached-account';
 import { GATEWAY_ENV, type GatewayEnv } from '../config';
-import { isLeverPing, parseLeverEnvelope, parseStageChange, type LeverEnvelope } from './lever-envelope.parser';
+import { isLeverPing, parseLeverEnvelope, parseStageChange, type LeverEnvelope, type StageChange } from './lever-envelope.parser';
 import { WebhookEnqueuer } from './webhook-enqueuer';
 import type { WebhookAnswer } from './webhook-outcome';
 import {
@@ -19,17 +20,27 @@ import {
 export const STAGE_CHANGE_EVENT = 'candidateStageChange';
 
 /**
- * Takes one Lever delivery: account from the in-memory cache, signature, envelope, then the
- * `lever-events` job. Lever retries anything but a 2xx, so every answer for a delivery that is
- * (or was) accepted is a 2xx, and every refusal is one Lever's admin can act on.
+ * Takes one Lever delivery: account from the in-memory cache, envelope, signature, the token
+ * recorded, then the `lever-events` job. Lever retries anything but a 2xx, so every answer for a
+ * delivery that is (or was) accepted is a 2xx, and every refusal is one Lever's admin can act on.
+ *
+ * Lever signs only `token + triggeredAt`, so every verified token is recorded in Redis with a
+ * fingerprint of the unsigned rest (event and data) for the replay window: a captured ping or
+ * ignored event cannot be sent again as a stage change with forged data, while a genuine retry
+ * (same token, same event and data) is answered as before.
  */
 @Injectable()
 export class LeverWebhookService {
+  /** A recorded token must outlive every triggeredAt the signature check still accepts. */
+  private readonly tokenTtlMs: number;
+
   constructor(
     private readonly cache: AccountCache,
     private readonly enqueuer: WebhookEnqueuer,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
-  ) {}
+  ) {
+    this.tokenTtlMs = env.LEVER_REPLAY_WINDOW_MS + LEVER_MAX_FUTURE_SKEW_MS;
+  }
 
   /**
    * @param requestId correlation id for deliveries without a usable token
@@ -55,14 +66,13 @@ export class LeverWebhookService {
     body: unknown,
     context: { accountId: string; correlationId: string },
   ): Promise<WebhookAnswer> {
-    if (account.status === AccountStatus.Disabled) {
-      return ignored(context, 'account_disabled', 'the account is disabled');
-    }
     const envelope = parseLeverEnvelope(body);
     // The delivery token follows the trigger through every log line and job (docs/decisions.md).
     if (envelope.token) context.correlationId = envelope.token;
     if (!account.tokens) throw new WebhookUnavailableError("The account's signature token cannot be decrypted; retry later");
 
+    // The signature is checked first, whatever the account's status: an unsigned request gets
+    // nothing but a 401, not even whether the account is disabled.
     const ping = isLeverPing(envelope);
     // A ping of the stage-change webhook may carry another event name (lever-api.md 3.2), and
     // answering it does nothing, so it may be signed with any of the account's tokens.
@@ -70,36 +80,70 @@ export class LeverWebhookService {
     const check = verifyLeverWebhook(envelope, tokens, { replayWindowMs: this.env.LEVER_REPLAY_WINDOW_MS });
     if (check === 'unsigned' || check === 'bad-signature') throw new LeverSignatureInvalidError(check);
     const token = envelope.token as string;
-    const jobId = leverEventJobId({ accountId: account.accountId, deliveryToken: token });
     if (check === 'stale') {
       // A late retry of a delivery we already took must still get its 2xx.
+      const jobId = leverEventJobId({ accountId: account.accountId, deliveryToken: token });
       if (!ping && (await this.enqueuer.leverEventExists(jobId))) return duplicate(context);
       throw new LeverDeliveryStaleError(this.env.LEVER_REPLAY_WINDOW_MS);
     }
 
+    const stageChange = !ping && envelope.event === STAGE_CHANGE_EVENT ? parseStageChange(envelope.data) : null;
+    // Recorded before answering, whatever the answer: the token of a ping, an ignored event or a
+    // disabled account's delivery cannot come back later as something else.
+    const use = await this.enqueuer.recordLeverToken(account.accountId, token, deliveryFingerprint(envelope), this.tokenTtlMs);
+    if (use === 'reused') {
+      return {
+        httpStatus: 200,
+        outcome: 'token_reused',
+        ...context,
+        body: { status: 'duplicate', reason: 'this delivery token was already used by a delivery with another event or data' },
+      };
+    }
+    if (account.status === AccountStatus.Disabled) return ignored(context, 'account_disabled', 'the account is disabled');
     if (ping) return { httpStatus: 200, outcome: 'ping', ...context, body: { status: 'ok' } };
-    if (envelope.event !== STAGE_CHANGE_EVENT) {
+    if (!stageChange) {
       return ignored(
         context,
         'ignored_event',
         `event ${envelope.event === undefined ? '(none)' : JSON.stringify(envelope.event)} is not used`,
       );
     }
-    const job = this.toJob(account.accountId, envelope, token);
-    const result = await this.enqueuer.enqueueLeverEvent(job);
+    const job = toJob(account.accountId, stageChange, envelope, token);
+    const result = await this.enqueuer.enqueueLeverEvent(job, { tokenIsNew: use === 'first' });
     return result === 'accepted' ? { httpStatus: 202, outcome: 'accepted', ...context, body: { status: 'accepted' } } : duplicate(context);
   }
+}
 
-  private toJob(accountId: string, envelope: LeverEnvelope, token: string): LeverEventJob {
-    const change = parseStageChange(envelope.data);
-    return {
-      accountId,
-      ...change,
-      triggeredAt: new Date(Number(envelope.triggeredAt)).toISOString(),
-      deliveryToken: token,
-      correlationId: token,
-    };
-  }
+function toJob(accountId: string, change: StageChange, envelope: LeverEnvelope, token: string): LeverEventJob {
+  return {
+    accountId,
+    ...change,
+    triggeredAt: new Date(Number(envelope.triggeredAt)).toISOString(),
+    deliveryToken: token,
+    correlationId: token,
+  };
+}
+
+/**
+ * The unsigned part of a delivery (event and data), hashed: a retry of the same delivery has the
+ * same one. Object keys are sorted, so a retry serialised in another key order still matches.
+ */
+export function deliveryFingerprint(envelope: Pick<LeverEnvelope, 'event' | 'data'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical([envelope.event ?? null, envelope.data])))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, canonical(object[key])]),
+  );
 }
 
 function ignored(

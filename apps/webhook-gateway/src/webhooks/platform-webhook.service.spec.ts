@@ -3,7 +3,7 @@ import { platformEventJobId, type AddResult, type LeverEventJob, type PlatformEv
 import { RecordingProducer, type PublicOf } from '@lever-assess/testing';
 import { GatewayEnv } from '../config';
 import { PlatformWebhookService, type PlatformCallbackRequest } from './platform-webhook.service';
-import type { WebhookEnqueuer } from './webhook-enqueuer';
+import type { LeverTokenUse, WebhookEnqueuer } from './webhook-enqueuer';
 import { WebhookUnavailableError } from './webhook.errors';
 
 const SECRET = 'platform-webhook-secret-for-tests';
@@ -27,6 +27,10 @@ class FakeWebhookEnqueuer implements PublicOf<WebhookEnqueuer> {
   }
 
   async leverEventExists(_jobId: string): Promise<boolean> {
+    throw new Error('not used by the platform webhook');
+  }
+
+  async recordLeverToken(): Promise<LeverTokenUse> {
     throw new Error('not used by the platform webhook');
   }
 }

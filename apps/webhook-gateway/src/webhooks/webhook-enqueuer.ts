@@ -1,6 +1,7 @@
 import {
   LeverEventsProducer,
   PlatformEventsProducer,
+  leverEventJobId,
   type AddResult,
   type LeverEventJob,
   type PlatformEventJob,
@@ -8,7 +9,19 @@ import {
 import { REDIS } from '@lever-assess/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { GATEWAY_ENV, type GatewayEnv } from '../config';
 import { WebhookUnavailableError } from './webhook.errors';
+
+/**
+ * What a verified Lever delivery token was used for before: `first` (never seen), `repeat` (seen
+ * with the same event and data: a retry or copy of the same delivery), `reused` (seen with another
+ * event or data: a signed token sent again with something else in the unsigned part).
+ */
+export type LeverTokenUse = 'first' | 'repeat' | 'reused';
+
+/** Redis key of a recorded Lever delivery token: per account and token, hashed like the job id. */
+export const leverTokenKey = (queuePrefix: string, accountId: string, deliveryToken: string) =>
+  `${queuePrefix}:lever-token:${leverEventJobId({ accountId, deliveryToken })}`;
 
 /**
  * Longest wait for Redis on the request path. With Redis gone the fail-fast connection errors at
@@ -28,12 +41,36 @@ export class WebhookEnqueuer {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly leverEvents: LeverEventsProducer,
     private readonly platformEvents: PlatformEventsProducer,
+    @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
-  /** @throws WebhookUnavailableError when Redis does not acknowledge in time */
-  enqueueLeverEvent(job: LeverEventJob): Promise<AddResult> {
+  /**
+   * Records a verified delivery token with the fingerprint of the delivery's unsigned part, kept
+   * `ttlMs` (the replay window: after it the signature check refuses the token anyway). One round
+   * trip: `SET NX GET` answers the earlier fingerprint, if any, and records this one otherwise.
+   * @throws WebhookUnavailableError when Redis does not answer in time
+   */
+  recordLeverToken(accountId: string, deliveryToken: string, fingerprint: string, ttlMs: number): Promise<LeverTokenUse> {
+    return this.withRedis(async () => {
+      const key = leverTokenKey(this.env.QUEUE_PREFIX, accountId, deliveryToken);
+      const earlier = await this.redis.set(key, fingerprint, 'PX', ttlMs, 'NX', 'GET');
+      if (earlier === null) return 'first';
+      return earlier === fingerprint ? 'repeat' : 'reused';
+    });
+  }
+
+  /**
+   * `tokenIsNew`: the delivery's token was recorded just now (recordLeverToken said `first`), so no
+   * job of it can exist and the look-up is skipped (BullMQ would keep an existing job anyway).
+   * @throws WebhookUnavailableError when Redis does not acknowledge in time
+   */
+  enqueueLeverEvent(job: LeverEventJob, { tokenIsNew = false } = {}): Promise<AddResult> {
     // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
-    return this.withRedis(() => this.leverEvents.addOnce(job));
+    return this.withRedis(async () => {
+      if (!tokenIsNew) return this.leverEvents.addOnce(job);
+      await this.leverEvents.add(job);
+      return 'accepted';
+    });
   }
 
   /** @throws WebhookUnavailableError when Redis does not acknowledge in time */

@@ -24,7 +24,8 @@ export class WebhookOutcomeRecorder {
     received.inc({ source, outcome });
     const line = { msg: `${source} webhook ${outcome}`, source, outcome, status: httpStatus, accountId, correlationId, reason, err };
     if (httpStatus >= 500) this.logger.error(line);
-    else if (httpStatus >= 400) this.logger.warn(line);
+    // A reused token is answered 2xx (nothing is done) but is worth a look: a replay attempt.
+    else if (httpStatus >= 400 || outcome === 'token_reused') this.logger.warn(line);
     else this.logger.log(line);
   }
 }

@@ -4,6 +4,7 @@ export type WebhookSource = 'lever' | 'platform';
 export type WebhookOutcome =
   | 'accepted'
   | 'duplicate'
+  | 'token_reused'
   | 'ping'
   | 'ignored_event'
   | 'account_disabled'
