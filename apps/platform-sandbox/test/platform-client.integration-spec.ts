@@ -76,6 +76,17 @@ describe('PlatformClient against the platform sandbox', () => {
     expect((await stored()).data).toHaveLength(1);
   });
 
+  it('finds the invitation created under a reference (the way back after a 422 idempotency_key_reused)', async () => {
+    const created = await sut.createInvitation(takeHome('asm-9'), 'asm-9');
+    await sut.createInvitation(takeHome('asm-other'), 'asm-other');
+
+    await expect(sut.findInvitationsByReference('asm-9')).resolves.toEqual([created]);
+    await expect(sut.findInvitationsByReference('asm-never-sent')).resolves.toEqual([]);
+    const refused = await sut.findInvitationsByReference('').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PlatformRejectedError);
+    expect(refused).toMatchObject({ status: 400, field: 'reference' });
+  });
+
   it('maps a wrong API key to PlatformAuthError without retrying', async () => {
     const wrong = new PlatformClient({ baseUrl: sandbox.url, apiKey: 'nope', retryBaseDelayMs: 10 });
     await expect(wrong.listTests()).rejects.toBeInstanceOf(PlatformAuthError);

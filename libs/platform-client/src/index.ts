@@ -3,4 +3,4 @@ export * from './platform.errors';
 export * from './platform-client';
 export * from './platform-client.module';
 export { PlatformCallbackParseError, parsePlatformCallback } from './platform-callback.parser';
-export { parseInvitation, parseInvitationState, parseTestList } from './platform-response.parser';
+export { parseInvitation, parseInvitationList, parseInvitationState, parseTestList } from './platform-response.parser';

@@ -19,7 +19,7 @@ import {
   type PlatformError,
 } from './platform.errors';
 import { platformRequestDuration, platformRequestsTotal } from './platform.metrics';
-import { parseInvitation, parseInvitationState, parseTestList } from './platform-response.parser';
+import { parseInvitation, parseInvitationList, parseInvitationState, parseTestList } from './platform-response.parser';
 
 export type PlatformClientLogger = Pick<AppLogger, 'debug' | 'warn'>;
 
@@ -109,6 +109,22 @@ export class PlatformClient {
       path: `/v1/invitations/${encodeURIComponent(id)}`,
       resource: `invitation ${id}`,
       parse: parseInvitationState,
+    });
+  }
+
+  /**
+   * `GET /v1/invitations?reference=`: the invitations created for our assessment id, oldest first
+   * (none when the platform never received the request). Not in DESIGN.md's contract: an
+   * extension the sandbox serves, used only to fetch the invitation a 422 `idempotency_key_reused`
+   * says exists (docs/platform-sandbox.md). A platform without it answers 404 (PlatformNotFoundError).
+   */
+  findInvitationsByReference(reference: string): Promise<Invitation[]> {
+    return this.request({
+      method: 'GET',
+      route: '/v1/invitations?reference',
+      path: `/v1/invitations?reference=${encodeURIComponent(reference)}`,
+      resource: 'invitation look-up by reference',
+      parse: parseInvitationList,
     });
   }
 

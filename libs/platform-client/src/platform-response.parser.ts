@@ -40,6 +40,22 @@ export function parseInvitation(json: unknown): Invitation {
   };
 }
 
+/** `{ data: Invitation[] }` of the look-up by reference. */
+export function parseInvitationList(json: unknown): Invitation[] {
+  const data = readObject(json, 'body').data;
+  if (!Array.isArray(data)) throw new ContractFieldError('data', 'must be an array');
+  return data.map((item, i) => {
+    try {
+      return parseInvitation(item);
+    } catch (err) {
+      if (err instanceof ContractFieldError) {
+        throw new ContractFieldError(err.field === 'body' ? `data[${i}]` : `data[${i}].${err.field}`, err.problem);
+      }
+      throw err;
+    }
+  });
+}
+
 export function parseInvitationState(json: unknown): InvitationState {
   const b = readObject(json, 'body');
   return {

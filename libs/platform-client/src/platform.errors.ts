@@ -46,6 +46,17 @@ export class PlatformRejectedError extends PlatformError {
   }
 }
 
+/** The platform's error code for an Idempotency-Key already used with another body (422). */
+export const IDEMPOTENCY_KEY_REUSED = 'idempotency_key_reused';
+
+/**
+ * True for the platform's 422 "this Idempotency-Key was already used with another body": the
+ * invitation exists (created by an earlier attempt), it is not a refusal of the candidate.
+ */
+export function isIdempotencyKeyReused(err: unknown): err is PlatformRejectedError {
+  return err instanceof PlatformRejectedError && err.platformCode === IDEMPOTENCY_KEY_REUSED;
+}
+
 /** 404: the invitation (or route) does not exist on the platform. */
 export class PlatformNotFoundError extends PlatformError {
   readonly code = 'PLATFORM_NOT_FOUND';

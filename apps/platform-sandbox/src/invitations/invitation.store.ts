@@ -77,6 +77,11 @@ export class InvitationStore {
     return this.byId.get(id);
   }
 
+  /** The invitations whose request carried this reference, oldest first. */
+  findByReference(reference: string): SandboxInvitation[] {
+    return [...this.byId.values()].filter((i) => i.request.reference === reference);
+  }
+
   list(): SandboxInvitation[] {
     return [...this.byId.values()];
   }

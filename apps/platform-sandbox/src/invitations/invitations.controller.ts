@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AutoCompleter } from '../lifecycle/auto-completer';
 import { InvitationLifecycle } from '../lifecycle/invitation-lifecycle.service';
@@ -46,6 +46,26 @@ export class InvitationsController {
     if (created.replayed) reply.header('idempotent-replayed', 'true');
     else this.autoCompleter.schedule(created.invitation.id);
     return toInvitation(created.invitation);
+  }
+
+  /**
+   * `GET /v1/invitations?reference=<assessment id>`: `{ data: Invitation[] }`, oldest first. An
+   * extension of DESIGN.md's contract (no list without a reference): how a client that got 422
+   * `idempotency_key_reused` fetches the invitation it already created.
+   */
+  @Get()
+  findByReference(@Query('reference') reference: unknown) {
+    if (typeof reference !== 'string' || reference === '' || reference.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw apiError(
+        400,
+        'validation_failed',
+        `reference query parameter is required (1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters)`,
+        'reference',
+      );
+    }
+    const found = this.store.findByReference(reference);
+    for (const invitation of found) invitation.requests.read++;
+    return { data: found.map(toInvitation) };
   }
 
   @Get(':id')

@@ -1,5 +1,6 @@
 import { RuleKind } from '@lever-assess/domain';
 import {
+  IDEMPOTENCY_KEY_REUSED,
   PlatformNotFoundError,
   PlatformRejectedError,
   type CreateInvitationRequest,
@@ -75,8 +76,8 @@ export class FakePlatform implements PublicOf<PlatformClient> {
           throw new PlatformRejectedError(
             422,
             'Idempotency-Key was already used with a different request body',
-            undefined,
-            'idempotency_conflict',
+            'Idempotency-Key',
+            IDEMPOTENCY_KEY_REUSED,
           );
         }
         return copyRow(earlier.invitation);
@@ -96,6 +97,12 @@ export class FakePlatform implements PublicOf<PlatformClient> {
       });
       return copyRow(invitation);
     });
+  }
+
+  async findInvitationsByReference(reference: string): Promise<Invitation[]> {
+    return this.call('findInvitationsByReference', () =>
+      [...this.byKey.values()].filter((s) => s.request.reference === reference).map((s) => copyRow(s.invitation)),
+    );
   }
 
   async getInvitation(id: string): Promise<InvitationState> {
