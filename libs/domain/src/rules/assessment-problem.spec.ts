@@ -4,6 +4,7 @@ import {
   noTestResolvableProblem,
   platformRejectedProblem,
   platformUnavailableProblem,
+  sendFailedProblem,
 } from './assessment-problem';
 
 describe('assessment problems', () => {
@@ -29,5 +30,17 @@ describe('assessment problems', () => {
       code: AssessmentProblemCode.PlatformUnavailable,
       reason: expect.stringMatching(/replay the failed job or resend/),
     });
+  });
+
+  it.each<[string, string]>([
+    ['PLATFORM_AUTH_FAILED', 'PLATFORM_AUTH_FAILED'],
+    ['PLATFORM_NOT_FOUND', 'PLATFORM_NOT_FOUND'],
+    ['LEVER_PERMISSION_MISSING', 'SEND_FAILED'],
+  ])('names a permanent failure after the assessment was recorded (%s -> %s) and says to replay', (failure, code) => {
+    const problem = sendFailedProblem(failure);
+    expect(problem.code).toBe(code);
+    expect(problem.reason).toMatch(/^The assessment was not sent/);
+    expect(problem.reason).toMatch(/replay the failed job or resend the assessment\.$/);
+    if (code === 'SEND_FAILED') expect(problem.reason).toContain(`(${failure})`);
   });
 });

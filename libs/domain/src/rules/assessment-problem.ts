@@ -8,6 +8,12 @@ export const AssessmentProblemCode = {
   NoTestResolvable: 'NO_TEST_RESOLVABLE',
   PlatformRejected: 'PLATFORM_REJECTED',
   PlatformUnavailable: 'PLATFORM_UNAVAILABLE',
+  /** The platform refused our API key (its code in platform-client). */
+  PlatformAuthFailed: 'PLATFORM_AUTH_FAILED',
+  /** The platform answered 404 to the invitation request (a wrong PLATFORM_API_URL). */
+  PlatformNotFound: 'PLATFORM_NOT_FOUND',
+  /** Any other permanent failure after the assessment was recorded; the text names the failure's code. */
+  SendFailed: 'SEND_FAILED',
 } as const;
 export type AssessmentProblemCode = (typeof AssessmentProblemCode)[keyof typeof AssessmentProblemCode];
 
@@ -46,3 +52,29 @@ export const platformUnavailableProblem = (): AssessmentProblem => ({
     'The assessment was not sent because the assessment platform could not be reached, even after several retries. ' +
     'Nothing needs fixing on the candidate: ask an admin to replay the failed job or resend the assessment once the platform is back.',
 });
+
+const REPLAY = 'ask an admin to fix it, then replay the failed job or resend the assessment.';
+
+/**
+ * A permanent failure (its job failed for good, kept for replay) after the assessment was
+ * recorded: the recruiter must see that no test went out. `code` is the failure's own code.
+ */
+export function sendFailedProblem(code: string): AssessmentProblem {
+  switch (code) {
+    case AssessmentProblemCode.PlatformAuthFailed:
+      return {
+        code: AssessmentProblemCode.PlatformAuthFailed,
+        reason: `The assessment was not sent because the assessment platform refused our API key. Nothing needs fixing on the candidate: ${REPLAY}`,
+      };
+    case AssessmentProblemCode.PlatformNotFound:
+      return {
+        code: AssessmentProblemCode.PlatformNotFound,
+        reason: `The assessment was not sent because the assessment platform did not recognise the request (HTTP 404). Nothing needs fixing on the candidate: ${REPLAY}`,
+      };
+    default:
+      return {
+        code: AssessmentProblemCode.SendFailed,
+        reason: `The assessment was not sent: sending failed for good (${code}). ${REPLAY.charAt(0).toUpperCase()}${REPLAY.slice(1)}`,
+      };
+  }
+}

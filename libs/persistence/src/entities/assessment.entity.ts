@@ -5,6 +5,20 @@ import { numericToNumber, sqlIn } from './sql-check.util';
 import { TestDefinition } from './test-definition.entity';
 import { TriggerRule } from './trigger-rule.entity';
 
+/**
+ * The platform request body as stored: the shape of platform-client's CreateInvitationRequest
+ * (persistence does not import that lib; the dispatcher passes one for the other, so the compiler
+ * keeps them alike).
+ */
+export interface InvitationRequestBody {
+  testId: string | null;
+  kind: RuleKind;
+  timeLimitMinutes: number;
+  candidate: { name: string; email: string };
+  reference: string;
+  accountId: string;
+}
+
 /** Name of the partial unique index that turns duplicate triggers into one invitation. */
 export const UQ_ASSESSMENT_ACTIVE = 'uq_assessment_active';
 
@@ -78,6 +92,16 @@ export class Assessment {
 
   @Column({ type: 'text', nullable: true })
   interviewerUrl: string | null;
+
+  /**
+   * The exact body of `POST /v1/invitations` (platform-client's CreateInvitationRequest), stored
+   * before it is first sent and sent again verbatim on every retry, replay or resend: the platform
+   * answers the same Idempotency-Key with another body by a 422. `json`, not `jsonb`, so the keys
+   * keep their order. Set while the invitation's existence is in doubt; cleared once its id is
+   * recorded or the platform refused it. Holds the candidate's name and email (personal data).
+   */
+  @Column({ type: 'json', nullable: true })
+  invitationRequest: InvitationRequestBody | null;
 
   @Column({ type: 'text', nullable: true })
   reportUrl: string | null;

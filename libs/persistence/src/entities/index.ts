@@ -10,7 +10,7 @@ import { TriggerRule } from './trigger-rule.entity';
 
 export { Account, AdminToken, Assessment, AssessmentNote, AuditLogEntry, LeverDelivery, LeverOpportunityView, TestDefinition, TriggerRule };
 export type { AccountWithSecrets } from './account.entity';
-export { UQ_ASSESSMENT_ACTIVE } from './assessment.entity';
+export { UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from './assessment.entity';
 
 /** Every entity, as classes (no globs: the apps are bundled by webpack). */
 export const ENTITIES = [

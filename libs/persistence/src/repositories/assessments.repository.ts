@@ -1,8 +1,14 @@
-import { ACTIVE_ASSESSMENT_STATUSES, AssessmentStatus, type RuleKind, type StatusTagOwnerView } from '@lever-assess/domain';
+import {
+  ACTIVE_ASSESSMENT_STATUSES,
+  AssessmentProblemCode,
+  AssessmentStatus,
+  type RuleKind,
+  type StatusTagOwnerView,
+} from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
-import { Assessment, UQ_ASSESSMENT_ACTIVE } from '../entities/assessment.entity';
+import { Assessment, UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from '../entities/assessment.entity';
 import { TestDefinition } from '../entities/test-definition.entity';
 import { ReferenceNotFoundError } from '../errors/persistence.errors';
 import { isUniqueViolation } from '../errors/postgres-errors';
@@ -13,6 +19,8 @@ import { definedFields } from './defined-fields';
 import { entitiesFromReturnedRows } from './returned-rows';
 
 export type NewAssessment = Scoped<{
+  /** Chosen by the caller when the platform request (whose reference it is) is stored with the row; generated otherwise. */
+  id?: string;
   opportunityId: string;
   candidateId: string;
   contactId?: string | null;
@@ -25,7 +33,16 @@ export type NewAssessment = Scoped<{
   sourceDeliveryToken?: string | null;
   errorCode?: string | null;
   errorText?: string | null;
+  /** The exact platform request, stored before it is first sent (see Assessment.invitationRequest). */
+  invitationRequest?: InvitationRequestBody | null;
 }>;
+
+/** What the platform answered for an invitation, as recorded on its assessment. */
+export interface RecordedInvitation {
+  platformInvitationId: string;
+  candidateUrl: string;
+  interviewerUrl: string | null;
+}
 
 export type AssessmentPatch = Partial<
   Pick<
@@ -42,6 +59,7 @@ export type AssessmentPatch = Partial<
     | 'errorText'
     | 'completedAt'
     | 'scoredAt'
+    | 'invitationRequest'
   >
 >;
 
@@ -49,6 +67,8 @@ export interface AssessmentFilters {
   opportunityId?: string;
   status?: AssessmentStatus;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The active row can finish between our failed insert and the re-read; a few rounds settle it.
 const INSERT_ATTEMPTS = 3;
@@ -74,6 +94,7 @@ export class AssessmentsRepository {
           .createQueryBuilder()
           .insert()
           .values({
+            ...(input.id ? { id: input.id } : {}),
             accountId: input.accountId,
             opportunityId: input.opportunityId,
             candidateId: input.candidateId,
@@ -86,6 +107,7 @@ export class AssessmentsRepository {
             sourceDeliveryToken: input.sourceDeliveryToken ?? null,
             errorCode: input.errorCode ?? null,
             errorText: input.errorText ?? null,
+            invitationRequest: input.invitationRequest ?? null,
           })
           .returning('*')
           .execute();
@@ -154,6 +176,70 @@ export class AssessmentsRepository {
     });
   }
 
+  /**
+   * Takes back the newest `error` assessment of this opportunity and rule whose invitation is in
+   * doubt: no invitation id recorded, but a platform request that may have reached the platform
+   * (one is stored, or the row predates stored requests and ended on PLATFORM_UNAVAILABLE). It
+   * becomes `sent` again, without its error, under this delivery, so that sending its stored
+   * request under its own id (the Idempotency-Key) gets the invitation the platform may already
+   * have created instead of a second one. Null when there is none, or when another assessment
+   * holds the active slot (the unique index refuses a second one).
+   */
+  async reopenInDoubt(where: Scoped<{ opportunityId: string; ruleId: string; sourceDeliveryToken: string }>): Promise<Assessment | null> {
+    const inDoubt = `(SELECT id FROM assessments
+       WHERE account_id = :accountId AND opportunity_id = :opportunityId AND rule_id = :ruleId
+         AND status = :error AND platform_invitation_id IS NULL
+         AND (invitation_request IS NOT NULL OR error_code = :unavailable)
+       ORDER BY created_at DESC, id DESC LIMIT 1)`;
+    try {
+      const { raw } = await this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ status: AssessmentStatus.Sent, errorCode: null, errorText: null, sourceDeliveryToken: where.sourceDeliveryToken })
+        // The status again outside the sub-query: of two concurrent reopeners, the second re-checks the updated row and matches nothing.
+        .where(`id = ${inDoubt} AND status = :error AND platform_invitation_id IS NULL`, {
+          accountId: where.accountId,
+          opportunityId: where.opportunityId,
+          ruleId: where.ruleId,
+          error: AssessmentStatus.Error,
+          unavailable: AssessmentProblemCode.PlatformUnavailable,
+        })
+        .returning('*')
+        .execute();
+      return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
+    } catch (err) {
+      if (isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Records the invitation the platform created for this assessment (and forgets the stored
+   * request). It applies while no other invitation id is recorded and the assessment is not
+   * canceled; an `error` assessment becomes `sent` again, without its error, since the invitation
+   * exists after all (a concurrent run or an exhausted retry marked it while the platform had
+   * created it). Null when it does not apply, or when another assessment holds the active slot:
+   * the caller then owns an invitation nothing records.
+   */
+  recordInvitation(accountId: string, id: string, invitation: RecordedInvitation): Promise<Assessment | null> {
+    return this.writeInvitation({ accountId, id, onlyUnrecorded: false }, invitation.platformInvitationId, {
+      candidateUrl: invitation.candidateUrl,
+      interviewerUrl: invitation.interviewerUrl,
+    });
+  }
+
+  /**
+   * The platform-callback side of recordInvitation, without an account (a callback carries none):
+   * a signed callback names our assessment (`reference`) and its invitation, and the assessment
+   * has no invitation id yet (the dispatcher has not recorded it, or an outage ended it as
+   * `error` while the platform had created it). Only a `sent` or `error` assessment without an
+   * invitation id adopts one; never one that has another id. Null otherwise.
+   */
+  async adoptInvitation(assessmentId: string, platformInvitationId: string): Promise<Assessment | null> {
+    if (!UUID.test(assessmentId)) return null;
+    return this.writeInvitation({ id: assessmentId, onlyUnrecorded: true }, platformInvitationId, {});
+  }
+
   /** Every assessment of the opportunity, oldest first (not paged: an opportunity has a few). */
   listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
     return this.repo.find({ where: { accountId, opportunityId }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -177,7 +263,9 @@ export class AssessmentsRepository {
    * (`reference`) and the platform's invitation id. Both must match, so a forged reference alone
    * reads nothing.
    */
-  findByPlatformReference(assessmentId: string, platformInvitationId: string): Promise<Assessment | null> {
+  async findByPlatformReference(assessmentId: string, platformInvitationId: string): Promise<Assessment | null> {
+    // A reference that is no uuid names nothing of ours (and Postgres would refuse the comparison).
+    if (!UUID.test(assessmentId)) return null;
     return this.repo.findOneBy({ id: assessmentId, platformInvitationId });
   }
 
@@ -208,6 +296,43 @@ export class AssessmentsRepository {
    */
   async transition(accountId: string, id: string, from: readonly AssessmentStatus[], patch: AssessmentPatch): Promise<Assessment | null> {
     return this.updateWhere({ accountId, id, status: In([...from]) }, patch);
+  }
+
+  private async writeInvitation(
+    where: { accountId?: string; id: string; onlyUnrecorded: boolean },
+    platformInvitationId: string,
+    urls: { candidateUrl?: string; interviewerUrl?: string | null },
+  ): Promise<Assessment | null> {
+    // SET expressions read the row as it was, so every CASE sees the old status.
+    const wasError = `"status" = '${AssessmentStatus.Error}'`;
+    const qb = this.repo
+      .createQueryBuilder()
+      .update()
+      .set({
+        ...definedFields(urls),
+        platformInvitationId,
+        invitationRequest: null,
+        status: () => `CASE WHEN ${wasError} THEN '${AssessmentStatus.Sent}' ELSE "status" END`,
+        errorCode: () => `CASE WHEN ${wasError} THEN NULL ELSE "error_code" END`,
+        errorText: () => `CASE WHEN ${wasError} THEN NULL ELSE "error_text" END`,
+      })
+      .where('id = :id', { id: where.id });
+    if (where.accountId !== undefined) qb.andWhere('account_id = :accountId', { accountId: where.accountId });
+    if (where.onlyUnrecorded) {
+      qb.andWhere('platform_invitation_id IS NULL AND status IN (:...open)', { open: [AssessmentStatus.Sent, AssessmentStatus.Error] });
+    } else {
+      qb.andWhere('(platform_invitation_id IS NULL OR platform_invitation_id = :platformInvitationId) AND status <> :canceled', {
+        platformInvitationId,
+        canceled: AssessmentStatus.Canceled,
+      });
+    }
+    try {
+      const { raw } = await qb.returning('*').execute();
+      return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
+    } catch (err) {
+      if (isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) return null;
+      throw err;
+    }
   }
 
   private async updateWhere(where: FindOptionsWhere<Assessment>, patch: AssessmentPatch): Promise<Assessment | null> {

@@ -1,4 +1,4 @@
-import { ACTIVE_ASSESSMENT_STATUSES, AssessmentStatus, type StatusTagOwnerView } from '@lever-assess/domain';
+import { ACTIVE_ASSESSMENT_STATUSES, AssessmentProblemCode, AssessmentStatus, type StatusTagOwnerView } from '@lever-assess/domain';
 import {
   ReferenceNotFoundError,
   UQ_ASSESSMENT_ACTIVE,
@@ -10,6 +10,7 @@ import {
   type NewAssessment,
   type Page,
   type PageRequest,
+  type RecordedInvitation,
   type Scoped,
 } from '@lever-assess/persistence';
 import { byCreation, copyRow, definedFields, uniqueViolation, type InMemoryStore } from './in-memory-store';
@@ -40,7 +41,7 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     if (existing) return { assessment: copyRow(existing), created: false };
     const now = this.store.now();
     const row: Assessment = {
-      id: this.store.newId(),
+      id: input.id ?? this.store.newId(),
       accountId: input.accountId,
       opportunityId: input.opportunityId,
       candidateId: input.candidateId,
@@ -52,6 +53,7 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
       platformInvitationId: null,
       candidateUrl: null,
       interviewerUrl: null,
+      invitationRequest: input.invitationRequest ? copyRow(input.invitationRequest) : null,
       reportUrl: null,
       score: null,
       errorCode: input.errorCode ?? null,
@@ -108,6 +110,47 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     ).sort(newestFirst);
   }
 
+  async reopenInDoubt(where: Scoped<{ opportunityId: string; ruleId: string; sourceDeliveryToken: string }>): Promise<Assessment | null> {
+    this.store.assertReachable();
+    const [newest] = this.rows(
+      (a) =>
+        a.accountId === where.accountId &&
+        a.opportunityId === where.opportunityId &&
+        a.ruleId === where.ruleId &&
+        a.status === AssessmentStatus.Error &&
+        a.platformInvitationId === null &&
+        (a.invitationRequest !== null || a.errorCode === AssessmentProblemCode.PlatformUnavailable),
+    ).sort(newestFirst);
+    // The unique index refuses a second active row for the slot.
+    if (!newest || this.active(where)) return null;
+    const next: Assessment = {
+      ...newest,
+      status: AssessmentStatus.Sent,
+      errorCode: null,
+      errorText: null,
+      sourceDeliveryToken: where.sourceDeliveryToken,
+      updatedAt: this.store.now(),
+    };
+    this.store.assessments.set(next.id, next);
+    return copyRow(next);
+  }
+
+  async recordInvitation(accountId: string, id: string, invitation: RecordedInvitation): Promise<Assessment | null> {
+    this.store.assertReachable();
+    const row = this.store.assessments.get(id);
+    if (!row || row.accountId !== accountId || row.status === AssessmentStatus.Canceled) return null;
+    if (row.platformInvitationId !== null && row.platformInvitationId !== invitation.platformInvitationId) return null;
+    return this.writeInvitation(row, { ...invitation });
+  }
+
+  async adoptInvitation(assessmentId: string, platformInvitationId: string): Promise<Assessment | null> {
+    this.store.assertReachable();
+    const row = this.store.assessments.get(assessmentId);
+    if (!row || row.platformInvitationId !== null || (row.status !== AssessmentStatus.Sent && row.status !== AssessmentStatus.Error))
+      return null;
+    return this.writeInvitation(row, { platformInvitationId });
+  }
+
   async listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
     this.store.assertReachable();
     return this.rows((a) => a.accountId === accountId && a.opportunityId === opportunityId).sort(byCreation);
@@ -162,6 +205,21 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
       if (other && other.id !== id) throw uniqueViolation(UQ_ASSESSMENT_ACTIVE);
     }
     this.store.assessments.set(id, next);
+    return copyRow(next);
+  }
+
+  /** The invitation recorded; an `error` row becomes `sent` again (null when the active slot is taken, as the unique index refuses). */
+  private writeInvitation(row: Assessment, invitation: Partial<RecordedInvitation>): Assessment | null {
+    const reopened = row.status === AssessmentStatus.Error;
+    if (reopened && this.active(row)) return null;
+    const next: Assessment = {
+      ...row,
+      ...definedFields(invitation),
+      invitationRequest: null,
+      ...(reopened ? { status: AssessmentStatus.Sent, errorCode: null, errorText: null } : {}),
+      updatedAt: this.store.now(),
+    };
+    this.store.assessments.set(row.id, next);
     return copyRow(next);
   }
 
