@@ -102,6 +102,8 @@ describe('POST /webhooks/platform', () => {
   describe('refuses a malformed callback with 400 naming the field, queueing nothing', () => {
     it.each([
       ['no reference', event({}, { reference: undefined }), 'data.reference'],
+      // Our references are assessment ids: another one would only fail in result-sync, after its retries.
+      ['a reference that is not an assessment id', event({}, { reference: 'asm-42' }), 'data.reference'],
       ['an unknown type', event({ type: 'invitation.exploded' }), 'type'],
       ['a scored event without a score', event({ type: 'invitation.scored' }), 'data.score'],
     ])('%s', async (_, callback, field) => {

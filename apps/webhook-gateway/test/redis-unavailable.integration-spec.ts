@@ -58,7 +58,7 @@ describe('webhook-gateway without Redis', () => {
     const { raw, headers } = platformCallback({
       id: 'evt_1',
       type: 'invitation.completed',
-      data: { invitationId: 'inv_1', reference: 'ref_1', occurredAt: '2026-01-05T10:00:00.000Z' },
+      data: { invitationId: 'inv_1', reference: '7c9e6679-7425-40de-944b-e07fc1f90ae7', occurredAt: '2026-01-05T10:00:00.000Z' },
     });
     expect((await postJson(`${gateway.url}/webhooks/platform`, raw, headers)).status).toBe(503);
   });

@@ -7,6 +7,8 @@ import type { LeverTokenUse, WebhookEnqueuer } from './webhook-enqueuer';
 import { WebhookUnavailableError } from './webhook.errors';
 
 const SECRET = 'platform-webhook-secret-for-tests';
+/** References are our assessment ids. */
+const ASSESSMENT_ID = 'a6d1c7e2-1111-4c4c-9a9a-000000000001';
 
 /** Enqueues into a RecordingProducer; `unavailable` answers as the real one does when Redis is down. */
 class FakeWebhookEnqueuer implements PublicOf<WebhookEnqueuer> {
@@ -40,7 +42,7 @@ const SCORED = {
   type: 'invitation.scored',
   data: {
     invitationId: 'inv_1',
-    reference: 'assessment-1',
+    reference: ASSESSMENT_ID,
     score: 87.5,
     reportUrl: 'https://platform.example/r/1',
     occurredAt: '2026-05-01T10:00:00.000Z',
@@ -80,7 +82,7 @@ describe(PlatformWebhookService.name, () => {
         eventId: 'evt-1',
         type: 'invitation.scored',
         invitationId: 'inv_1',
-        reference: 'assessment-1',
+        reference: ASSESSMENT_ID,
         score: 87.5,
         reportUrl: 'https://platform.example/r/1',
         occurredAt: '2026-05-01T10:00:00.000Z',
@@ -93,7 +95,7 @@ describe(PlatformWebhookService.name, () => {
     const completed = {
       id: 'evt-2',
       type: 'invitation.completed',
-      data: { invitationId: 'inv_1', reference: 'a-1', occurredAt: SCORED.data.occurredAt },
+      data: { invitationId: 'inv_1', reference: ASSESSMENT_ID, occurredAt: SCORED.data.occurredAt },
     };
 
     await service.receive(callback(completed));
@@ -118,6 +120,12 @@ describe(PlatformWebhookService.name, () => {
       'a scored event without score',
       () => callback({ ...SCORED, data: { ...SCORED.data, score: undefined } }),
       { httpStatus: 400, outcome: 'invalid_body', field: 'data.score', correlationId: 'req-1' },
+    ],
+    [
+      // Not ours: queued, result-sync would only fail on it after its retries.
+      'a reference that is not an assessment id',
+      () => callback({ ...SCORED, data: { ...SCORED.data, reference: 'assessment-1' } }),
+      { httpStatus: 400, outcome: 'invalid_body', field: 'data.reference' },
     ],
   ])('refuses %s', async (_case, request, refusal) => {
     await expect(service.receive(request())).rejects.toMatchObject(refusal);

@@ -46,13 +46,23 @@ export class PlatformWebhookService {
   }
 }
 
+/** Our assessment ids, which are the only references we ever send the platform. */
+const ASSESSMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function parse(body: unknown): PlatformCallbackEvent {
+  let event: PlatformCallbackEvent;
   try {
-    return parsePlatformCallback(body);
+    event = parsePlatformCallback(body);
   } catch (err) {
     if (err instanceof PlatformCallbackParseError) throw new InvalidWebhookBodyError(err.field, err.problem);
     throw err;
   }
+  // Every invitation we create carries its assessment id (a UUID) as reference: anything else
+  // names nothing of ours, and queued it would only fail in result-sync, after retries.
+  if (!ASSESSMENT_ID.test(event.data.reference)) {
+    throw new InvalidWebhookBodyError('data.reference', 'must be the assessment id (a UUID) the invitation was created with');
+  }
+  return event;
 }
 
 function toJob(event: PlatformCallbackEvent): PlatformEventJob {
