@@ -1,6 +1,7 @@
 import { RuleKind } from '@lever-assess/domain';
 import { QueueName, leverEventJobId } from '@lever-assess/queues';
 import * as testing from '@lever-assess/testing';
+import { DataSource } from 'typeorm';
 import { DispatcherHarness } from './support/dispatcher-harness';
 
 /**
@@ -35,7 +36,37 @@ describe('dispatcher: duplicate deliveries', () => {
     expect(replays.map((j) => j.returnvalue)).toEqual([{ outcome: 'duplicate' }, { outcome: 'duplicate' }]);
     expect(second.returnvalue).toEqual({ outcome: 'already-handled' });
     expect(await s.invitations()).toHaveLength(1);
-    expect(await s.assessments()).toHaveLength(1);
-    expect(await s.syncJobs()).toHaveLength(1);
+    const assessments = await s.assessments();
+    expect(assessments).toHaveLength(1);
+    // The second delivery found the work done and still made sure of its sync (state-based: harmless).
+    expect((await s.syncJobs()).map((j) => j.data.assessmentId)).toEqual([assessments[0].id, assessments[0].id]);
+  });
+
+  it('enqueues the lost lever-sync when the job runs again after dying between recording the invitation and enqueueing it', async () => {
+    const s = await h.scenario([{ name: 'Kurt Killed' }]);
+    await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, testId: s.catalog.basics.id });
+    const event = s.event('Kurt Killed');
+    expect((await h.run(event)).returnvalue).toEqual({ outcome: 'sent' });
+    const [assessment] = await s.assessments();
+    expect(assessment.platformInvitationId).toEqual(expect.any(String));
+
+    // The state a killed worker leaves: invitation recorded, no sync job, the delivery not finished.
+    for (const job of await s.syncJobs()) await job.remove();
+    await h.app
+      .get(DataSource)
+      .query(`UPDATE lever_deliveries SET outcome = NULL WHERE account_id = $1 AND delivery_token = $2`, [
+        s.account.id,
+        event.deliveryToken,
+      ]);
+    expect(await s.syncJobs()).toEqual([]);
+
+    // The stalled job runs again (under another job id: the completed one is still kept).
+    const rerun = await h.run(event, `stalled-${event.deliveryToken}`);
+
+    expect(rerun.returnvalue).toEqual({ outcome: 'already-handled' });
+    expect((await s.syncJobs()).map((j) => j.data)).toEqual([
+      { accountId: s.account.id, opportunityId: assessment.opportunityId, assessmentId: assessment.id, correlationId: event.correlationId },
+    ]);
+    expect(await s.invitations()).toHaveLength(1);
   });
 });

@@ -77,9 +77,37 @@ describe('dispatcher: platform failures', () => {
     expect(replayed?.returnvalue).toEqual({ outcome: 'sent' });
     const invitations = await s.invitations();
     expect(invitations).toHaveLength(1);
-    const sent = (await s.assessments()).find((a) => a.status === AssessmentStatus.Sent);
-    expect(sent).toMatchObject({ platformInvitationId: invitations[0].id });
-    expect(sent?.id).not.toBe(errored.id);
+    // The same assessment is taken back and sent: its id stays the Idempotency-Key and the reference.
+    expect(await s.assessments()).toEqual([
+      expect.objectContaining({ id: errored.id, status: AssessmentStatus.Sent, errorCode: null, platformInvitationId: invitations[0].id }),
+    ]);
     expect(await s.syncJobs()).toHaveLength(2);
   });
+
+  it('a brown-out (invitation created, answer lost, then the platform down to the last attempt): the replay gets that invitation, no second one', async () => {
+    const s = await h.scenario([{ name: 'Bruno Brownout' }]);
+    await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, testId: s.catalog.basics.id });
+    // The first create is served only after the client's 10 s timeout; the client's two retries get 503.
+    await h.platform.fault({ delayMs: 10_500, match: 'create', count: 1 });
+    await h.platform.fault({ status: 503, match: 'create', count: 2 });
+
+    const event = s.event('Bruno Brownout');
+    const jobId = leverEventJobId(event);
+    await h.events.add(QueueName.LeverEvents, event, { ...QUEUE_CONFIG[QueueName.LeverEvents].job, jobId, attempts: 1 });
+    const failed = await h.finished(jobId);
+    expect(await failed.getState()).toBe('failed');
+    const [errored] = await s.assessments();
+    expect(errored).toMatchObject({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE', platformInvitationId: null });
+    // The platform did create it: the candidate has been emailed.
+    const [created] = await eventually(async () => ((await s.invitations()).length === 1 ? s.invitations() : null));
+    expect(created.request.reference).toBe(errored.id);
+
+    await failed.retry('failed', { resetAttemptsMade: true });
+    await eventually(async () => (await h.events.getJobState(jobId)) === 'completed');
+
+    expect(await s.invitations()).toEqual([expect.objectContaining({ id: created.id })]);
+    expect(await s.assessments()).toEqual([
+      expect.objectContaining({ id: errored.id, status: AssessmentStatus.Sent, errorCode: null, platformInvitationId: created.id }),
+    ]);
+  }, 60_000);
 });

@@ -2,7 +2,13 @@ import { AccountUnavailableError } from '@lever-assess/account-access';
 import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import type { LeverOpportunity } from '@lever-assess/lever-client';
 import type { NewTriggerRule } from '@lever-assess/persistence';
-import { PlatformRejectedError, PlatformUnavailableError } from '@lever-assess/platform-client';
+import {
+  PlatformAuthError,
+  PlatformNotFoundError,
+  PlatformRejectedError,
+  PlatformUnavailableError,
+  type CreateInvitationRequest,
+} from '@lever-assess/platform-client';
 import type { LeverEventJob } from '@lever-assess/queues';
 import { UnitFakes } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
@@ -87,6 +93,8 @@ describe(LeverEventDispatchService.name, () => {
         platformInvitationId: invitation.id,
         candidateUrl: invitation.candidateUrl,
         interviewerUrl: null,
+        // Stored with the row before the call, forgotten once the invitation is recorded.
+        invitationRequest: null,
       });
       expect(w.f.platform.requests).toEqual([
         {
@@ -170,15 +178,37 @@ describe(LeverEventDispatchService.name, () => {
       await expect(w.deliveryOutcome(second)).resolves.toBe(`already-handled: ${assessments[0].id}=already`);
     });
 
-    it('does not start again a move whose assessment another delivery already ended (no second error note)', async () => {
+    it('does not start again a move whose assessment another delivery already ended, but still enqueues its sync', async () => {
       await w.addRule();
       const opportunity = w.candidate({ emails: [] });
       await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Error);
 
       await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.AlreadyHandled);
 
-      expect(await w.assessmentsOf(opportunity)).toHaveLength(1);
-      expect(w.leverSync.jobs).toHaveLength(1);
+      const assessments = await w.assessmentsOf(opportunity);
+      expect(assessments).toHaveLength(1);
+      // The sync is state-based and its note is claimed once: a second job writes no second note.
+      expect(w.leverSync.jobs.map((j) => j.assessmentId)).toEqual([assessments[0].id, assessments[0].id]);
+    });
+
+    it('enqueues the sync again when a run died between recording the invitation and enqueueing it (issue 15)', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      // The invitation is created and recorded, then the process dies: the sync is never enqueued.
+      w.leverSync.failNext(new Error('worker killed'));
+      await expect(w.service.dispatch(event)).rejects.toThrow('worker killed');
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment.platformInvitationId).toEqual(expect.any(String));
+      expect(w.leverSync.jobs).toEqual([]);
+
+      // The stalled job runs again: the work is done, its follow-up must still happen.
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.AlreadyHandled);
+
+      expect(w.leverSync.jobs).toEqual([
+        { accountId: w.account.id, opportunityId: opportunity.id, assessmentId: assessment.id, correlationId: event.correlationId },
+      ]);
+      expect(w.f.platform.invitations).toHaveLength(1);
     });
 
     it('completes with account-missing when the account no longer exists, recording nothing', async () => {
@@ -429,7 +459,7 @@ describe(LeverEventDispatchService.name, () => {
       ]);
     });
 
-    it('lets a replay of the kept job send the test afresh', async () => {
+    it('lets a replay of the kept job send the test, under the same assessment', async () => {
       await w.addRule();
       const opportunity = w.candidate();
       const event = w.event(opportunity);
@@ -439,7 +469,180 @@ describe(LeverEventDispatchService.name, () => {
 
       await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
 
-      expect((await w.assessmentsOf(opportunity)).map((a) => a.status)).toEqual([AssessmentStatus.Error, AssessmentStatus.Sent]);
+      expect(await w.assessmentsOf(opportunity)).toEqual([
+        expect.objectContaining({ status: AssessmentStatus.Sent, errorCode: null, platformInvitationId: 'inv_1' }),
+      ]);
+    });
+  });
+
+  describe('a platform brown-out (issue 15): one invitation, and its result can reach Lever', () => {
+    /**
+     * The platform creates the invitation but its answer is lost; it then fails for the rest of
+     * the job's attempts, and the last one ends the assessment as PLATFORM_UNAVAILABLE.
+     */
+    async function brownOut(opportunity: LeverOpportunity, event: LeverEventJob) {
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('timeout', 3), { afterApplying: true });
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('http', 3, 503));
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      await w.service.recordRetriesExhausted(event, 'PLATFORM_UNAVAILABLE');
+      const [errored] = await w.assessmentsOf(opportunity);
+      expect(errored).toMatchObject({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE', platformInvitationId: null });
+      expect(w.f.platform.invitations).toHaveLength(1);
+      return errored;
+    }
+
+    it.each<[string, (event: LeverEventJob, opportunity: LeverOpportunity) => LeverEventJob]>([
+      ['the kept job is replayed', (event) => event],
+      [
+        'an admin resends (a new delivery, a new move)',
+        (_e, opportunity) => w.event(opportunity, { triggeredAt: new Date().toISOString() }),
+      ],
+    ])('when %s, the errored assessment gets the invitation the platform already had: no second email', async (_case, again) => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      const errored = await brownOut(opportunity, event);
+
+      await expect(w.service.dispatch(again(event, opportunity))).resolves.toBe(DispatchOutcome.Sent);
+
+      expect(w.f.platform.invitations).toHaveLength(1);
+      const [{ invitation }] = w.f.platform.invitations;
+      expect(await w.assessmentsOf(opportunity)).toEqual([
+        expect.objectContaining({ id: errored.id, status: AssessmentStatus.Sent, errorCode: null, platformInvitationId: invitation.id }),
+      ]);
+      // Every try carried the same key and the same body.
+      expect(new Set(w.f.platform.requests.map((r) => r.idempotencyKey))).toEqual(new Set([errored.id]));
+      expect(new Set(w.f.platform.requests.map((r) => JSON.stringify(r.request))).size).toBe(1);
+      expect(w.leverSync.jobs.at(-1)).toMatchObject({ assessmentId: errored.id });
+    });
+
+    it('resends the stored request verbatim although name, email and time limit changed since', async () => {
+      const rule = await w.addRule({ timeLimitMinutes: 90 });
+      const opportunity = w.candidate({ name: 'Ada Lovelace', emails: ['ada@candidates.example'] });
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', new PlatformUnavailableError('timeout', 3), { afterApplying: true });
+      await expect(w.service.dispatch(event)).rejects.toThrow(PlatformUnavailableError);
+      w.f.lever.updateOpportunity(w.apiKey, opportunity.id, { name: 'Ada King', emails: ['ada@king.example'] });
+      await w.f.rules.update(w.account.id, rule.id, { timeLimitMinutes: 45 });
+
+      await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment).toMatchObject({ status: AssessmentStatus.Sent, platformInvitationId: 'inv_1' });
+      expect(w.f.platform.requests.map((r) => r.request)).toEqual([
+        expect.objectContaining({ timeLimitMinutes: 90, candidate: { name: 'Ada Lovelace', email: 'ada@candidates.example' } }),
+        expect.objectContaining({ timeLimitMinutes: 90, candidate: { name: 'Ada Lovelace', email: 'ada@candidates.example' } }),
+      ]);
+    });
+
+    /** An assessment from before requests were stored, whose first try reached the platform with a body we cannot rebuild. */
+    async function legacyAssessmentWithInvitation(opportunity: LeverOpportunity, ruleId: string) {
+      const { assessment } = await w.f.assessments.insertIfNoActive({
+        accountId: w.account.id,
+        opportunityId: opportunity.id,
+        candidateId: opportunity.id,
+        ruleId,
+        testId: w.catalog.basics.id,
+        kind: RuleKind.TakeHome,
+        triggeredAt: new Date(),
+        sourceDeliveryToken: 'old-delivery',
+      });
+      const earlier: CreateInvitationRequest = {
+        testId: 'tst_python_basics',
+        kind: RuleKind.TakeHome,
+        timeLimitMinutes: 120,
+        candidate: { name: 'Name Before', email: 'before@candidates.example' },
+        reference: assessment.id,
+        accountId: w.account.platformAccountId,
+      };
+      const invitation = await w.f.platform.createInvitation(earlier, assessment.id);
+      return { assessment, invitation };
+    }
+
+    it('takes a 422 for a reused key as "fetch the existing invitation" and records it', async () => {
+      const rule = await w.addRule();
+      const opportunity = w.candidate();
+      const { assessment, invitation } = await legacyAssessmentWithInvitation(opportunity, rule.id);
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Sent);
+
+      expect(await w.assessmentsOf(opportunity)).toEqual([
+        expect.objectContaining({ id: assessment.id, status: AssessmentStatus.Sent, platformInvitationId: invitation.id, errorCode: null }),
+      ]);
+      expect(w.f.platform.invitations).toHaveLength(1);
+    });
+
+    it('when the platform cannot look the reused key up, records the refusal but keeps the request (callbacks will adopt it)', async () => {
+      const rule = await w.addRule();
+      const opportunity = w.candidate();
+      const { assessment } = await legacyAssessmentWithInvitation(opportunity, rule.id);
+      w.f.platform.failNext('findInvitationsByReference', new PlatformNotFoundError('invitation look-up by reference'));
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Error);
+
+      const [stored] = await w.assessmentsOf(opportunity);
+      expect(stored).toMatchObject({ id: assessment.id, status: AssessmentStatus.Error, errorCode: 'PLATFORM_REJECTED' });
+      expect(stored.invitationRequest).toMatchObject({ reference: assessment.id });
+    });
+  });
+
+  describe('an invitation its assessment no longer takes (issue 15)', () => {
+    /** While the platform creates the invitation, something else changes the assessment. */
+    function meanwhile(change: (assessmentId: string) => Promise<unknown>) {
+      const create = w.f.platform.createInvitation.bind(w.f.platform);
+      jest.spyOn(w.f.platform, 'createInvitation').mockImplementation(async (request, key) => {
+        await change(key);
+        return create(request, key);
+      });
+    }
+
+    it('records it on an assessment an exhausted retry ended as error meanwhile, which is sent again', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      meanwhile((id) =>
+        w.f.assessments.update(w.account.id, id, { status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE', errorText: 'x' }),
+      );
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.Sent);
+
+      expect(await w.assessmentsOf(opportunity)).toEqual([
+        expect.objectContaining({ status: AssessmentStatus.Sent, errorCode: null, platformInvitationId: 'inv_1' }),
+      ]);
+    });
+
+    it('cancels it on the platform when the assessment was canceled meanwhile, and still enqueues the sync', async () => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      meanwhile((id) => w.f.assessments.update(w.account.id, id, { status: AssessmentStatus.Canceled }));
+
+      await expect(w.service.dispatch(w.event(opportunity))).resolves.toBe(DispatchOutcome.AlreadyHandled);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment).toMatchObject({ status: AssessmentStatus.Canceled, platformInvitationId: null });
+      await expect(w.f.platform.getInvitation('inv_1')).resolves.toMatchObject({ status: 'canceled' });
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
+    });
+  });
+
+  describe('recordFailure after the assessment was recorded (issue 15)', () => {
+    it.each<[string, Error, string]>([
+      ['the platform refuses our API key', new PlatformAuthError(401), 'PLATFORM_AUTH_FAILED'],
+      ['the platform answers 404', new PlatformNotFoundError('invitations endpoint'), 'PLATFORM_NOT_FOUND'],
+    ])('ends the unsent assessment as error with its code and enqueues the sync when %s', async (_case, error, code) => {
+      await w.addRule();
+      const opportunity = w.candidate();
+      const event = w.event(opportunity);
+      w.f.platform.failNext('createInvitation', error);
+      await expect(w.service.dispatch(event)).rejects.toBe(error);
+
+      await w.service.recordFailure(event, code);
+
+      const [assessment] = await w.assessmentsOf(opportunity);
+      expect(assessment).toMatchObject({ status: AssessmentStatus.Error, errorCode: code, platformInvitationId: null });
+      expect(assessment.errorText).toMatch(/^The assessment was not sent/);
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
+      await expect(w.deliveryOutcome(event)).resolves.toBe(`failed: ${code}`);
     });
   });
 });

@@ -1,7 +1,6 @@
 import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import { withLogContext } from '@lever-assess/common';
 import {
-  ACTIVE_ASSESSMENT_STATUSES,
   AssessmentStatus,
   RuleKind,
   checkCandidate,
@@ -11,6 +10,7 @@ import {
   primaryEmail,
   resolveTest,
   selectTriggerRules,
+  sendFailedProblem,
   type AssessmentProblem,
 } from '@lever-assess/domain';
 import type { LeverOpportunity } from '@lever-assess/lever-client';
@@ -26,9 +26,17 @@ import {
   type TestDefinition,
   type TriggerRule,
 } from '@lever-assess/persistence';
-import { PlatformClient, PlatformRejectedError } from '@lever-assess/platform-client';
+import {
+  PlatformClient,
+  PlatformError,
+  PlatformRejectedError,
+  isIdempotencyKeyReused,
+  type CreateInvitationRequest,
+  type Invitation,
+} from '@lever-assess/platform-client';
 import { LeverSyncProducer, type LeverEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DispatchOutcome, aggregateOutcome, deliveryOutcomeText, isFinishedDelivery, type RuleResult } from './dispatch-outcome';
 import { invitationsCreatedTotal } from './dispatch.metrics';
 import { buildInvitationRequest } from './invitation-request.builder';
@@ -45,7 +53,9 @@ interface EventContext {
  * then, per rule, the assessment row first and the platform invitation second, and a `lever-sync`
  * job so result-sync shows the outcome in Lever. Idempotent end to end: the delivery token is
  * recorded once, the unique active-assessment index turns a duplicate trigger into a no-op, and
- * the assessment id is the platform's Idempotency-Key, so a retry after a crash sends nothing twice.
+ * the assessment id is the platform's Idempotency-Key, sent with the request stored on the row, so
+ * a retry after a crash, a replay or a resend sends nothing twice. Every path that finds the work
+ * done still enqueues its lever-sync (the run that did it may have died just before).
  *
  * Throws the typed Lever/platform errors it cannot handle; the processor classifies them.
  */
@@ -83,11 +93,10 @@ export class LeverEventDispatchService {
     // The webhook's data is unsigned: only its ids are used, the facts come from Lever itself.
     // One request, on this delivery's turn of the key's budget (kept across the job's delays).
     const readSentAt = new Date();
-    const opportunity = await this.leverAccounts.withLever(
-      access,
-      ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId),
-      { requests: 1, holdId: `lever-events:${event.accountId}:${event.deliveryToken}` },
-    );
+    const opportunity = await this.leverAccounts.withLever(access, ({ auth }, lever) => lever.getOpportunity(auth, event.opportunityId), {
+      requests: 1,
+      holdId: `lever-events:${event.accountId}:${event.deliveryToken}`,
+    });
     // result-sync plans its writes from this instead of reading the opportunity again.
     await this.views.recordRead(event.accountId, opportunity.id, opportunity, readSentAt);
     if (opportunity.stageId !== event.toStageId) {
@@ -117,20 +126,30 @@ export class LeverEventDispatchService {
     return this.finish(event, aggregateOutcome(results), results);
   }
 
-  /** Records a permanent failure on the delivery (the processor then fails the job for good). */
+  /**
+   * A permanent failure (the processor then fails the job for good, kept for replay): recorded on
+   * the delivery, and the assessments this delivery left without an invitation end as `error`
+   * with the failure's code, so the recruiter sees that no test went out (and a later resend
+   * never tags `Sent` for a test never sent).
+   */
   async recordFailure(event: LeverEventJob, code: string): Promise<void> {
     await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
+    await this.endUnsent(event, sendFailedProblem(code), 'failed for good');
   }
 
   /**
    * The job's last attempt failed on an outage. Besides the delivery, the assessments this
    * delivery left without an invitation (the platform never answered) become `error`, so the
-   * recruiter sees it in Lever instead of a "sent" test that never went out. Replaying the kept
-   * job starts them afresh.
+   * recruiter sees it in Lever instead of a "sent" test that never went out. They keep their
+   * stored request: replaying the kept job, or a resend, takes them back and sends it again under
+   * the same id, so an invitation the platform did create is found instead of doubled.
    */
   async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
-    await this.recordFailure(event, code);
-    const problem = platformUnavailableProblem();
+    await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
+    await this.endUnsent(event, platformUnavailableProblem(), 'retries exhausted');
+  }
+
+  private async endUnsent(event: LeverEventJob, problem: AssessmentProblem, why: string): Promise<void> {
     const unsent = await this.assessments.listSentWithoutInvitation({
       accountId: event.accountId,
       opportunityId: event.opportunityId,
@@ -143,7 +162,7 @@ export class LeverEventDispatchService {
         errorText: problem.reason,
       });
       if (marked) {
-        this.logger.warn({ assessmentId: assessment.id, errorCode: problem.code, msg: 'retries exhausted: assessment recorded as error' });
+        this.logger.warn({ assessmentId: assessment.id, errorCode: problem.code, msg: `${why}: assessment recorded as error` });
         await this.enqueueSync(event, assessment.id);
       }
     }
@@ -186,71 +205,197 @@ export class LeverEventDispatchService {
   ): Promise<RuleResult> {
     const { event, opportunity } = ctx;
     const earlier = await this.findHandledMove(ctx, rule);
-    if (earlier) return { ruleId: rule.id, result: 'already', assessmentId: earlier.id };
+    if (earlier) {
+      // Its follow-up too: the run that handled it may have died before enqueueing the sync.
+      await this.enqueueSync(event, earlier.id);
+      return { ruleId: rule.id, result: 'already', assessmentId: earlier.id };
+    }
 
-    const resolved = resolveTest(rule, opportunity.tags, catalog);
-    const { assessment, created } = await this.assessments.insertIfNoActive({
+    // An earlier attempt whose invitation may exist (its answer was lost, then the retries ran out)
+    // is taken back and sent again under its own id, instead of a new assessment and a second email.
+    const reopened = await this.assessments.reopenInDoubt({
       accountId: event.accountId,
       opportunityId: event.opportunityId,
-      candidateId: event.candidateId,
-      contactId: opportunity.contactId,
       ruleId: rule.id,
-      testId: resolved.test?.id ?? null,
-      kind: rule.kind,
-      triggeredAt: ctx.triggeredAt,
       sourceDeliveryToken: event.deliveryToken,
     });
+    let fresh: { problem: AssessmentProblem | null; request: CreateInvitationRequest | null } | null = null;
+    let assessment: Assessment;
+    if (reopened) {
+      assessment = reopened;
+    } else {
+      const resolved = resolveTest(rule, opportunity.tags, catalog);
+      const id = randomUUID();
+      const problem =
+        candidateProblem ?? (rule.kind === RuleKind.TakeHome && !resolved.test ? (resolved.problem ?? noTestResolvableProblem()) : null);
+      // The request is stored with the row, before it is first sent: every later try sends it verbatim.
+      const request = problem ? null : this.buildRequest(ctx, rule, resolved.test, id);
+      const inserted = await this.assessments.insertIfNoActive({
+        id,
+        accountId: event.accountId,
+        opportunityId: event.opportunityId,
+        candidateId: event.candidateId,
+        contactId: opportunity.contactId,
+        ruleId: rule.id,
+        testId: resolved.test?.id ?? null,
+        kind: rule.kind,
+        triggeredAt: ctx.triggeredAt,
+        sourceDeliveryToken: event.deliveryToken,
+        invitationRequest: request,
+      });
+      assessment = inserted.assessment;
+      if (inserted.created) {
+        fresh = { problem, request };
+        if (resolved.overriddenBy)
+          this.logger.log({ ruleId: rule.id, testId: resolved.test?.id, msg: 'test overridden by a candidate tag' });
+      }
+    }
 
     return withLogContext({ assessmentId: assessment.id }, async (): Promise<RuleResult> => {
-      if (!created && (assessment.platformInvitationId || assessment.status !== AssessmentStatus.Sent)) {
+      if (!fresh && (assessment.platformInvitationId || assessment.status !== AssessmentStatus.Sent)) {
         this.logger.log({ ruleId: rule.id, msg: 'an assessment is already active for this opportunity and rule: nothing sent' });
+        // A run that died between recording the invitation and enqueueing the sync leaves this as its only chance.
+        await this.enqueueSync(event, assessment.id);
         return { ruleId: rule.id, result: 'already', assessmentId: assessment.id };
       }
-      if (!created) this.logger.warn({ ruleId: rule.id, msg: 'resuming an assessment that has no invitation yet' });
-      if (resolved.overriddenBy && created)
-        this.logger.log({ ruleId: rule.id, testId: resolved.test?.id, msg: 'test overridden by a candidate tag' });
-
-      // A resumed assessment keeps the test it was recorded with: the platform request must not change.
-      const test = created ? resolved.test : (catalog.find((t) => t.id === assessment.testId) ?? null);
-      const problem =
-        candidateProblem ?? (rule.kind === RuleKind.TakeHome && !test ? (resolved.problem ?? noTestResolvableProblem()) : null);
-      if (problem) return this.recordError(ctx, rule, assessment, problem);
-
-      let invitation;
-      try {
-        invitation = await this.platform.createInvitation(
-          buildInvitationRequest({
-            assessmentId: assessment.id,
-            platformAccountId: ctx.account.platformAccountId,
-            kind: rule.kind,
-            platformTestId: test?.platformTestId ?? null,
-            timeLimitMinutes: rule.timeLimitMinutes,
-            candidateName: opportunity.name,
-            candidateEmail: primaryEmail(opportunity.emails) as string,
-          }),
-          assessment.id,
-        );
-      } catch (err) {
-        if (err instanceof PlatformRejectedError)
-          return this.recordError(ctx, rule, assessment, platformRejectedProblem(err.platformMessage));
-        throw err;
+      if (reopened) {
+        this.logger.warn({
+          ruleId: rule.id,
+          msg: 'taking back an errored assessment whose invitation may exist: its request is sent again',
+        });
+      } else if (!fresh) {
+        this.logger.warn({ ruleId: rule.id, msg: 'resuming an assessment that has no invitation yet' });
       }
-      await this.assessments.transition(event.accountId, assessment.id, [...ACTIVE_ASSESSMENT_STATUSES], {
-        platformInvitationId: invitation.id,
-        candidateUrl: invitation.candidateUrl,
-        interviewerUrl: invitation.interviewerUrl,
-      });
-      invitationsCreatedTotal.inc({ kind: rule.kind });
-      this.logger.log({
-        ruleId: rule.id,
-        kind: rule.kind,
-        testId: test?.id ?? null,
-        invitationId: invitation.id,
-        msg: 'invitation created',
-      });
-      await this.enqueueSync(event, assessment.id);
-      return { ruleId: rule.id, result: 'sent', assessmentId: assessment.id };
+
+      const { problem, request } = fresh ?? (await this.resumedRequest(ctx, rule, assessment, catalog, candidateProblem));
+      if (problem || !request) return this.recordError(ctx, rule, assessment, problem ?? noTestResolvableProblem(), { inDoubt: !fresh });
+      return this.send(ctx, rule, assessment, request, { inDoubt: !fresh });
     });
+  }
+
+  /**
+   * The request of an assessment recorded by an earlier attempt: the stored one, verbatim (the
+   * platform answers the same Idempotency-Key with another body by a 422, and the candidate may
+   * already hold that invitation). A row from before requests were stored gets one built with the
+   * test it was recorded with, stored now.
+   */
+  private async resumedRequest(
+    ctx: EventContext,
+    rule: TriggerRule,
+    assessment: Assessment,
+    catalog: readonly TestDefinition[],
+    candidateProblem: AssessmentProblem | null,
+  ): Promise<{ problem: AssessmentProblem | null; request: CreateInvitationRequest | null }> {
+    if (assessment.invitationRequest) return { problem: null, request: assessment.invitationRequest };
+    const test = catalog.find((t) => t.id === assessment.testId) ?? null;
+    const problem = candidateProblem ?? (rule.kind === RuleKind.TakeHome && !test ? noTestResolvableProblem() : null);
+    if (problem) return { problem, request: null };
+    const request = this.buildRequest(ctx, rule, test, assessment.id);
+    await this.assessments.update(ctx.event.accountId, assessment.id, { invitationRequest: request });
+    return { problem: null, request };
+  }
+
+  private buildRequest(ctx: EventContext, rule: TriggerRule, test: TestDefinition | null, assessmentId: string): CreateInvitationRequest {
+    return buildInvitationRequest({
+      assessmentId,
+      platformAccountId: ctx.account.platformAccountId,
+      kind: rule.kind,
+      platformTestId: test?.platformTestId ?? null,
+      timeLimitMinutes: rule.timeLimitMinutes,
+      candidateName: ctx.opportunity.name,
+      candidateEmail: primaryEmail(ctx.opportunity.emails) as string,
+    });
+  }
+
+  /**
+   * Creates the invitation (Idempotency-Key = reference = assessment id) and records it. A 422
+   * for a reused key means an earlier attempt created it: it is fetched by reference. Other
+   * errors propagate (the processor retries, or ends this delivery's unsent assessments as errors).
+   * `inDoubt`: an earlier attempt may have reached the platform, so a refusal now does not prove
+   * that no invitation exists, and the stored request is kept for a replay.
+   */
+  private async send(
+    ctx: EventContext,
+    rule: TriggerRule,
+    assessment: Assessment,
+    request: CreateInvitationRequest,
+    { inDoubt }: { inDoubt: boolean },
+  ): Promise<RuleResult> {
+    let invitation: Invitation;
+    try {
+      invitation = await this.platform.createInvitation(request, assessment.id);
+    } catch (err) {
+      if (!(err instanceof PlatformRejectedError)) throw err;
+      const existing = isIdempotencyKeyReused(err) ? await this.findByReference(assessment.id) : null;
+      if (!existing) {
+        // A reused key whose invitation cannot be fetched still exists: keep the request, callbacks adopt it (result-sync).
+        return this.recordError(ctx, rule, assessment, platformRejectedProblem(err.platformMessage), {
+          inDoubt: inDoubt || isIdempotencyKeyReused(err),
+        });
+      }
+      this.logger.warn({ invitationId: existing.id, msg: 'the platform already had an invitation under this key: fetched by reference' });
+      invitation = existing;
+    }
+    return this.record(ctx, rule, assessment, invitation);
+  }
+
+  /** The invitation the platform holds for this reference (the oldest), or null when it has none or cannot look it up. */
+  private async findByReference(reference: string): Promise<Invitation | null> {
+    try {
+      const [oldest] = await this.platform.findInvitationsByReference(reference);
+      return oldest ?? null;
+    } catch (err) {
+      // A platform without the look-up (404) or refusing it: the key's invitation stays unknown to us.
+      if (err instanceof PlatformError && !err.retryable) {
+        this.logger.warn({ code: err.code, msg: 'the platform could not look the invitation up by reference' });
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Stores the invitation on its assessment, then enqueues the sync. When nothing records it (the
+   * assessment was canceled, holds another invitation, or another assessment took its slot), an
+   * invitation exists that no callback could bring to Lever: it is canceled on the platform.
+   */
+  private async record(ctx: EventContext, rule: TriggerRule, assessment: Assessment, invitation: Invitation): Promise<RuleResult> {
+    const { event } = ctx;
+    const recorded = await this.assessments.recordInvitation(event.accountId, assessment.id, {
+      platformInvitationId: invitation.id,
+      candidateUrl: invitation.candidateUrl,
+      interviewerUrl: invitation.interviewerUrl,
+    });
+    if (!recorded) {
+      this.logger.error({
+        ruleId: rule.id,
+        invitationId: invitation.id,
+        msg: 'invitation created but its assessment no longer takes it: canceling it on the platform',
+      });
+      await this.cancelUnrecorded(invitation.id);
+      await this.enqueueSync(event, assessment.id);
+      return { ruleId: rule.id, result: 'already', assessmentId: assessment.id };
+    }
+    invitationsCreatedTotal.inc({ kind: rule.kind });
+    this.logger.log({
+      ruleId: rule.id,
+      kind: rule.kind,
+      testId: recorded.testId,
+      invitationId: invitation.id,
+      msg: 'invitation created',
+    });
+    await this.enqueueSync(event, assessment.id);
+    return { ruleId: rule.id, result: 'sent', assessmentId: assessment.id };
+  }
+
+  private async cancelUnrecorded(invitationId: string): Promise<void> {
+    try {
+      await this.platform.cancelInvitation(invitationId);
+      this.logger.warn({ invitationId, msg: 'unrecorded invitation canceled' });
+    } catch (err) {
+      // Best effort: failing the job would only run it again into the same state.
+      this.logger.error({ invitationId, err, msg: 'could not cancel the unrecorded invitation: cancel it on the platform by hand' });
+    }
   }
 
   /**
@@ -269,11 +414,22 @@ export class LeverEventDispatchService {
     });
   }
 
-  private async recordError(ctx: EventContext, rule: TriggerRule, assessment: Assessment, problem: AssessmentProblem): Promise<RuleResult> {
+  /**
+   * `inDoubt`: an earlier attempt may have created the invitation, so the stored request is kept
+   * (a replay or resend takes the assessment back and sends it again); otherwise it is dropped.
+   */
+  private async recordError(
+    ctx: EventContext,
+    rule: TriggerRule,
+    assessment: Assessment,
+    problem: AssessmentProblem,
+    { inDoubt }: { inDoubt: boolean },
+  ): Promise<RuleResult> {
     await this.assessments.transition(ctx.event.accountId, assessment.id, [AssessmentStatus.Sent], {
       status: AssessmentStatus.Error,
       errorCode: problem.code,
       errorText: problem.reason,
+      ...(inDoubt ? {} : { invitationRequest: null }),
     });
     this.logger.warn({ ruleId: rule.id, errorCode: problem.code, msg: 'assessment recorded as error' });
     await this.enqueueSync(ctx.event, assessment.id);

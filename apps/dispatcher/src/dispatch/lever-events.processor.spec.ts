@@ -1,6 +1,6 @@
 import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { LeverRateLimitedError, LeverUnavailableError } from '@lever-assess/lever-client';
-import { PlatformUnavailableError } from '@lever-assess/platform-client';
+import { PlatformAuthError, PlatformUnavailableError } from '@lever-assess/platform-client';
 import type { JobContext, LeverEventJob } from '@lever-assess/queues';
 import { UnitFakes, type FakeAccountInput } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
@@ -93,6 +93,17 @@ describe(LeverEventsProcessor.name, () => {
     await expect(w.processor.run(w.event, attempt(1))).resolves.toMatchObject({ kind: 'fail', code });
 
     await expect(w.deliveryOutcome()).resolves.toBe(`failed: ${code}`);
+  });
+
+  it('fails the job for good on a permanent platform failure after the insert, ending the assessment as error with a sync', async () => {
+    w.f.platform.failNext('createInvitation', new PlatformAuthError(401));
+
+    await expect(w.processor.run(w.event, attempt(1))).resolves.toMatchObject({ kind: 'fail', code: 'PLATFORM_AUTH_FAILED' });
+
+    await expect(w.deliveryOutcome()).resolves.toBe('failed: PLATFORM_AUTH_FAILED');
+    const [assessment] = await w.assessments();
+    expect(assessment).toMatchObject({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_AUTH_FAILED', platformInvitationId: null });
+    expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
   });
 
   it('marks the account disconnected on a 401, so later jobs fail without calling Lever', async () => {

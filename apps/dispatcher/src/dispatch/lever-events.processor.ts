@@ -14,8 +14,10 @@ import { LeverEventDispatchService } from './lever-event-dispatch.service';
 
 /**
  * Thin adapter from the `lever-events` queue to LeverEventDispatchService. A permanent failure is
- * recorded on the delivery before the job fails (kept for replay); a retry on the last attempt
- * records the exhausted retries, so the recruiter sees an error instead of a test never sent.
+ * recorded on the delivery, and on the assessments it left without an invitation (`error` with its
+ * code, and a lever-sync), before the job fails (kept for replay); a retry on the last attempt
+ * records the exhausted retries the same way, so the recruiter sees an error instead of a test
+ * never sent.
  */
 @QueueWorker(QueueName.LeverEvents)
 export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverEvents, { outcome: DispatchOutcome }> {
