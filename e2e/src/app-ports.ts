@@ -8,7 +8,10 @@ export const DEFAULT_PORTS: Record<string, number> = {
   'platform-sandbox': 4020,
 };
 
-/** Apps that use Redis and PostgreSQL, and so must check both before reporting ready. */
+/**
+ * Apps that use Redis and PostgreSQL, and so check both before reporting ready (the gateway checks
+ * its account cache instead of PostgreSQL: it works without PostgreSQL once the cache is loaded).
+ */
 export const SERVICE_APPS = ['webhook-gateway', 'dispatcher', 'result-sync', 'config-api'] as const;
 export const SANDBOX_APPS = ['lever-sandbox', 'platform-sandbox'] as const;
 export const ALL_APPS = [...SERVICE_APPS, ...SANDBOX_APPS];

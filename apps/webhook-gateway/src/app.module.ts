@@ -20,8 +20,10 @@ export class AppModule {
         RedisModule.forRoot(redis),
         // Producer only.
         QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.PlatformEvents] }),
-        // Accounts are read at start-up and on cache invalidation, never per request.
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
+        // Accounts are read at start-up and on cache invalidation, never per request: the gateway
+        // starts while PostgreSQL is down and is ready once the account cache is loaded, however
+        // PostgreSQL fares afterwards (its readiness is the account-cache check, not PostgreSQL's).
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, connectInBackground: true, readinessCheck: false }),
         WebhooksModule,
       ],
     };

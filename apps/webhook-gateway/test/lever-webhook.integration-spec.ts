@@ -44,12 +44,12 @@ describe('POST /webhooks/lever/:webhookKey', () => {
   const jobsFor = (opportunityId: string) => jobsWhere(world.leverEvents, (d) => d.opportunityId === opportunityId);
   const jobsOfAccount = (accountId: string) => jobsWhere(world.leverEvents, (d) => d.accountId === accountId);
 
-  it('reports ready once the account cache is loaded', async () => {
+  it('reports ready once the account cache is loaded (PostgreSQL is not on its hot path, so not a check of its own)', async () => {
     const res = await fetch(`${gateway.url}/health/ready`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
-      checks: { 'account-cache': { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } },
-    });
+    const { checks } = (await res.json()) as { checks: Record<string, unknown> };
+    expect(checks).toMatchObject({ 'account-cache': { status: 'up' }, redis: { status: 'up' } });
+    expect(Object.keys(checks).sort()).toEqual(['account-cache', 'redis']);
   });
 
   it('accepts a signed stage change with 202 and queues exactly one job with the delivery ids', async () => {

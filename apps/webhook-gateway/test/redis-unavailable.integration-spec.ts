@@ -67,7 +67,7 @@ describe('webhook-gateway without Redis', () => {
     const res = await fetch(`${gateway.url}/health/ready`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
-      checks: { redis: { status: 'down' }, 'account-cache': { status: 'up' }, postgres: { status: 'up' } },
+      checks: { redis: { status: 'down' }, 'account-cache': { status: 'up' } },
     });
   });
 });

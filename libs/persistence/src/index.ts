@@ -9,6 +9,7 @@ export { postgresHealthCheck } from './health/postgres-health.check';
 export * from './errors/postgres-errors';
 export * from './errors/persistence.errors';
 export * from './persistence.module';
+export { DatabaseConnection } from './connection/background-connection';
 export type { Scoped } from './repositories/scoped';
 export * from './repositories/pagination';
 export * from './repositories/accounts.repository';

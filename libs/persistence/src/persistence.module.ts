@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BACKGROUND_CONNECT_RETRY_MS, BackgroundConnection, DatabaseConnection } from './connection/background-connection';
 import { createDataSourceOptions } from './data-source/data-source-options';
 import { ENTITIES } from './entities';
 import { PostgresHealthRegistration } from './health/postgres-health.registration';
@@ -31,6 +32,15 @@ export interface PersistenceModuleOptions {
   retryAttempts?: number;
   retryDelayMs?: number;
   poolSize?: number;
+  /**
+   * Start even when PostgreSQL is down: one connection attempt during start-up, then retries
+   * every `retryDelayMs` in the background (`retryAttempts` is not used) while the app runs;
+   * repositories fail until the connection is made (DatabaseConnection.isConnected says). For an
+   * app whose hot path does not use PostgreSQL (the webhook gateway).
+   */
+  connectInBackground?: boolean;
+  /** Add PostgreSQL to the app's readiness checks (default true). */
+  readinessCheck?: boolean;
 }
 
 /**
@@ -41,6 +51,8 @@ export interface PersistenceModuleOptions {
 @Module({})
 export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    const retryDelayMs = options.retryDelayMs ?? 3_000;
+    const background = options.connectInBackground === true;
     return {
       module: PersistenceModule,
       // Global: repositories are used by feature modules and shared libs (account-access) alike.
@@ -49,12 +61,19 @@ export class PersistenceModule {
         TypeOrmModule.forRoot({
           ...createDataSourceOptions(options.databaseUrl, options.poolSize ? { poolSize: options.poolSize } : {}),
           retryAttempts: options.retryAttempts ?? 10,
-          retryDelay: options.retryDelayMs ?? 3_000,
+          retryDelay: retryDelayMs,
+          // BackgroundConnection connects it instead.
+          manualInitialization: background,
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      providers: [...REPOSITORIES, PostgresHealthRegistration],
-      exports: [...REPOSITORIES, TypeOrmModule],
+      providers: [
+        ...REPOSITORIES,
+        DatabaseConnection,
+        ...(options.readinessCheck === false ? [] : [PostgresHealthRegistration]),
+        ...(background ? [{ provide: BACKGROUND_CONNECT_RETRY_MS, useValue: retryDelayMs }, BackgroundConnection] : []),
+      ],
+      exports: [...REPOSITORIES, DatabaseConnection, TypeOrmModule],
     };
   }
 }

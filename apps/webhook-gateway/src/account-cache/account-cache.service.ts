@@ -1,12 +1,15 @@
 import { HealthRegistry, SecretBox, gauge } from '@lever-assess/common';
-import { AccountsRepository } from '@lever-assess/persistence';
+import { AccountsRepository, DatabaseConnection } from '@lever-assess/persistence';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { GATEWAY_ENV, type GatewayEnv } from '../config';
 import { toCachedAccount, type CachedAccount } from './cached-account';
 
 /** Accounts read from Postgres per query while (re)loading the whole cache. */
 const LOAD_PAGE_SIZE = 500;
-/** Until the first load succeeds (Postgres down at start-up), it is retried this often. */
+/**
+ * Until the first load succeeds (Postgres down at start-up: the app starts anyway and connects in
+ * the background), it is retried this often.
+ */
 const FIRST_LOAD_RETRY_MS = 5_000;
 
 const cachedAccounts = gauge('gateway_cached_accounts', 'Accounts held in the webhook-gateway cache');
@@ -32,6 +35,7 @@ export class AccountCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly database: DatabaseConnection,
     private readonly box: SecretBox,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
     health: HealthRegistry,
@@ -68,6 +72,7 @@ export class AccountCache implements OnApplicationBootstrap, OnApplicationShutdo
   /** Replaces the whole cache with what Postgres holds now. Failures are logged, never thrown. */
   reloadAll(): Promise<void> {
     return this.enqueue('full reload', async () => {
+      if (!this.database.isConnected) throw new Error('PostgreSQL is not connected yet (the connection is retried in the background)');
       const byKey = new Map<string, CachedAccount>();
       let afterId: string | undefined;
       for (;;) {
