@@ -31,7 +31,7 @@ describe('LeverClient against lever-sandbox', () => {
   let client: LeverClient;
   const acme: LeverAuth = { accountId: ACME_COMPANY_ID, apiKey: ACME_KEY };
 
-  const makeClient = (opts: { timeoutMs?: number; maxAttempts?: number } = {}) =>
+  const makeClient = (opts: { timeoutMs?: number; maxAttempts?: number; maxInlineWaitMs?: number } = {}) =>
     new LeverClient({
       baseUrl: sandbox.apiUrl,
       limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rl:`, ratePerSecond: 8, burst: 8 }),
@@ -174,6 +174,25 @@ describe('LeverClient against lever-sandbox', () => {
       await sandbox.control.fault(keyId, { status: 502, count: 1 });
       await expect(client.getOpportunity(auth, company.opportunities[0].id)).resolves.toMatchObject({ name: 'Test Candidate' });
       expect((await sandbox.control.requests(keyId)).map((e) => e.status)).toEqual([503, 502, 200]);
+    });
+
+    it('takes every retry from the same budget: under a storm of 503s the key never goes over rate + burst', async () => {
+      const { auth, keyId, company } = await createTestCompany(sandbox.control);
+      await sandbox.control.fault(keyId, { status: 503, count: 1_000 });
+      // 24 callers at once, 3 attempts each (72 requests wanted): every attempt waits for its turn.
+      const patient = makeClient({ maxAttempts: 3, maxInlineWaitMs: 10_000 });
+      const results = await Promise.allSettled(Array.from({ length: 24 }, () => patient.getOpportunity(auth, company.opportunities[0].id)));
+      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof LeverUnavailableError)).toBe(true);
+      const arrivals = (await sandbox.control.requests(keyId)).map((e) => e.at).sort((a, b) => a - b);
+      expect(arrivals).toHaveLength(72);
+      // Token bucket of 8 per second, burst 8: at most 8 + 8 * t requests in any window of t seconds
+      // (100 ms of slack for the trip from the limiter's grant to the sandbox's arrival time).
+      for (let i = 0; i < arrivals.length; i++) {
+        for (let j = i; j < arrivals.length; j++) {
+          const windowS = (arrivals[j] - arrivals[i] + 100) / 1000;
+          expect(j - i + 1).toBeLessThanOrEqual(8 + Math.floor(8 * windowS));
+        }
+      }
     });
 
     it('gives up on persistent 5xx after maxAttempts with LeverUnavailableError', async () => {
