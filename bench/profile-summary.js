@@ -88,7 +88,8 @@ for (const file of files) {
         const bucket = bucketOf(byId.get(p).callFrame);
         if (bucket.startsWith('node:') || bucket.startsWith('(')) continue;
         const f = byId.get(p).callFrame;
-        if (chain.length === 0 || chain[chain.length - 1].split(' ')[1] !== bucket) chain.push(`${f.functionName || '(anonymous)'} ${bucket}`);
+        if (chain.length === 0 || chain[chain.length - 1].split(' ')[1] !== bucket)
+          chain.push(`${f.functionName || '(anonymous)'} ${bucket}`);
       }
       const key = chain.join(' <- ') || '(node internals only)';
       callers.set(key, (callers.get(key) ?? 0) + us);
