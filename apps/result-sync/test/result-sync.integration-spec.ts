@@ -450,6 +450,33 @@ describe('result-sync against the Lever sandbox', () => {
     expect(await metric('lever_sync_total', { outcome: 'rate_limited' })).toBeGreaterThanOrEqual(1);
   });
 
+  it('after a brown-out (error, invitation id never recorded) the invitation is adopted from its callback and the result reaches Lever', async () => {
+    const s = await scenario();
+    // The dispatcher never learnt the invitation id; the last attempt ended the assessment as error.
+    await assessments.update(s.accountId, s.assessment.id, {
+      platformInvitationId: null,
+      status: AssessmentStatus.Error,
+      errorCode: 'PLATFORM_UNAVAILABLE',
+      errorText: 'The assessment was not sent because the assessment platform could not be reached.',
+    });
+    await sync(s);
+    expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Error`]);
+
+    // The candidate took the test the platform had sent after all.
+    const reportUrl = `https://platform.example/reports/${s.invitationId}`;
+    expect((await platformEvent(s, 'invitation.scored', { score: 90, reportUrl })).state).toBe('completed');
+
+    await expect(reload(s)).resolves.toMatchObject({
+      status: AssessmentStatus.Scored,
+      platformInvitationId: s.invitationId,
+      errorCode: null,
+      score: 90,
+    });
+    const o = await leverState(s);
+    expect(statusTags(o)).toEqual([`${PREFIX} - Pass`]);
+    expect(o.links).toContain(reportUrl);
+  });
+
   it('a platform event for an unknown assessment fails for good and changes nothing', async () => {
     const s = await scenario();
     const forged = { ...s, invitationId: `inv-${randomUUID()}` };

@@ -104,6 +104,57 @@ describe(PlatformEventsService.name, () => {
     expect(w.leverSync.jobs).toEqual([]);
   });
 
+  describe('a callback for an assessment whose invitation id is not recorded (issue 15)', () => {
+    /** The dispatcher has not recorded inv_1 yet (or never will): the row has no invitation id. */
+    async function withoutInvitationId(patch: Parameters<typeof w.f.assessments.update>[2] = {}) {
+      await w.f.assessments.update(w.account.id, w.assessment.id, { platformInvitationId: null, ...patch });
+    }
+
+    it('adopts the invitation the signed callback names and applies the event', async () => {
+      await withoutInvitationId();
+
+      await expect(w.service.apply(w.event(PlatformEventType.Completed))).resolves.toBe('applied');
+
+      await expect(w.stored()).resolves.toMatchObject({ status: AssessmentStatus.Completed, platformInvitationId: 'inv_1' });
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: w.assessment.id })]);
+    });
+
+    it('brings the result of an assessment an outage ended as error to Lever (the brown-out: the invitation existed)', async () => {
+      await withoutInvitationId({ status: AssessmentStatus.Error, errorCode: 'PLATFORM_UNAVAILABLE', errorText: 'not sent' });
+
+      await expect(w.service.apply(w.event(PlatformEventType.Scored))).resolves.toBe('applied');
+
+      await expect(w.stored()).resolves.toMatchObject({
+        status: AssessmentStatus.Scored,
+        score: 80,
+        reportUrl: REPORT,
+        errorCode: null,
+        errorText: null,
+        platformInvitationId: 'inv_1',
+      });
+      expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: w.assessment.id })]);
+    });
+
+    it('adopts nothing for a canceled assessment, or an errored one whose slot another assessment holds', async () => {
+      await withoutInvitationId({ status: AssessmentStatus.Canceled });
+      await expect(w.service.apply(w.event(PlatformEventType.Completed))).rejects.toBeInstanceOf(UnknownPlatformReferenceError);
+
+      await w.f.assessments.update(w.account.id, w.assessment.id, { status: AssessmentStatus.Error });
+      await w.f.assessments.insertIfNoActive({
+        accountId: w.account.id,
+        opportunityId: w.assessment.opportunityId,
+        candidateId: w.assessment.candidateId,
+        ruleId: w.assessment.ruleId,
+        kind: w.assessment.kind,
+        triggeredAt: new Date(),
+      });
+      await expect(w.service.apply(w.event(PlatformEventType.Completed))).rejects.toBeInstanceOf(UnknownPlatformReferenceError);
+
+      await expect(w.stored()).resolves.toMatchObject({ status: AssessmentStatus.Error, platformInvitationId: null });
+      expect(w.leverSync.jobs).toEqual([]);
+    });
+  });
+
   it.each<[string, Partial<PlatformEventJob>]>([
     ['a score above 100', { score: 101 }],
     ['a report that is not a web link', { reportUrl: 'javascript:alert(1)' }],

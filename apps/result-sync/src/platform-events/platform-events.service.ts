@@ -1,6 +1,6 @@
 import { withLogContext } from '@lever-assess/common';
 import { applyPlatformEvent, platformEventSources } from '@lever-assess/domain';
-import { AssessmentsRepository } from '@lever-assess/persistence';
+import { AssessmentsRepository, type Assessment } from '@lever-assess/persistence';
 import { LeverSyncProducer, type PlatformEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { InvalidPlatformEventError, UnknownPlatformReferenceError } from '../result-sync.errors';
@@ -19,13 +19,14 @@ export class PlatformEventsService {
   ) {}
 
   /**
-   * @throws UnknownPlatformReferenceError when reference + invitation id match no assessment
+   * @throws UnknownPlatformReferenceError when reference + invitation id match no assessment, and the
+   *   reference names none that can adopt the invitation
    * @throws InvalidPlatformEventError when the score or report URL cannot be stored
    */
   async apply(event: PlatformEventJob): Promise<PlatformEventOutcome> {
     const problem = platformEventProblem(event);
     if (problem) throw new InvalidPlatformEventError(problem);
-    const assessment = await this.assessments.findByPlatformReference(event.reference, event.invitationId);
+    const assessment = (await this.assessments.findByPlatformReference(event.reference, event.invitationId)) ?? (await this.adopt(event));
     if (!assessment) throw new UnknownPlatformReferenceError(event.reference, event.invitationId);
 
     return withLogContext({ accountId: assessment.accountId, assessmentId: assessment.id }, async () => {
@@ -52,5 +53,26 @@ export class PlatformEventsService {
       this.logger.log({ msg: `platform event ${outcome}`, eventId: event.eventId, type: event.type, from: assessment.status });
       return outcome;
     });
+  }
+
+  /**
+   * The callback is signed by the platform (the gateway checked it) and names our assessment as
+   * its reference, but the assessment has no invitation id: the dispatcher has not recorded it
+   * yet, or an outage ended it as `error` while the platform had created the invitation. The
+   * assessment adopts the invitation (an `error` one becomes `sent` again), so the result still
+   * reaches Lever. Never one that holds another invitation id.
+   */
+  private async adopt(event: PlatformEventJob): Promise<Assessment | null> {
+    const adopted = await this.assessments.adoptInvitation(event.reference, event.invitationId);
+    if (adopted) {
+      this.logger.warn({
+        accountId: adopted.accountId,
+        assessmentId: adopted.id,
+        invitationId: event.invitationId,
+        eventId: event.eventId,
+        msg: 'invitation id not recorded yet: adopted from the platform callback',
+      });
+    }
+    return adopted;
   }
 }
