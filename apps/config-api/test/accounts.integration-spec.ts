@@ -1,10 +1,12 @@
 import * as testing from '@lever-assess/testing';
 import { SecretBox } from '@lever-assess/common';
+import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
+import { AssessmentsRepository } from '@lever-assess/persistence';
 import { accountChangesChannel } from '@lever-assess/redis';
 import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { ConfigApiHarness } from './config-api.harness';
+import { ACME, ConfigApiHarness } from './config-api.harness';
 
 describe('config-api accounts', () => {
   let h: ConfigApiHarness;
@@ -159,6 +161,39 @@ describe('config-api accounts', () => {
     await pg.query(`UPDATE accounts SET status = 'disconnected', status_reason = 'LEVER_KEY_REVOKED' WHERE id = $1`, [account.id]);
     const rekeyed = await h.call('PATCH', `/v1/accounts/${account.id}`, { body: { lever: { apiKey: 'a-fresh-key' } } });
     expect(rekeyed.body).toMatchObject({ status: 'active', statusReason: null });
+  });
+
+  it('refuses a tagPrefix change while assessments are in progress (409 naming the field), allows it once none is', async () => {
+    const account = await h.createAccount();
+    const rule = await h.call('POST', `/v1/accounts/${account.id}/trigger-rules`, {
+      body: { stageId: ACME.codingTestStageId, kind: 'live_interview' },
+    });
+    const assessments = h.app.get(AssessmentsRepository);
+    const { assessment } = await assessments.insertIfNoActive({
+      accountId: account.id,
+      opportunityId: 'opp-prefix',
+      candidateId: 'opp-prefix',
+      ruleId: rule.body.id,
+      kind: RuleKind.LiveInterview,
+      triggeredAt: new Date(),
+    });
+
+    // Its `Acme Test - Live Pad` tag would be stranded beside the new prefix's tags.
+    const refused = await h.call('PATCH', `/v1/accounts/${account.id}`, { body: { tagPrefix: 'Quiz', name: 'Renamed' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({
+      error: 'TAG_PREFIX_IN_USE',
+      message: expect.stringMatching(/^tagPrefix cannot change while 1 assessment\(s\) are in progress/),
+      fields: [{ field: 'tagPrefix', messages: [refused.body.message] }],
+    });
+    expect((await h.call('GET', `/v1/accounts/${account.id}`)).body).toMatchObject({ tagPrefix: 'Acme Test', name: 'Acme Corp' });
+    // The same prefix is no change.
+    expect((await h.call('PATCH', `/v1/accounts/${account.id}`, { body: { tagPrefix: 'Acme Test' } })).status).toBe(200);
+
+    await assessments.update(account.id, assessment.id, { status: AssessmentStatus.Canceled });
+    const changed = await h.call('PATCH', `/v1/accounts/${account.id}`, { body: { tagPrefix: 'Quiz' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.tagPrefix).toBe('Quiz');
   });
 
   it('rotates the webhook key: a new unguessable URL', async () => {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPi
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -48,6 +49,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'Update fields, replace secrets, or disable/enable with `status`' })
   @ApiOkResponse({ type: AccountDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'TAG_PREFIX_IN_USE: assessments in progress carry the current tagPrefix' })
   update(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto): Promise<AccountDto> {
     return this.accounts.update(actor, id, body);
   }

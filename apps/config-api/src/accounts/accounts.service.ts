@@ -1,7 +1,7 @@
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { SecretBox } from '@lever-assess/common';
-import { AccountStatus } from '@lever-assess/domain';
-import { AccountsRepository, type Account, type AccountPatch } from '@lever-assess/persistence';
+import { ACTIVE_ASSESSMENT_STATUSES, AccountStatus } from '@lever-assess/domain';
+import { AccountsRepository, AssessmentsRepository, type Account, type AccountPatch } from '@lever-assess/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
@@ -9,7 +9,7 @@ import { LeverStagesService } from '../lever/lever-stages.service';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
-import { AccountNotFoundError } from '../shared/errors/api.errors';
+import { AccountNotFoundError, FieldConflictApiError } from '../shared/errors/api.errors';
 import type { PageQueryDto } from '../shared/http/page-query.dto';
 import { AccountDto, type AccountPageDto } from './dto/account-response.dto';
 import type { CreateAccountDto } from './dto/create-account.dto';
@@ -28,6 +28,7 @@ export class AccountsService {
 
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly assessments: AssessmentsRepository,
     private readonly lookup: AccountLookup,
     private readonly box: SecretBox,
     private readonly changes: AccountChangesPublisher,
@@ -67,6 +68,7 @@ export class AccountsService {
 
   async update(actor: AdminActor, accountId: string, dto: UpdateAccountDto): Promise<AccountDto> {
     const current = await this.lookup.require(accountId);
+    if (dto.tagPrefix !== undefined && dto.tagPrefix !== current.tagPrefix) await this.assertPrefixFree(accountId);
     const { patch, changed } = this.toPatch(dto);
     const keyReplaced = dto.lever?.apiKey !== undefined;
     if (Object.keys(patch).length > 0 && !(await this.accounts.update(accountId, patch))) throw new AccountNotFoundError(accountId);
@@ -92,6 +94,25 @@ export class AccountsService {
     if ((await this.accounts.setWebhookKey(accountId)) === null) throw new AccountNotFoundError(accountId);
     await this.changed(actor, accountId, 'account.webhook-key.rotate', {});
     return this.get(accountId);
+  }
+
+  /**
+   * The status tag of an assessment in progress carries the current prefix, and result-sync only
+   * removes tags of the prefix it knows: after a change, `Old - Sent` would stay beside
+   * `New - Needs Review`. So the prefix changes only while nothing is in progress; finished
+   * candidates keep their old-prefix tags as history (docs/config-api.md).
+   * @throws FieldConflictApiError (409 TAG_PREFIX_IN_USE) while assessments are sent or completed
+   */
+  private async assertPrefixFree(accountId: string): Promise<void> {
+    let inProgress = 0;
+    for (const status of ACTIVE_ASSESSMENT_STATUSES) inProgress += (await this.assessments.list(accountId, { status }, { limit: 1 })).total;
+    if (inProgress === 0) return;
+    throw new FieldConflictApiError(
+      'TAG_PREFIX_IN_USE',
+      'tagPrefix',
+      `tagPrefix cannot change while ${inProgress} assessment(s) are in progress (sent or completed): their status tags in Lever carry the ` +
+        'current prefix and would be left behind. Change it once they are scored, expired or canceled.',
+    );
   }
 
   /**

@@ -54,6 +54,18 @@ export class ConflictApiError extends ConfigApiError {
   }
 }
 
+/** 409 about one field of the request: `fields` names it, so a form can show the message beside it. */
+export class FieldConflictApiError extends ConfigApiError {
+  readonly status = 409;
+  constructor(
+    readonly code: string,
+    field: string,
+    message: string,
+  ) {
+    super(message, [{ field, messages: [message] }]);
+  }
+}
+
 export class AccountNotFoundError extends NotFoundApiError {
   constructor(accountId: string) {
     super('ACCOUNT_NOT_FOUND', `Account ${accountId} does not exist`);
