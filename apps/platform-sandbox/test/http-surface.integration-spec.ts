@@ -54,6 +54,7 @@ describe('platform sandbox HTTP surface', () => {
       ['GET', '/v1/tests'],
       ['POST', '/v1/invitations'],
       ['GET', '/v1/invitations/x'],
+      ['GET', '/v1/invitations?reference=x'],
       ['POST', '/v1/invitations/x/cancel'],
     ]) {
       const res = await fetch(sandbox.url + route, { method, headers: { authorization: 'Bearer wrong' } });
