@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     if (!bot) throw new Error(`No Lever user with email ${env.DEMO_PERFORM_AS_EMAIL}`);
     await accounts.update(account.id, { performAsUserId: bot.id });
 
-    for (const test of await platform.listTests()) {
+    for (const test of await platform.listTests(DEMO.platformAccountId)) {
       const existing = await tests.findByNameInsensitive(account.id, test.name);
       if (!existing) await tests.create(account.id, { name: test.name, platformTestId: test.id, kind: test.kind });
     }

@@ -85,6 +85,21 @@ describe('config-api test catalog and trigger rules', () => {
       const audit = await h.call('GET', `/v1/accounts/${other.id}/audit?limit=1`);
       expect(audit.body.items[0]).toMatchObject({ action: 'test.import', details: { created: 0, updated: 0, unchanged: 4 } });
     });
+
+    it("imports only the tests of the account's platform account: the shared ones and its own, never another's", async () => {
+      // The platform sandbox seeds "Globex Internal Exercise" as private to the platform account `globex`.
+      const globex = await h.createAccount({ name: 'Globex', platformAccountId: 'globex' });
+      const imported = await h.call('POST', `/v1/accounts/${globex.id}/tests/import`);
+      expect(imported.body).toMatchObject({ created: 5 });
+      expect(imported.body.items).toContainEqual(
+        expect.objectContaining({ name: 'Globex Internal Exercise', platformTestId: 'tst_globex_internal' }),
+      );
+
+      const acme = await h.createAccount({ name: 'Acme Again' });
+      const scoped = await h.call('POST', `/v1/accounts/${acme.id}/tests/import`);
+      expect(scoped.body).toMatchObject({ created: 4 });
+      expect(scoped.body.items.map((t: any) => t.name)).not.toContain('Globex Internal Exercise');
+    });
   });
 
   describe('trigger rules', () => {

@@ -88,7 +88,7 @@ describe('platform sandbox HTTP surface', () => {
 
     await sandbox.control('POST', '/faults', { status: 500, count: 1, match: 'create' });
     const noRetry = new PlatformClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, maxAttempts: 1 });
-    await expect(noRetry.listTests()).resolves.toHaveLength(4);
+    await expect(noRetry.listTests('acme')).resolves.toHaveLength(4);
     await expect(noRetry.getInvitation('inv_missing')).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
     const req = {
       testId: null,

@@ -37,10 +37,15 @@ describe('PlatformClient against the platform sandbox', () => {
   const stored = async () =>
     (await sandbox.control<{ data: SandboxInvitation[]; requests: Record<string, number> }>('GET', '/invitations')).body;
 
-  it('lists the seeded catalog', async () => {
-    const tests = await sut.listTests();
-    expect(tests.map((t) => t.name)).toEqual(['Python Basics', 'Python Advanced', 'JavaScript Fundamentals', 'Live Pairing']);
+  it('lists the seeded catalog: for one platform account, the shared tests and its own', async () => {
+    const shared = ['Python Basics', 'Python Advanced', 'JavaScript Fundamentals', 'Live Pairing'];
+    const tests = await sut.listTests('acme');
+    expect(tests.map((t) => t.name)).toEqual(shared);
     expect(tests.find((t) => t.name === 'Live Pairing')).toMatchObject({ id: 'tst_live_pairing', kind: 'live_interview' });
+    expect((await sut.listTests('globex')).map((t) => t.name)).toEqual([...shared, 'Globex Internal Exercise']);
+    // Unscoped, the API key sees every account's tests.
+    expect(await sut.listTests()).toContainEqual(expect.objectContaining({ id: 'tst_globex_internal', accountId: 'globex' }));
+    expect((await stored()).requests['GET /v1/tests']).toBe(3);
   });
 
   it('creates a take-home invitation with a candidate link, no interviewer link, expiring in 7 days', async () => {
@@ -132,7 +137,7 @@ describe('PlatformClient against the platform sandbox', () => {
   it('honours Retry-After on 429', async () => {
     await sandbox.control('POST', '/faults', { status: 429, retryAfterSeconds: 1, count: 1, match: 'all' });
     const started = Date.now();
-    await expect(sut.listTests()).resolves.toHaveLength(4);
+    await expect(sut.listTests('acme')).resolves.toHaveLength(4);
     // Lower bound only: a loaded machine can make it slower, never faster.
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect((await stored()).requests['GET /v1/tests']).toBe(2);

@@ -31,6 +31,24 @@ describe(PlatformClient.name, () => {
     server = undefined;
   });
 
+  it("asks for one platform account's tests and drops another account's even when the platform ignores the filter", async () => {
+    const test = (id: string, accountId?: string | null) => ({ id, name: id, kind: 'take_home', durationMinutes: 30, accountId });
+    const fake = await fakeServer([
+      json(200, { data: [test('shared'), test('shared-null', null), test('mine', 'acme'), test('theirs', 'globex')] }),
+    ]);
+    server = fake.server;
+    const sut = new PlatformClient({ baseUrl: fake.url, apiKey: 'k' });
+
+    const tests = await sut.listTests('acme');
+
+    expect(fake.hits[0].url).toBe('/v1/tests?accountId=acme');
+    expect(tests.map((t) => [t.id, t.accountId])).toEqual([
+      ['shared', undefined],
+      ['shared-null', undefined],
+      ['mine', 'acme'],
+    ]);
+  });
+
   it('gives up at once, with retryAfterMs, when Retry-After exceeds the retry budget', async () => {
     const fake = await fakeServer([json(429, { error: 'rate_limited' }, { 'retry-after': '120' })]);
     server = fake.server;

@@ -84,8 +84,17 @@ export class PlatformClient {
     this.logger = options.logger;
   }
 
-  listTests(): Promise<PlatformTest[]> {
-    return this.request({ method: 'GET', route: '/v1/tests', path: '/v1/tests', resource: 'tests endpoint', parse: parseTestList });
+  /**
+   * The tests one platform account may use (`accountId`: its platform account id): asked for with
+   * `?accountId=`, and tests the answer says belong to another account are dropped even so, in case
+   * a platform ignores the filter. Without `accountId`, everything the API key sees (all accounts).
+   */
+  async listTests(accountId?: string): Promise<PlatformTest[]> {
+    const path = accountId === undefined ? '/v1/tests' : `/v1/tests?accountId=${encodeURIComponent(accountId)}`;
+    const tests = await this.request({ method: 'GET', route: '/v1/tests', path, resource: 'tests endpoint', parse: parseTestList });
+    return accountId === undefined
+      ? tests
+      : tests.filter((t) => t.accountId === undefined || t.accountId === null || t.accountId === accountId);
   }
 
   /** @param idempotencyKey our assessment id: a repeat (retry, redelivered job) returns the same invitation. */

@@ -17,12 +17,17 @@ export const PlatformInvitationStatus = {
 export type PlatformInvitationStatus = (typeof PlatformInvitationStatus)[keyof typeof PlatformInvitationStatus];
 export const PLATFORM_INVITATION_STATUSES: readonly PlatformInvitationStatus[] = Object.values(PlatformInvitationStatus);
 
-/** One entry of `GET /v1/tests`. */
+/**
+ * One entry of `GET /v1/tests[?accountId=<platform account id>]`. With `accountId` the platform
+ * answers the tests that account may use: the shared library and the account's own.
+ */
 export interface PlatformTest {
   id: string;
   name: string;
   kind: RuleKind;
   durationMinutes: number;
+  /** The platform account a private test belongs to; absent (or null) for a shared library test. */
+  accountId?: string | null;
 }
 
 /** Body of `POST /v1/invitations`. */

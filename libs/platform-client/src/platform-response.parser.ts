@@ -20,11 +20,13 @@ export function parseTestList(json: unknown): PlatformTest[] {
   if (!Array.isArray(data)) throw new ContractFieldError('data', 'must be an array');
   return data.map((item, i) => {
     const t = readObject(item, `data[${i}]`);
+    const owner = readNullable(t.accountId, readId, `data[${i}].accountId`);
     return {
       id: readId(t.id, `data[${i}].id`),
       name: readString(t.name, `data[${i}].name`),
       kind: readOneOf(t.kind, RULE_KINDS, `data[${i}].kind`),
       durationMinutes: readPositiveInt(t.durationMinutes, `data[${i}].durationMinutes`),
+      ...(owner === null ? {} : { accountId: owner }),
     };
   });
 }

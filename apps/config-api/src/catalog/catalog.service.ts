@@ -57,13 +57,15 @@ export class CatalogService {
   }
 
   /**
-   * Pulls `GET /v1/tests` from the platform and upserts by name (ignoring case): a new name is
-   * added, a known name gets the platform's current id and kind. Tests only in the catalog stay.
+   * Pulls the tests the account's platform account may use (`GET /v1/tests?accountId=<its
+   * platformAccountId>`: the shared library and its own, never another customer's private tests)
+   * and upserts by name (ignoring case): a new name is added, a known name gets the platform's
+   * current id and kind. Tests only in the catalog stay.
    */
   async importFromPlatform(actor: AdminActor, accountId: string): Promise<CatalogImportDto> {
-    await this.lookup.require(accountId);
+    const account = await this.lookup.require(accountId);
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    for (const remote of await this.platform.listTests()) {
+    for (const remote of await this.platform.listTests(account.platformAccountId)) {
       const existing = await this.tests.findByNameInsensitive(accountId, remote.name.trim());
       if (!existing) {
         await this.tests.create(accountId, { name: remote.name.trim(), platformTestId: remote.id, kind: remote.kind });

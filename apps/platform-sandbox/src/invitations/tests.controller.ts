@@ -1,13 +1,14 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { TEST_CATALOG } from '../catalog/test-catalog';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { listTests } from '../catalog/test-catalog';
 import { ApiKeyGuard } from '../traffic/api-key.guard';
 import { TrafficGuard } from '../traffic/traffic.guard';
 
 @Controller('v1/tests')
 @UseGuards(TrafficGuard, ApiKeyGuard)
 export class TestsController {
+  /** `?accountId=<platform account id>`: the tests that account may use (shared and its own). */
   @Get()
-  list() {
-    return { data: TEST_CATALOG };
+  list(@Query('accountId') accountId?: string) {
+    return { data: listTests(typeof accountId === 'string' && accountId !== '' ? accountId : undefined) };
   }
 }

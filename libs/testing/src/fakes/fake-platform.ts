@@ -62,8 +62,13 @@ export class FakePlatform implements PublicOf<PlatformClient> {
     Object.assign(this.find(invitationId).state, state);
   }
 
-  async listTests(): Promise<PlatformTest[]> {
-    return this.call('listTests', () => copyRow(this.tests));
+  /** Like the platform: with an account id, the shared tests and that account's own. */
+  async listTests(accountId?: string): Promise<PlatformTest[]> {
+    return this.call('listTests', () =>
+      copyRow(
+        this.tests.filter((t) => accountId === undefined || t.accountId === undefined || t.accountId === null || t.accountId === accountId),
+      ),
+    );
   }
 
   async createInvitation(req: CreateInvitationRequest, idempotencyKey: string): Promise<Invitation> {
