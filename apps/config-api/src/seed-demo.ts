@@ -13,7 +13,7 @@ import {
 } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
 import { createRedis } from '@lever-assess/redis';
-import { IsString, Matches } from 'class-validator';
+import { IsIn, IsString, Matches } from 'class-validator';
 
 /**
  * `node dist/apps/config-api/seed-demo.js`: creates (or refreshes) the demo account "Acme" wired to
@@ -21,6 +21,11 @@ import { IsString, Matches } from 'class-validator';
  * token sealed, the perform-as user looked up in Lever by email, the platform's tests imported into
  * the catalog, a trigger rule on the Lever stage named DEMO_TRIGGER_STAGE (Flow A) and the tagged
  * pad configurations of DEMO_PAD_RULES (Flow B). Idempotent.
+ *
+ * The account it makes is known to anyone who reads this file: a fixed webhook key and the Lever
+ * sandbox's default key and signature token. So it refuses to run when NODE_ENV=production (the
+ * image's default) unless DEMO_SEED_ALLOW_PRODUCTION=true says the "production" is a demo cluster
+ * running the production image with the sandboxes (deploy/k8s/overlays/dev).
  */
 class SeedEnv extends IntegrationEnv {
   /** Fixed so the Lever sandbox can be told the webhook URL before the account exists. */
@@ -36,6 +41,20 @@ class SeedEnv extends IntegrationEnv {
   DEMO_TRIGGER_STAGE = 'Coding Test';
   @IsString()
   DEMO_DEFAULT_TEST = 'Python Basics';
+  /** `true` lets the seed run under NODE_ENV=production; only for demo deployments with the sandboxes. */
+  @IsIn(['true', 'false'])
+  DEMO_SEED_ALLOW_PRODUCTION: 'true' | 'false' = 'false';
+
+  override validateCrossField(): string[] {
+    const problems = super.validateCrossField();
+    if (this.NODE_ENV === 'production' && this.DEMO_SEED_ALLOW_PRODUCTION !== 'true') {
+      problems.push(
+        'DEMO_SEED_ALLOW_PRODUCTION: seed-demo refuses to run when NODE_ENV=production: it creates an account with a publicly known ' +
+          'webhook key and signature token. Set DEMO_SEED_ALLOW_PRODUCTION=true only on a demo deployment that runs the sandboxes',
+      );
+    }
+    return problems;
+  }
 }
 
 const DEMO = { name: 'Acme (demo)', tagPrefix: 'Acme Test', platformAccountId: 'acme-demo' };
@@ -54,6 +73,7 @@ const DEMO_PAD_RULES: { stage: string; requiredTag: string; kind: RuleKind; test
 async function main(): Promise<void> {
   const env = loadEnv(SeedEnv);
   const logger = createLogger('seed-demo', env.LOG_LEVEL);
+  if (env.NODE_ENV === 'production') logger.warn('seeding the demo account under NODE_ENV=production (DEMO_SEED_ALLOW_PRODUCTION=true)');
   const box = SecretBox.fromEnv(env);
   const redis = createRedis(env.REDIS_URL, { name: 'seed-demo' });
   const ds = createDataSource(env.DATABASE_URL);
@@ -79,7 +99,8 @@ async function main(): Promise<void> {
       const created = await accounts.create({ ...DEMO, ...secrets });
       await accounts.setWebhookKey(created.id, env.DEMO_WEBHOOK_KEY);
     }
-    account = (await accounts.findByWebhookKey(env.DEMO_WEBHOOK_KEY))!;
+    account = await accounts.findByWebhookKey(env.DEMO_WEBHOOK_KEY);
+    if (!account) throw new Error('The demo account was not found after it was saved');
     const auth: LeverAuth = { accountId: account.id, apiKey: env.LEVER_SANDBOX_API_KEY };
 
     const [bot] = await lever.listUsers(auth, { email: env.DEMO_PERFORM_AS_EMAIL });
