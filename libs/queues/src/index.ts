@@ -3,6 +3,7 @@ export * from './job-payloads';
 export * from './job-ids';
 export * from './job-outcome';
 export * from './queue-config';
+export * from './failed-job-collapse';
 export * from './producers';
 export * from './queues.module';
 export * from './queue-processor';

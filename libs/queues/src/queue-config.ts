@@ -15,11 +15,20 @@ export interface QueueSettings {
 
 const DAY_SECONDS = 24 * 60 * 60;
 
+/**
+ * How long failed jobs are kept for the config API to list and replay, per queue: 30 days and at
+ * most 20,000 (the newest). BullMQ applies both bounds whenever another job of the queue fails, so
+ * an older job goes only when a newer one fails (never on a quiet queue). A week-long outage of a
+ * busy account stays within them; repeated failed syncs of one assessment are collapsed on top
+ * (collapseFailedJob). Memory: about 1-2 KB per failed job, so tens of MB per queue at worst.
+ */
+export const FAILED_JOB_RETENTION = { age: 30 * DAY_SECONDS, count: 20_000 } as const;
+
 // Completed jobs are kept a day (bounded count too) so a redelivery inside that time is dropped by
-// jobId; failed jobs are never removed automatically: they are listed and replayed by the config API.
+// jobId; failed jobs are kept within FAILED_JOB_RETENTION, listed and replayed by the config API.
 const KEEP = {
   removeOnComplete: { age: DAY_SECONDS, count: 50_000 },
-  removeOnFail: false,
+  removeOnFail: FAILED_JOB_RETENTION,
 } as const;
 
 /** Exhaustive per-queue settings: adding a queue without configuring it does not compile. */

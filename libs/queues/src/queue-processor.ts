@@ -1,7 +1,8 @@
 import { withLogContext, type LogContext } from '@lever-assess/common';
-import { Processor } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { collapseFailedJob } from './failed-job-collapse';
 import { InvalidJobPayloadError, parseJobPayload, type JobOf } from './job-payloads';
 import { JobOutcome } from './job-outcome';
 import { QUEUE_CONFIG, WORKER_SETTINGS } from './queue-config';
@@ -44,6 +45,34 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
   /** The account a job acts for, when it names one: its jobs share the account's slots. */
   protected accountOf(_payload: JobOf<Q>): string | null {
     return null;
+  }
+
+  /**
+   * For state-based jobs: the group whose failed jobs collapse into the last one that failed
+   * (collapseFailedJob), or null to keep every failed job (the default).
+   */
+  protected failedGroupOf(_payload: JobOf<Q>): string | null {
+    return null;
+  }
+
+  /** The worker's `failed` event (every failed attempt): collapses the job's group when it failed for good. */
+  @OnWorkerEvent('failed')
+  async onJobFailed(job: Job<unknown> | undefined): Promise<void> {
+    if (!job) return;
+    let group: string | null;
+    try {
+      group = this.failedGroupOf(parseJobPayload(this.queueName, job.data));
+    } catch {
+      return; // An invalid payload has no group: the job is kept as it is.
+    }
+    if (group === null) return;
+    try {
+      const removed = await collapseFailedJob(this.worker, job, group);
+      if (removed) this.logger.log({ jobId: job.id, removedJobId: removed, group, msg: 'older failed job of the same group removed' });
+    } catch (err) {
+      // Both jobs stay failed: one more to replay, nothing lost.
+      this.logger.warn({ jobId: job.id, group, err, msg: 'could not collapse failed jobs' });
+    }
   }
 
   /** Decides the job's outcome; may throw, which counts as `retry` (an unexpected error). */

@@ -38,6 +38,14 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
     return data.accountId;
   }
 
+  /**
+   * The sync is state-based, so the failed syncs of one assessment are one job to replay: only the
+   * last one that failed is kept (a week of a disconnected account would otherwise leave one per event).
+   */
+  protected override failedGroupOf(data: LeverSyncJob): string {
+    return `${data.accountId}:${data.assessmentId}`;
+  }
+
   protected logContext(data: LeverSyncJob) {
     return { correlationId: data.correlationId, accountId: data.accountId, assessmentId: data.assessmentId };
   }
