@@ -8,5 +8,7 @@ module.exports = require('../../tools/webpack/app-webpack.config.js')('config-ap
     { entryName: 'data-source', entryPath: './src/data-source.ts' },
     // Seeds the demo account against the running sandboxes (npm start).
     { entryName: 'seed-demo', entryPath: './src/seed-demo.ts' },
+    // Re-seals every secret under the current ENCRYPTION_KEY after a rotation (npm run secrets:reencrypt).
+    { entryName: 'reencrypt-secrets', entryPath: './src/reencrypt-secrets.ts' },
   ],
 });

@@ -5,6 +5,7 @@ import { LeverClient, RedisTokenBucketLimiter, type LeverAuth } from '@lever-ass
 import {
   Account,
   AccountsRepository,
+  accountSecretContext,
   TestDefinition,
   TestsRepository,
   TriggerRule,
@@ -14,6 +15,7 @@ import {
 import { PlatformClient } from '@lever-assess/platform-client';
 import { createRedis } from '@lever-assess/redis';
 import { IsIn, IsString, Matches } from 'class-validator';
+import { randomUUID } from 'node:crypto';
 
 /**
  * `node dist/apps/config-api/seed-demo.js`: creates (or refreshes) the demo account "Acme" wired to
@@ -88,15 +90,17 @@ async function main(): Promise<void> {
     });
     const platform = new PlatformClient({ baseUrl: env.PLATFORM_API_URL, apiKey: env.PLATFORM_API_KEY });
 
-    const secrets = {
-      leverApiKeyEnc: box.encrypt(env.LEVER_SANDBOX_API_KEY),
-      leverSignatureTokenEnc: box.encrypt(env.LEVER_SANDBOX_SIGNATURE_TOKEN),
-    };
+    // Sealed bound to the account's row (accountSecretContext): its id is known, or chosen here.
+    const sealFor = (id: string) => ({
+      leverApiKeyEnc: box.encrypt(env.LEVER_SANDBOX_API_KEY, accountSecretContext('leverApiKeyEnc', id)),
+      leverSignatureTokenEnc: box.encrypt(env.LEVER_SANDBOX_SIGNATURE_TOKEN, accountSecretContext('leverSignatureTokenEnc', id)),
+    });
     let account = await accounts.findByWebhookKey(env.DEMO_WEBHOOK_KEY);
     if (account) {
-      await accounts.update(account.id, { ...DEMO, ...secrets });
+      await accounts.update(account.id, { ...DEMO, ...sealFor(account.id) });
     } else {
-      const created = await accounts.create({ ...DEMO, ...secrets });
+      const id = randomUUID();
+      const created = await accounts.create({ id, ...DEMO, ...sealFor(id) });
       await accounts.setWebhookKey(created.id, env.DEMO_WEBHOOK_KEY);
     }
     account = await accounts.findByWebhookKey(env.DEMO_WEBHOOK_KEY);

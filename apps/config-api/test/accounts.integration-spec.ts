@@ -1,7 +1,7 @@
 import * as testing from '@lever-assess/testing';
 import { SecretBox } from '@lever-assess/common';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
-import { AssessmentsRepository } from '@lever-assess/persistence';
+import { AssessmentsRepository, accountSecretContext } from '@lever-assess/persistence';
 import { accountChangesChannel } from '@lever-assess/redis';
 import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
 import IORedis from 'ioredis';
@@ -59,9 +59,18 @@ describe('config-api accounts', () => {
     for (const secret of [h.leverApiKey, h.leverSignatureToken, 'hired-token-secret-123']) expect(text).not.toContain(secret);
     const box = SecretBox.fromEnv(h.env);
     const sealed = await sealedColumns(account.id);
-    expect(box.decrypt(sealed.lever_api_key_enc)).toBe(h.leverApiKey);
-    expect(box.decrypt(sealed.lever_signature_token_enc)).toBe(h.leverSignatureToken);
-    expect(JSON.parse(box.decrypt(sealed.lever_signature_tokens_enc))).toEqual({ candidateHired: 'hired-token-secret-123' });
+    // Bound to this row and column (v2): they open only with their context.
+    for (const value of Object.values(sealed)) expect(value).toMatch(new RegExp(`^${box.currentPrefix.replace(/\./g, '\\.')}`));
+    expect(box.decrypt(sealed.lever_api_key_enc, accountSecretContext('leverApiKeyEnc', account.id))).toBe(h.leverApiKey);
+    expect(box.decrypt(sealed.lever_signature_token_enc, accountSecretContext('leverSignatureTokenEnc', account.id))).toBe(
+      h.leverSignatureToken,
+    );
+    expect(JSON.parse(box.decrypt(sealed.lever_signature_tokens_enc, accountSecretContext('leverSignatureTokensEnc', account.id)))).toEqual(
+      {
+        candidateHired: 'hired-token-secret-123',
+      },
+    );
+    expect(() => box.decrypt(sealed.lever_api_key_enc, accountSecretContext('leverSignatureTokenEnc', account.id))).toThrow();
 
     await eventually(() => announcements(account.id) === 1);
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
@@ -131,8 +140,10 @@ describe('config-api accounts', () => {
     expect(res.text).not.toContain('replacement-key-123');
     const box = SecretBox.fromEnv(h.env);
     const sealed = await sealedColumns(account.id);
-    expect(box.decrypt(sealed.lever_api_key_enc)).toBe('replacement-key-123');
-    expect(box.decrypt(sealed.lever_signature_token_enc)).toBe(h.leverSignatureToken);
+    expect(box.decrypt(sealed.lever_api_key_enc, accountSecretContext('leverApiKeyEnc', account.id))).toBe('replacement-key-123');
+    expect(box.decrypt(sealed.lever_signature_token_enc, accountSecretContext('leverSignatureTokenEnc', account.id))).toBe(
+      h.leverSignatureToken,
+    );
     expect(await tableText('accounts')).not.toContain('replacement-key-123');
     await eventually(() => announcements(account.id) === 2);
 

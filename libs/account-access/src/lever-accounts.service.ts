@@ -1,7 +1,7 @@
 import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { LeverAuthError, LeverClient, type LeverAuth } from '@lever-assess/lever-client';
-import { AccountsRepository, type AccountWithSecrets } from '@lever-assess/persistence';
+import { AccountsRepository, accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
@@ -52,7 +52,7 @@ export class LeverAccountsService {
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
     return {
       account,
-      auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc) },
+      auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)) },
       performAs: account.performAsUserId,
     };
   }

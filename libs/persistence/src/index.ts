@@ -21,3 +21,5 @@ export * from './repositories/lever-deliveries.repository';
 export * from './repositories/lever-opportunity-views.repository';
 export * from './repositories/admin-tokens.repository';
 export * from './repositories/audit-log.repository';
+export * from './secrets/account-secrets';
+export * from './secrets/reencrypt-secrets';

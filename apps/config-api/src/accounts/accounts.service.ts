@@ -1,8 +1,16 @@
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { SecretBox } from '@lever-assess/common';
 import { ACTIVE_ASSESSMENT_STATUSES, AccountStatus } from '@lever-assess/domain';
-import { AccountsRepository, AssessmentsRepository, type Account, type AccountPatch } from '@lever-assess/persistence';
+import {
+  AccountsRepository,
+  AssessmentsRepository,
+  accountSecretContext,
+  type Account,
+  type AccountPatch,
+  type AccountSecretProperty,
+} from '@lever-assess/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
 import { LeverStagesService } from '../lever/lever-stages.service';
@@ -38,14 +46,20 @@ export class AccountsService {
   ) {}
 
   async create(actor: AdminActor, dto: CreateAccountDto): Promise<AccountDto> {
+    // The id is chosen here so that the secrets can be sealed bound to the row they go into.
+    const id = randomUUID();
+    const seal = (property: AccountSecretProperty, plaintext: string) => this.box.encrypt(plaintext, accountSecretContext(property, id));
     const account = await this.accounts.create({
+      id,
       name: dto.name,
       tagPrefix: dto.tagPrefix,
       platformAccountId: dto.platformAccountId,
       performAsUserId: dto.lever.performAsUserId ?? null,
-      leverApiKeyEnc: this.box.encrypt(dto.lever.apiKey),
-      leverSignatureTokenEnc: this.box.encrypt(dto.lever.signatureToken),
-      leverSignatureTokensEnc: dto.lever.signatureTokens ? this.box.encrypt(JSON.stringify(dto.lever.signatureTokens)) : null,
+      leverApiKeyEnc: seal('leverApiKeyEnc', dto.lever.apiKey),
+      leverSignatureTokenEnc: seal('leverSignatureTokenEnc', dto.lever.signatureToken),
+      leverSignatureTokensEnc: dto.lever.signatureTokens
+        ? seal('leverSignatureTokensEnc', JSON.stringify(dto.lever.signatureTokens))
+        : null,
     });
     await this.changed(actor, account.id, 'account.create', {
       name: account.name,
@@ -69,7 +83,7 @@ export class AccountsService {
   async update(actor: AdminActor, accountId: string, dto: UpdateAccountDto): Promise<AccountDto> {
     const current = await this.lookup.require(accountId);
     if (dto.tagPrefix !== undefined && dto.tagPrefix !== current.tagPrefix) await this.assertPrefixFree(accountId);
-    const { patch, changed } = this.toPatch(dto);
+    const { patch, changed } = this.toPatch(accountId, dto);
     const keyReplaced = dto.lever?.apiKey !== undefined;
     if (Object.keys(patch).length > 0 && !(await this.accounts.update(accountId, patch))) throw new AccountNotFoundError(accountId);
 
@@ -134,7 +148,9 @@ export class AccountsService {
     return null;
   }
 
-  private toPatch(dto: UpdateAccountDto): { patch: AccountPatch; changed: string[] } {
+  private toPatch(accountId: string, dto: UpdateAccountDto): { patch: AccountPatch; changed: string[] } {
+    const seal = (property: AccountSecretProperty, plaintext: string) =>
+      this.box.encrypt(plaintext, accountSecretContext(property, accountId));
     const patch: AccountPatch = {};
     const changed: string[] = [];
     const set = <K extends keyof AccountPatch>(key: K, value: AccountPatch[K] | undefined, label: string) => {
@@ -148,16 +164,16 @@ export class AccountsService {
     const lever = dto.lever;
     if (lever) {
       set('performAsUserId', lever.performAsUserId, 'lever.performAsUserId');
-      set('leverApiKeyEnc', lever.apiKey === undefined ? undefined : this.box.encrypt(lever.apiKey), 'lever.apiKey');
+      set('leverApiKeyEnc', lever.apiKey === undefined ? undefined : seal('leverApiKeyEnc', lever.apiKey), 'lever.apiKey');
       set(
         'leverSignatureTokenEnc',
-        lever.signatureToken === undefined ? undefined : this.box.encrypt(lever.signatureToken),
+        lever.signatureToken === undefined ? undefined : seal('leverSignatureTokenEnc', lever.signatureToken),
         'lever.signatureToken',
       );
       if (lever.signatureTokens !== undefined) {
         set(
           'leverSignatureTokensEnc',
-          lever.signatureTokens === null ? null : this.box.encrypt(JSON.stringify(lever.signatureTokens)),
+          lever.signatureTokens === null ? null : seal('leverSignatureTokensEnc', JSON.stringify(lever.signatureTokens)),
           'lever.signatureTokens',
         );
       }

@@ -1,6 +1,6 @@
 import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
-import type { AccountWithSecrets } from '@lever-assess/persistence';
+import { accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { allTokens, toCachedAccount, tokensForEvent } from './cached-account';
 
 describe(toCachedAccount.name, () => {
@@ -23,6 +23,20 @@ describe(toCachedAccount.name, () => {
       status: AccountStatus.Active,
       tokens: { stageChange: 'stage-token', perEvent: { candidateHired: 'hired-token' } },
     });
+  });
+
+  it('opens tokens bound to the row (v2) and refuses tokens copied from another account or column', () => {
+    const bound = (id: string, column: 'leverSignatureTokenEnc' | 'leverSignatureTokensEnc', text: string) =>
+      box.encrypt(text, accountSecretContext(column, id));
+    const own = row({
+      leverSignatureTokenEnc: bound('acc-1', 'leverSignatureTokenEnc', 'stage-token'),
+      leverSignatureTokensEnc: bound('acc-1', 'leverSignatureTokensEnc', '{"candidateHired":"hired-token"}'),
+    });
+    expect(toCachedAccount(own, box).tokens).toEqual({ stageChange: 'stage-token', perEvent: { candidateHired: 'hired-token' } });
+    const copied = row({ leverSignatureTokenEnc: bound('acc-2', 'leverSignatureTokenEnc', 'attacker-token') });
+    expect(toCachedAccount(copied, box).tokens).toBeNull();
+    const swapped = row({ leverSignatureTokenEnc: bound('acc-1', 'leverSignatureTokensEnc', 'stage-token') });
+    expect(toCachedAccount(swapped, box).tokens).toBeNull();
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import type { SecretBox } from '@lever-assess/common';
 import type { AccountStatus } from '@lever-assess/domain';
-import type { AccountWithSecrets } from '@lever-assess/persistence';
+import { accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 
 /** What the gateway needs to answer a Lever delivery without touching Postgres. */
 export interface CachedAccount {
@@ -28,8 +28,10 @@ export function toCachedAccount(row: AccountWithSecrets, box: SecretBox): Cached
 
 function openTokens(row: AccountWithSecrets, box: SecretBox): SignatureTokens | null {
   try {
-    const stageChange = box.decrypt(row.leverSignatureTokenEnc);
-    const perEvent = row.leverSignatureTokensEnc ? parseTokenMap(box.decrypt(row.leverSignatureTokensEnc)) : {};
+    const stageChange = box.decrypt(row.leverSignatureTokenEnc, accountSecretContext('leverSignatureTokenEnc', row.id));
+    const perEvent = row.leverSignatureTokensEnc
+      ? parseTokenMap(box.decrypt(row.leverSignatureTokensEnc, accountSecretContext('leverSignatureTokensEnc', row.id)))
+      : {};
     return perEvent ? { stageChange, perEvent } : null;
   } catch {
     return null;

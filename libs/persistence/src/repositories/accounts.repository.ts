@@ -6,10 +6,13 @@ import { Not, type Repository } from 'typeorm';
 import { Account, type AccountWithSecrets } from '../entities/account.entity';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
+import { countAccountSecretsNeedingRotation } from '../secrets/reencrypt-secrets';
 import { definedFields } from './defined-fields';
 
 /** Secrets arrive sealed by SecretBox; this repository never sees plaintext. */
 export interface NewAccount {
+  /** Chosen by the caller when its secrets are sealed bound to the row (accountSecretContext); else generated. */
+  id?: string;
   name: string;
   tagPrefix: string;
   leverApiKeyEnc: string;
@@ -36,6 +39,7 @@ export class AccountsRepository {
   async create(input: NewAccount): Promise<Account> {
     for (const field of SECRET_COLUMNS) assertSealed(field, input[field]);
     const { identifiers } = await this.repo.insert({
+      ...(input.id ? { id: input.id } : {}),
       name: input.name,
       tagPrefix: input.tagPrefix,
       leverApiKeyEnc: input.leverApiKeyEnc,
@@ -94,6 +98,11 @@ export class AccountsRepository {
     const counts = Object.fromEntries(ACCOUNT_STATUSES.map((status) => [status, 0])) as Record<AccountStatus, number>;
     for (const { status, count } of rows) counts[status] = Number(count);
     return counts;
+  }
+
+  /** Sealed values per `accounts.<column>` not starting with `prefix` (SecretBox.currentPrefix): the rotation gauge. */
+  countSecretsNeedingRotation(prefix: string): Promise<Record<string, number>> {
+    return countAccountSecretsNeedingRotation(this.repo.manager.connection, prefix);
   }
 
   /** Resolves the updated account (without secrets), or null when it does not exist. */

@@ -42,7 +42,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     for (const field of SECRET_COLUMNS) assertSealed(field, input[field]);
     const now = this.store.now();
     const row: AccountWithSecrets = {
-      id: this.store.newId(),
+      id: input.id ?? this.store.newId(),
       name: input.name,
       tagPrefix: input.tagPrefix,
       status: AccountStatus.Active,
@@ -58,6 +58,18 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     };
     this.store.accounts.set(row.id, row);
     return withoutSecrets(row);
+  }
+
+  async countSecretsNeedingRotation(prefix: string): Promise<Record<string, number>> {
+    this.store.assertReachable();
+    const rows = [...this.store.accounts.values()];
+    const count = (column: (typeof SECRET_COLUMNS)[number]) =>
+      rows.filter((r) => r[column] !== null && r[column] !== undefined && !r[column].startsWith(prefix)).length;
+    return {
+      'accounts.lever_api_key_enc': count('leverApiKeyEnc'),
+      'accounts.lever_signature_token_enc': count('leverSignatureTokenEnc'),
+      'accounts.lever_signature_tokens_enc': count('leverSignatureTokensEnc'),
+    };
   }
 
   async findById(id: string): Promise<Account | null> {
