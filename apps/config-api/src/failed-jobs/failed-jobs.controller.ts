@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
-import { FailedJobListDto, FailedJobsQueryDto, RetriedJobDto } from './dto/failed-job.dto';
+import { BulkRetryResultDto, FailedJobListDto, FailedJobsQueryDto, RetriedJobDto, RetryFailedJobsDto } from './dto/failed-job.dto';
 import { FailedJobsService } from './failed-jobs.service';
 
 @ApiTags('failed jobs')
@@ -26,6 +26,18 @@ export class FailedJobsController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   list(@Query() query: FailedJobsQueryDto): Promise<FailedJobListDto> {
     return this.failedJobs.list(query);
+  }
+
+  @Post('retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Retry every failed job matching a filter (queue, account, error code), oldest first, up to a limit',
+    description: 'Each job gets a fresh attempt budget, as with the single retry. `more` is true when further jobs match.',
+  })
+  @ApiAcceptedResponse({ type: BulkRetryResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED naming the field' })
+  retryMany(@CurrentActor() actor: AdminActor, @Body() filter: RetryFailedJobsDto): Promise<BulkRetryResultDto> {
+    return this.failedJobs.retryMany(actor, filter);
   }
 
   @Post(':queue/:jobId/retry')

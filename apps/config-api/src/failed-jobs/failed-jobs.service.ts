@@ -1,10 +1,18 @@
-import { QUEUE_NAMES, REGISTERED_QUEUES, isQueueName, type QueueName } from '@lever-assess/queues';
+import { FAILED_JOB_RETENTION, QUEUE_NAMES, REGISTERED_QUEUES, isQueueName, type QueueName } from '@lever-assess/queues';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
 import { ConflictApiError, NotFoundApiError, RequestValidationError } from '../shared/errors/api.errors';
-import type { FailedJobDto, FailedJobListDto, FailedJobsQueryDto, RetriedJobDto } from './dto/failed-job.dto';
+import type {
+  BulkRetryResultDto,
+  FailedJobDto,
+  FailedJobListDto,
+  FailedJobsQueryDto,
+  NotRetriedJobDto,
+  RetriedJobDto,
+  RetryFailedJobsDto,
+} from './dto/failed-job.dto';
 
 /**
  * Job payloads carry ids only, but only these fields are shown: an allow-list, so a field added
@@ -23,11 +31,24 @@ const SHOWN_ID_FIELDS = [
   'correlationId',
 ];
 const DEFAULT_LIMIT = 50;
+const DEFAULT_BULK_LIMIT = 100;
+/** Failed jobs read from Redis at once while a bulk retry looks for matches. */
+const SCAN_PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-/** Failed jobs are kept (never removed automatically) so they can be inspected and replayed here. */
+/** The account a job acts for, when its payload names one (platform-events jobs do not). */
+const accountOf = (job: Job): string | null =>
+  typeof job.data?.accountId === 'string' && UUID.test(job.data.accountId) ? job.data.accountId : null;
+
+/** The error code a failed reason starts with (`<CODE>: <message>`, docs/dispatcher.md), or null. */
+const codeOf = (job: Job): string | null => /^([A-Z][A-Z0-9_]*):/.exec(job.failedReason ?? '')?.[1] ?? null;
+
+const matches = (job: Job, filter: RetryFailedJobsDto) =>
+  (!filter.accountId || accountOf(job) === filter.accountId.toLowerCase()) && (!filter.code || codeOf(job) === filter.code);
+
+/** Failed jobs are kept (FAILED_JOB_RETENTION) so they can be inspected and replayed here. */
 @Injectable()
 export class FailedJobsService {
   private readonly logger = new Logger(FailedJobsService.name);
@@ -63,10 +84,8 @@ export class FailedJobsService {
     if (!job) throw new NotFoundApiError('JOB_NOT_FOUND', `No job ${jobId} in queue ${queueName}`);
     const before = await job.getState();
     if (before !== 'failed') throw new ConflictApiError('JOB_NOT_FAILED', `Job ${jobId} is ${before}, not failed`);
-    // A fresh attempt budget: the admin fixed the cause, so the usual retries with backoff apply.
-    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-    const state = await job.getState();
-    const accountId = typeof job.data?.accountId === 'string' && UUID.test(job.data.accountId) ? job.data.accountId : null;
+    const state = await this.replay(job);
+    const accountId = accountOf(job);
     await this.audit.record(actor, {
       action: 'failed-job.retry',
       accountId,
@@ -76,6 +95,72 @@ export class FailedJobsService {
     });
     this.logger.log({ accountId, queue: queueName, jobId, msg: 'failed job retried' });
     return { id: jobId, queue: queueName, state };
+  }
+
+  /**
+   * Replays the failed jobs that match every filter given (queue, account, error code), oldest
+   * failures first, at most `limit`; `more` says that further jobs match. A job replayed or
+   * removed since it was found is reported in `notRetried`. One audit entry names the jobs.
+   */
+  async retryMany(actor: AdminActor, filter: RetryFailedJobsDto): Promise<BulkRetryResultDto> {
+    const limit = filter.limit ?? DEFAULT_BULK_LIMIT;
+    const found: { queue: QueueName; job: Job }[] = [];
+    let more = false;
+    for (const name of filter.queue ? [filter.queue] : QUEUE_NAMES) {
+      // Read every failed job of the queue (bounded by FAILED_JOB_RETENTION.count), a page at a time.
+      for (let start = 0; start < FAILED_JOB_RETENTION.count && !more; start += SCAN_PAGE) {
+        const page = (await this.queue(name).getJobs(['failed'], start, start + SCAN_PAGE - 1, true)) as Job[];
+        for (const job of page.filter((j) => matches(j, filter))) {
+          if (found.length === limit) {
+            more = true;
+            break;
+          }
+          found.push({ queue: name, job });
+        }
+        if (page.length < SCAN_PAGE) break;
+      }
+    }
+    const jobs: RetriedJobDto[] = [];
+    const notRetried: NotRetriedJobDto[] = [];
+    for (const { queue, job } of found) {
+      const id = job.id ?? '';
+      try {
+        jobs.push({ id, queue, state: await this.replay(job) });
+      } catch (err) {
+        // BullMQ refuses to retry a job that is no longer in the failed set (replayed, removed).
+        const reason = (await job.getState().catch(() => 'unknown')) === 'failed' ? 'RETRY_FAILED' : 'JOB_NOT_FAILED';
+        this.logger.warn({ queue, jobId: id, reason, err, msg: 'failed job not retried' });
+        notRetried.push({ id, queue, reason });
+      }
+    }
+    await this.audit.record(actor, {
+      action: 'failed-job.retry-bulk',
+      accountId: filter.accountId ?? null,
+      entityType: 'job',
+      entityId: `${filter.queue ?? '*'}/*`,
+      details: {
+        filter: { queue: filter.queue ?? null, accountId: filter.accountId ?? null, code: filter.code ?? null, limit },
+        retried: jobs.map((j) => `${j.queue}/${j.id}`),
+        notRetried: notRetried.map((j) => `${j.queue}/${j.id}`),
+        more,
+      },
+    });
+    this.logger.log({
+      accountId: filter.accountId,
+      queue: filter.queue,
+      retried: jobs.length,
+      notRetried: notRetried.length,
+      more,
+      msg: 'failed jobs retried',
+    });
+    return { retried: jobs.length, jobs, notRetried, more };
+  }
+
+  /** Retries a failed job with a fresh attempt budget and returns its new state. */
+  private async replay(job: Job): Promise<string> {
+    // The admin fixed the cause, so the usual retries with backoff apply again.
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return job.getState();
   }
 
   private describe(queue: QueueName, job: Job): FailedJobDto {
