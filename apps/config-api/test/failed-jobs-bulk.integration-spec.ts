@@ -3,7 +3,8 @@ import { FAILED_JOB_RETENTION, QUEUE_CONFIG, QueueName } from '@lever-assess/que
 import { redisOptionsFromUrl } from '@lever-assess/redis';
 import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { ConfigApiHarness } from './config-api.harness';
 
@@ -60,6 +61,15 @@ describe('config-api bulk retry of failed jobs', () => {
       await worker.close();
     }
     ids[label] = job.id!;
+  };
+
+  const withRedis = async <T>(use: (redis: Redis) => Promise<T>) => {
+    const redis = new Redis(connection);
+    try {
+      return await use(redis);
+    } finally {
+      redis.disconnect();
+    }
   };
 
   const stateOf = (queue: QueueName, label: string) => queues[queue].getJobState(ids[label]);
@@ -177,5 +187,39 @@ describe('config-api bulk retry of failed jobs', () => {
     expect(code.body).toMatchObject({ retried: 1, jobs: [{ id: ids.platform, queue: 'platform-events' }], more: false });
     expect(await stateOf(QueueName.LeverSync, 'acmeSync')).toBe('failed');
     expect(await stateOf(QueueName.LeverEvents, 'acmePermission')).toBe('failed');
+  });
+  it('a failed job trims its queue to the retention bounds: older than 30 days, then beyond 20,000', async () => {
+    // The app's own queue, so the job gets the defaults the apps register (QUEUE_CONFIG).
+    const queue = h.app.get<Queue>(getQueueToken(QueueName.PlatformEvents), { strict: false });
+    await queue.obliterate({ force: true });
+    // Fill the failed set with placeholder entries (scores are the failure times): 3 failed 31 days
+    // ago and exactly FAILED_JOB_RETENTION.count within the last hour, older first.
+    const now = Date.now();
+    const entries: (string | number)[] = [];
+    for (let i = 0; i < 3; i++) entries.push(now - 31 * 24 * 3600_000 + i, `aged${i}`);
+    for (let i = 0; i < FAILED_JOB_RETENTION.count; i++) entries.push(now - 3600_000 + i, `recent${i}`);
+    await withRedis((redis) => redis.zadd(queue.toKey('failed'), ...entries));
+    const job = await queue.add(QueueName.PlatformEvents, platformEvent('trimmed'));
+    expect(job.opts.removeOnFail).toEqual(FAILED_JOB_RETENTION);
+    const worker = new Worker(
+      QueueName.PlatformEvents,
+      async () => {
+        throw new UnrecoverableError('UNKNOWN_PLATFORM_REFERENCE: no assessment');
+      },
+      { connection, prefix: h.ns.prefix },
+    );
+    try {
+      await eventually(async () => (await queue.getJobState(job.id!)) === 'failed');
+    } finally {
+      await worker.close();
+    }
+    // The aged entries went by age, then the oldest recent one by count; the new failure stays.
+    expect(await queue.getFailedCount()).toBe(FAILED_JOB_RETENTION.count);
+    expect(await withRedis((redis) => redis.zrange(queue.toKey('failed'), 0, 0))).toEqual(['recent1']);
+    const listed = await h.call('GET', '/v1/failed-jobs?queue=platform-events&limit=1');
+    expect(listed.body.totals['platform-events']).toBe(FAILED_JOB_RETENTION.count);
+    expect(listed.body.items[0].id).toBe(job.id);
+    expect((await h.call('POST', `/v1/failed-jobs/platform-events/${job.id}/retry`)).status).toBe(202);
+    await queue.obliterate({ force: true });
   });
 });
