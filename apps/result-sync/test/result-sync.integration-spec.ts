@@ -408,6 +408,9 @@ describe('result-sync against the Lever sandbox', () => {
     expect(second).toMatchObject({ state: 'failed', attemptsMade: 1 });
     expect(second.failedReason).toMatch(/^ACCOUNT_UNAVAILABLE/);
     expect(await lever.requestCount(s.lever.keyId)).toBe(requestsBefore); // Lever is not called for a disconnected account
+    // The failed syncs of one assessment collapse to the last one: one job to replay (docs/result-sync.md).
+    await eventually(async () => (await syncQueue.getJob(first.job.id as string)) === undefined);
+    expect(await second.job.getState()).toBe('failed');
   });
 
   it('a 403 on a write is recorded on the assessment; after the key is fixed a retry syncs and clears it', async () => {
