@@ -43,7 +43,13 @@ export async function runReencrypt(env: EncryptionEnv, args: ReencryptArgs, logg
       logger.error(failure, `cannot re-encrypt ${failure.table}.${failure.column} of ${failure.rowId}`);
     const changed = Object.values(summary.valuesChanged).reduce((a, b) => a + b, 0);
     logger.info(
-      { database, ...summary, failures: summary.failures.length },
+      {
+        database,
+        ...summary,
+        // As a list: the log redacts keys that name a secret (lever_api_key_enc would be [redacted]).
+        valuesChanged: Object.entries(summary.valuesChanged).map(([column, count]) => ({ column, count })),
+        failures: summary.failures.length,
+      },
       `${args.dryRun ? 'dry run: would re-encrypt' : 're-encrypted'} ${changed} value(s) in ${summary.rowsChanged} of ${summary.rows} rows` +
         (summary.failures.length ? `; ${summary.failures.length} value(s) could not be opened` : ''),
     );
