@@ -43,7 +43,7 @@ describe('dispatcher: Lever failures', () => {
     expect(next.failedReason).toMatch(/^ACCOUNT_UNAVAILABLE: /);
     expect((await s.leverRequests()).length).toBe(before);
 
-    // Both failed jobs are kept (removeOnFail: false), for the config API to list and replay.
+    // Both failed jobs are kept (every failed lever-events job, within FAILED_JOB_RETENTION), for the config API to list and replay.
     expect((await h.events.getFailed()).map((j) => j.id)).toEqual(expect.arrayContaining([job.id, next.id]));
   });
 
