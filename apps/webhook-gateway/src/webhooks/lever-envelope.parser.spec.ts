@@ -38,6 +38,8 @@ describe(parseLeverEnvelope.name, () => {
     ['a token with spaces', envelope({ token: 'a b' }), 'token'],
     ['an overlong token', envelope({ token: 'x'.repeat(257) }), 'token'],
     ['a date-string triggeredAt', envelope({ triggeredAt: '2026-01-01' }), 'triggeredAt'],
+    // "abc0" + "1431…" and "abc" + "01431…" sign the same string (webhooks.property.spec.ts).
+    ['a triggeredAt string with a leading zero', envelope({ triggeredAt: '01431454330072' }), 'triggeredAt'],
     ['a numeric signature', envelope({ signature: 1 }), 'signature'],
     ['a numeric event', envelope({ event: 7 }), 'event'],
     ['no data', envelope({ data: undefined }), 'data'],

@@ -35,8 +35,11 @@ export function parseLeverEnvelope(body: unknown): LeverEnvelope {
   if (
     triggeredAt !== undefined &&
     typeof triggeredAt !== 'number' &&
-    !(typeof triggeredAt === 'string' && /^\d{1,16}$/.test(triggeredAt))
+    !(typeof triggeredAt === 'string' && /^[1-9]\d{0,15}$/.test(triggeredAt))
   ) {
+    // No leading zero: Lever signs `token + triggeredAt` without a separator, so "abc0" + "1431…"
+    // and "abc" + "01431…" sign the same string; with a zero allowed, a captured delivery whose
+    // token ends in 0 could be sent again under another delivery token and be taken as new.
     throw new InvalidWebhookBodyError('triggeredAt', 'must be milliseconds since the epoch');
   }
   if (signature !== undefined && typeof signature !== 'string') throw new InvalidWebhookBodyError('signature', 'must be a string');
