@@ -1,0 +1,65 @@
+import { FaultHarness } from './support/fault-harness';
+
+const BURST = 30;
+
+/**
+ * Worker processes killed or stopped in the middle of a burst (issue 15, fault suite). One Lever key
+ * allows 10 requests per second, so a burst of 30 candidates takes a few seconds: long enough to
+ * kill a worker in the middle. Every test ends with `assertFinalState`.
+ */
+describe('faults: worker processes killed or stopped mid-burst', () => {
+  const harness = new FaultHarness();
+
+  beforeAll(() => harness.start(), 120_000);
+  afterAll(() => harness.stop(), 120_000);
+
+  it('dispatcher SIGKILL mid-burst: a new dispatcher picks up the stalled jobs, every candidate is invited once', async () => {
+    const candidates = await harness.addCandidates(BURST, 'dkill');
+    await harness.moveAll(candidates);
+    const atKill = await harness.whenProgress(() => harness.invitedCount(candidates), 3);
+    await harness.signal('dispatcher', 'SIGKILL');
+    expect(atKill).toBeLessThan(BURST);
+    await harness.startApp('dispatcher');
+    await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 90_000 });
+  }, 180_000);
+
+  it('result-sync SIGKILL mid-burst: a new result-sync finishes the tags, one status tag each', async () => {
+    const candidates = await harness.addCandidates(BURST, 'rkill');
+    await harness.moveAll(candidates);
+    const atKill = await harness.whenProgress(() => harness.withStatusCount(candidates, 'Sent'), 3);
+    await harness.signal('result-sync', 'SIGKILL');
+    expect(atKill).toBeLessThan(BURST);
+    await harness.startApp('result-sync');
+    await harness.assertFinalState(FaultHarness.sent(candidates));
+  }, 180_000);
+
+  it('result-sync SIGKILL during callbacks: every result lands once (one tag, one report link, one note)', async () => {
+    const candidates = await harness.addCandidates(16, 'rkill-cb');
+    await harness.moveAll(candidates);
+    await harness.assertFinalState(FaultHarness.sent(candidates));
+    const expected = await harness.scoreAll(candidates);
+    const atKill = await harness.whenProgress(
+      async () => (await harness.withStatusCount(candidates, 'Pass')) + (await harness.withStatusCount(candidates, 'Fail')),
+      2,
+    );
+    await harness.signal('result-sync', 'SIGKILL');
+    expect(atKill).toBeLessThan(candidates.length);
+    await harness.startApp('result-sync');
+    await harness.assertFinalState(expected);
+  }, 180_000);
+
+  it('SIGTERM of both workers mid-burst: they exit cleanly within the grace period and nothing is half-applied', async () => {
+    const candidates = await harness.addCandidates(BURST, 'term');
+    await harness.moveAll(candidates);
+    await harness.whenProgress(() => harness.withStatusCount(candidates, 'Sent'), 3);
+    const [dispatcher, resultSync] = await Promise.all([harness.signal('dispatcher', 'SIGTERM'), harness.signal('result-sync', 'SIGTERM')]);
+    // Nest re-raises the signal once its shutdown hooks are done; the watchdog would exit 1 after 25 s.
+    for (const exit of [dispatcher, resultSync]) {
+      expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
+      expect(exit.ms).toBeLessThan(25_000);
+    }
+    await harness.startApp('dispatcher');
+    await harness.startApp('result-sync');
+    await harness.assertFinalState(FaultHarness.sent(candidates));
+  }, 180_000);
+});
