@@ -55,6 +55,8 @@ export interface Expected extends Candidate {
   suffix: string;
   /** Set once scored: the report link must be there once, and exactly one result note. */
   scored?: boolean;
+  /** The account's tag prefix (the demo account's by default). */
+  prefix?: string;
 }
 
 export interface FaultHarnessOptions {
@@ -156,6 +158,34 @@ export class FaultHarness {
     const running = await startBuiltApp(app, env, { readyPath: waitReady ? '/health/ready' : '/health/live', timeoutMs: 60_000 });
     this.apps[name] = running;
     return running;
+  }
+
+  /** Starts config-api (the admin API) as a process; `ADMIN_TOKEN` is `FaultHarness.ADMIN_TOKEN`. */
+  async startConfigApi(): Promise<RunningApp> {
+    const running = await startBuiltApp(
+      'config-api',
+      { ...this.env, ADMIN_TOKEN: FaultHarness.ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl },
+      { readyPath: '/health/ready', timeoutMs: 60_000 },
+    );
+    this.apps['config-api'] = running;
+    return running;
+  }
+
+  static readonly ADMIN_TOKEN = 'faults-admin-token-0123456789';
+
+  /** A config-api call as the admin. */
+  async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.apps['config-api']!.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${FaultHarness.ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
   }
 
   /** Kills (SIGKILL: no shutdown hook runs) or stops (SIGTERM) an app and waits for its exit. */
@@ -289,9 +319,9 @@ export class FaultHarness {
     return (await this.invitations()).filter((i) => emails.has(i.request.candidate.email)).length;
   }
 
-  async withStatusCount(candidates: Candidate[], suffix: string): Promise<number> {
+  async withStatusCount(candidates: Candidate[], suffix: string, prefix = TAG_PREFIX): Promise<number> {
     const states = await Promise.all(candidates.map((c) => this.candidate(c.opportunityId)));
-    return states.filter((s) => s.tags.includes(`${TAG_PREFIX} - ${suffix}`)).length;
+    return states.filter((s) => s.tags.includes(`${prefix} - ${suffix}`)).length;
   }
 
   /** Resolves once `probe` reaches `atLeast` (polled every 25 ms); returns the value seen. */
@@ -339,8 +369,9 @@ export class FaultHarness {
     const out: string[] = [];
     const mine = invitations.filter((i) => i.request.candidate.email === expected.email);
     if (mine.length !== 1) out.push(`${mine.length} invitations`);
-    const status = state.tags.filter((t) => t.startsWith(`${TAG_PREFIX} - `));
-    if (status.length !== 1 || status[0] !== `${TAG_PREFIX} - ${expected.suffix}`) out.push(`status tags [${status.join(', ')}]`);
+    const prefix = expected.prefix ?? TAG_PREFIX;
+    const status = state.tags.filter((t) => t.startsWith(`${prefix} - `));
+    if (status.length !== 1 || status[0] !== `${prefix} - ${expected.suffix}`) out.push(`status tags [${status.join(', ')}]`);
     if (new Set(state.links).size !== state.links.length) out.push(`duplicate links [${state.links.join(', ')}]`);
     const refs = state.notes.map((n) => /\(lever-assess ref ([^)]+)\)/.exec(n.value)?.[1] ?? n.value);
     if (new Set(refs).size !== refs.length) out.push(`duplicate notes [${refs.join(', ')}]`);
@@ -395,7 +426,7 @@ export class FaultHarness {
   }
 
   /** The expected end state of candidates that were only invited. */
-  static sent(candidates: Candidate[]): Expected[] {
-    return candidates.map((c) => ({ ...c, suffix: 'Sent' }));
+  static sent(candidates: Candidate[], prefix?: string): Expected[] {
+    return candidates.map((c) => ({ ...c, suffix: 'Sent', prefix }));
   }
 }
