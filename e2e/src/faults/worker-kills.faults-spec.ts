@@ -17,20 +17,24 @@ describe('faults: worker processes killed or stopped mid-burst', () => {
     const candidates = await harness.addCandidates(BURST, 'dkill');
     await harness.moveAll(candidates);
     const atKill = await harness.whenProgress(() => harness.invitedCount(candidates), 3);
+    const killedAt = Date.now();
     await harness.signal('dispatcher', 'SIGKILL');
     expect(atKill).toBeLessThan(BURST);
     await harness.startApp('dispatcher');
     await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 90_000 });
+    console.log(`dispatcher killed at ${atKill}/${BURST} invited; all invited and tagged ${Date.now() - killedAt} ms later`);
   }, 180_000);
 
   it('result-sync SIGKILL mid-burst: a new result-sync finishes the tags, one status tag each', async () => {
     const candidates = await harness.addCandidates(BURST, 'rkill');
     await harness.moveAll(candidates);
     const atKill = await harness.whenProgress(() => harness.withStatusCount(candidates, 'Sent'), 3);
+    const killedAt = Date.now();
     await harness.signal('result-sync', 'SIGKILL');
     expect(atKill).toBeLessThan(BURST);
     await harness.startApp('result-sync');
     await harness.assertFinalState(FaultHarness.sent(candidates));
+    console.log(`result-sync killed at ${atKill}/${BURST} tagged; all tagged ${Date.now() - killedAt} ms later`);
   }, 180_000);
 
   it('result-sync SIGKILL during callbacks: every result lands once (one tag, one report link, one note)', async () => {
@@ -54,6 +58,7 @@ describe('faults: worker processes killed or stopped mid-burst', () => {
     await harness.whenProgress(() => harness.withStatusCount(candidates, 'Sent'), 3);
     const [dispatcher, resultSync] = await Promise.all([harness.signal('dispatcher', 'SIGTERM'), harness.signal('result-sync', 'SIGTERM')]);
     // Nest re-raises the signal once its shutdown hooks are done; the watchdog would exit 1 after 25 s.
+    console.log(`SIGTERM: dispatcher exited in ${dispatcher.ms} ms, result-sync in ${resultSync.ms} ms`);
     for (const exit of [dispatcher, resultSync]) {
       expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
       expect(exit.ms).toBeLessThan(25_000);
