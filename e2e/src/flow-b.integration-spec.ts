@@ -1,6 +1,6 @@
 import { signLeverWebhook } from '@lever-assess/common';
 import { randomBytes } from 'node:crypto';
-import { FlowHarness, SIGNATURE_TOKEN, TAG_PREFIX, type CandidateState, type Invitation } from './flow-harness';
+import { FlowHarness, SIGNATURE_TOKEN, TAG_PREFIX, secretsInLogs, type CandidateState, type Invitation } from './flow-harness';
 
 // Flow B end to end (issue 5): a tag + a stage make a pad. Every app runs as a process against
 // the sandboxes; the demo account's pad configurations come from seed-demo.js:
@@ -140,5 +140,17 @@ describe('Flow B: a tagged configuration makes a pad', () => {
     const state = await harness.candidate(id);
     expect(harness.statusTags(state)).toEqual([`${TAG_PREFIX} - Sent`]);
     expect(state.links.filter((l) => l.includes('/pads/'))).toHaveLength(3);
+  });
+
+  // Last: it stops the product's apps to read every line they wrote.
+  it('wrote no secret to any log line of the whole run', async () => {
+    const logs = await harness.stopAndReadProductLogs();
+    // The run did log (at info), so finding nothing means something.
+    expect([...logs.values()].join('').split('\n').length).toBeGreaterThan(50);
+    expect(secretsInLogs(logs, harness.secrets)).toEqual([]);
+    // The scan itself finds a secret where there is one.
+    expect(secretsInLogs(new Map([['planted.log', `{"msg":"x","key":"${harness.secrets['Lever API key']}"}`]]), harness.secrets)).toEqual([
+      'planted.log: Lever API key',
+    ]);
   });
 });

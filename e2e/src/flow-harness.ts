@@ -1,5 +1,7 @@
 import { QUEUE_NAMES } from '@lever-assess/queues';
 import { Queue } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import {
   TEST_REDIS_URL,
   createTestDatabase,
@@ -47,6 +49,7 @@ export interface Invitation {
 export class FlowHarness {
   apps: Record<string, RunningApp> = {};
   private queues: Queue[] = [];
+  private seedLog = '';
   private db!: TestDatabase;
   private ns!: TestRedisNamespace;
   leverUrl = '';
@@ -94,6 +97,7 @@ export class FlowHarness {
     // The demo account, seeded as `npm start` does (seed-demo.js is an extra entry of config-api).
     const seeded = await runBuiltApp('config-api', { ...common, DEMO_WEBHOOK_KEY: WEBHOOK_KEY }, { entry: 'seed-demo', timeoutMs: 30_000 });
     if (seeded.code !== 0) throw new Error(`seeding failed:\n${seeded.output}`);
+    this.seedLog = seeded.logFile;
     this.apps['webhook-gateway'] = await startBuiltApp(
       'webhook-gateway',
       { ...common, PORT: String(gatewayPort) },
@@ -107,6 +111,28 @@ export class FlowHarness {
       this.apps[i === 1 ? 'result-sync' : `result-sync-${i}`] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
     }
     this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
+  }
+
+  /** Every secret this run handed the product, by name: none may appear in a line it logs. */
+  get secrets(): Record<string, string> {
+    return {
+      'Lever API key': LEVER_KEY,
+      'Lever signature token': SIGNATURE_TOKEN,
+      'webhook key': WEBHOOK_KEY,
+      'platform webhook secret': PLATFORM_SECRET,
+      'platform API key': this.env.PLATFORM_API_KEY,
+      ENCRYPTION_KEY: this.env.ENCRYPTION_KEY,
+    };
+  }
+
+  /**
+   * Stops the product's apps (so every buffered line is written) and reads every line they and
+   * the seed logged. Call it last: the sandboxes keep running, the product does not.
+   */
+  async stopAndReadProductLogs(): Promise<Map<string, string>> {
+    const product = Object.entries(this.apps).filter(([name]) => !name.endsWith('-sandbox'));
+    for (const [, app] of product) await app.stop();
+    return new Map([...product.map(([, app]) => app.logFile), this.seedLog].map((file) => [basename(file), readFileSync(file, 'utf8')]));
   }
 
   /** The test's Redis connection (its key prefix is env.QUEUE_PREFIX). */
@@ -236,4 +262,13 @@ export class FlowHarness {
   platform<T>(path: string, body: unknown = {}): Promise<T> {
     return this.json<T>('POST', `${this.platformUrl}/_sandbox${path}`, body);
   }
+}
+
+/** "<log>: <secret name>" for every secret found in a log's text. */
+export function secretsInLogs(logs: ReadonlyMap<string, string>, secrets: Record<string, string>): string[] {
+  const found: string[] = [];
+  for (const [log, text] of logs) {
+    for (const [name, value] of Object.entries(secrets)) if (value && text.includes(value)) found.push(`${log}: ${name}`);
+  }
+  return found;
 }
