@@ -59,6 +59,33 @@ describe('faults: Redis stopped and restarted under load', () => {
     const ours = new Set(candidates.map((c) => c.opportunityId));
     expect(deliveries.filter((d) => ours.has(d.body.data?.opportunityId ?? '') && d.state !== 'delivered')).toEqual([]);
   }, 240_000);
+
+  it('deliveries posted through the stop and the restart: each one 2xx (and then processed) or 503, never anything else', async () => {
+    const candidates = await harness.addCandidates(40, 'redis-load', TRIGGER_STAGE);
+    const deliveries = candidates.map((c) => harness.signedDelivery(c));
+    const answers: number[] = [];
+    let stopping: Promise<void> = Promise.resolve();
+    let starting: Promise<void> = Promise.resolve();
+    for (let i = 0; i < candidates.length; i++) {
+      if (i === 8) stopping = redis.stop();
+      if (i === 24) starting = stopping.then(() => redis.start());
+      answers.push((await harness.postDelivery(deliveries[i])).status);
+      await sleep(100);
+    }
+    await starting;
+    expect(answers.filter((s) => s >= 300 && s !== 503)).toEqual([]);
+    const acknowledged = candidates.filter((_, i) => answers[i] < 300);
+    const refused = candidates.filter((_, i) => answers[i] === 503);
+    console.log(`Redis stop/restart under load: ${acknowledged.length} acknowledged, ${refused.length} refused with 503`);
+    expect(refused.length).toBeGreaterThan(0);
+    // Everything acknowledged is processed, without any retry from Lever.
+    await harness.assertFinalState(FaultHarness.sent(acknowledged), { timeoutMs: 120_000 });
+    // Lever retries the refused ones: then they are processed too, once.
+    for (const i of candidates.keys()) {
+      if (answers[i] === 503) expect((await harness.postDelivery(deliveries[i])).status).toBeLessThan(300);
+    }
+    await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 120_000 });
+  }, 240_000);
 });
 
 describe('faults: PostgreSQL unreachable for a while', () => {

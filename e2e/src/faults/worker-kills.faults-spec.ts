@@ -52,6 +52,22 @@ describe('faults: worker processes killed or stopped mid-burst', () => {
     await harness.assertFinalState(expected);
   }, 180_000);
 
+  it('webhook-gateway SIGKILL mid-burst: Lever retries what got no answer, every candidate is invited once', async () => {
+    const candidates = await harness.addCandidates(BURST, 'gkill');
+    const [first, second] = [candidates.slice(0, BURST / 2), candidates.slice(BURST / 2)];
+    await harness.moveAll(first);
+    await harness.whenProgress(() => harness.invitedCount(first), 1);
+    await harness.signal('webhook-gateway', 'SIGKILL');
+    // The rest of the burst meets no gateway: Lever's deliveries fail and are retried.
+    await harness.moveAll(second);
+    await harness.startApp('webhook-gateway');
+    await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 120_000 });
+    const ours = new Set(candidates.map((c) => c.opportunityId));
+    const deliveries = (await harness.webhookDeliveries()).filter((d) => ours.has(d.body.data?.opportunityId ?? ''));
+    expect(deliveries.filter((d) => d.state !== 'delivered')).toEqual([]);
+    expect(deliveries.filter((d) => (d.attempts?.length ?? 0) > 1).length).toBeGreaterThan(0);
+  }, 180_000);
+
   it('SIGTERM of both workers mid-burst: they exit cleanly within the grace period and nothing is half-applied', async () => {
     const candidates = await harness.addCandidates(BURST, 'term');
     await harness.moveAll(candidates);
