@@ -1,3 +1,4 @@
+import { eventually } from '@lever-assess/testing';
 import { FaultHarness } from './support/fault-harness';
 
 interface Callback {
@@ -33,6 +34,17 @@ describe('faults: platform 5xx, accept-then-timeout, callbacks duplicated and ou
     await harness.moveAll(candidates);
     await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 120_000 });
     expect(await harness.pendingPlatformFaults()).toEqual([]);
+  }, 240_000);
+
+  it('dispatcher SIGKILL while its invitation requests are in flight: the new dispatcher resumes them, one invitation each', async () => {
+    const candidates = await harness.addCandidates(10, 'pinflight');
+    // Every create takes 3 s: the kill lands while the platform is creating the invitations.
+    await harness.platformFault({ delayMs: 3_000, count: 10, match: 'create' });
+    await harness.moveAll(candidates);
+    await eventually(async () => (await harness.pendingPlatformFaults()).length < 10, { timeoutMs: 30_000, intervalMs: 25 });
+    await harness.signal('dispatcher', 'SIGKILL');
+    await harness.startApp('dispatcher');
+    await harness.assertFinalState(FaultHarness.sent(candidates), { timeoutMs: 120_000 });
   }, 240_000);
 
   it('callbacks duplicated and out of order: scored before completed, each twice, ends in the right tag once', async () => {
