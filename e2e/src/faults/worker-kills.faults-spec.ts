@@ -1,4 +1,5 @@
-import { FaultHarness } from './support/fault-harness';
+import { eventually } from '@lever-assess/testing';
+import { ACME_KEY_ID, FaultHarness } from './support/fault-harness';
 
 const BURST = 30;
 
@@ -50,6 +51,36 @@ describe('faults: worker processes killed or stopped mid-burst', () => {
     expect(atKill).toBeLessThan(candidates.length);
     await harness.startApp('result-sync');
     await harness.assertFinalState(expected);
+  }, 180_000);
+
+  it('result-sync SIGKILL while its note writes are in flight (Lever applies them after the kill): one note each', async () => {
+    const candidates = await harness.addCandidates(8, 'rkill-note');
+    await harness.moveAll(candidates);
+    await harness.assertFinalState(FaultHarness.sent(candidates));
+    const since = Date.now();
+    // Every Lever request of the key now takes 2 s, and is applied even when its client is gone.
+    await harness.leverFault({ delayMs: 2_000, count: 200 });
+    const expected = await harness.scoreAll(candidates);
+    await eventually(
+      async () => {
+        const { data } = await harness.json<{ data: { method: string; path: string; status: number | null }[] }>(
+          'GET',
+          `${harness.leverUrl}/_sandbox/requests?keyId=${ACME_KEY_ID}&since=${since}`,
+        );
+        return data.some((r) => r.method === 'POST' && r.path.includes('/notes') && r.status === null);
+      },
+      { timeoutMs: 60_000, intervalMs: 25 },
+    );
+    await harness.signal('result-sync', 'SIGKILL');
+    await harness.json('DELETE', `${harness.leverUrl}/_sandbox/keys/${ACME_KEY_ID}/faults`);
+    await harness.startApp('result-sync');
+    await harness.assertFinalState(expected, { timeoutMs: 120_000 });
+    // The scenario happened: a note request lost its client (499) yet Lever stored it, and the re-run found it.
+    const { data } = await harness.json<{ data: { method: string; path: string; status: number | null }[] }>(
+      'GET',
+      `${harness.leverUrl}/_sandbox/requests?keyId=${ACME_KEY_ID}&since=${since}`,
+    );
+    expect(data.filter((r) => r.method === 'POST' && r.path.includes('/notes') && r.status === 499).length).toBeGreaterThan(0);
   }, 180_000);
 
   it('webhook-gateway SIGKILL mid-burst: Lever retries what got no answer, every candidate is invited once', async () => {
