@@ -19,6 +19,7 @@ describe('faults: Redis stopped and restarted under load', () => {
     await harness.start();
   }, 120_000);
   afterAll(async () => {
+    // Running again if a test failed while it was stopped, so the harness can clean its keys.
     await redis.start().catch(() => undefined);
     await harness?.stop();
     await redis.destroy();

@@ -18,7 +18,13 @@ export class OwnRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the server (again, on the same port and files); a no-op while it runs. */
   async start(): Promise<void> {
+    if (this.running) return;
     if (!this.port) {
       this.port = await freePort();
       this.dir = mkdtempSync(join(tmpdir(), 'la-faults-redis-'));
@@ -47,7 +53,7 @@ export class OwnRedis {
   /** SIGTERM: Redis flushes its append-only file and exits, as on a clean stop or a failover. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !this.running) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
