@@ -272,3 +272,14 @@ export function secretsInLogs(logs: ReadonlyMap<string, string>, secrets: Record
   }
   return found;
 }
+
+/** Stops the product (see stopAndReadProductLogs) and expects none of the run's secrets in its logs. */
+export async function expectNoSecretLogged(harness: FlowHarness): Promise<void> {
+  const logs = await harness.stopAndReadProductLogs();
+  // The run did log (at info), so finding nothing means something.
+  expect([...logs.values()].join('').split('\n').length).toBeGreaterThan(50);
+  expect(secretsInLogs(logs, harness.secrets)).toEqual([]);
+  // The scan itself finds a secret where there is one.
+  const planted = new Map([['planted.log', `{"msg":"x","key":"${harness.secrets['Lever API key']}"}`]]);
+  expect(secretsInLogs(planted, harness.secrets)).toEqual(['planted.log: Lever API key']);
+}
