@@ -6,9 +6,9 @@ import {
   eventually,
   freePort,
   startBuiltApp,
+  TcpProxy,
   type RunningApp,
 } from '@lever-assess/testing';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import {
   ENCRYPTION_KEY,
   PLATFORM_SECRET,
@@ -20,30 +20,6 @@ import {
   type GatewayWorld,
   type TestAccount,
 } from './gateway-harness';
-
-/** Opens `port` as a TCP relay to the real PostgreSQL: "PostgreSQL comes back". */
-function relayToPostgres(port: number, target: URL): Promise<{ close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject).listen(port, '127.0.0.1', () =>
-      resolve({
-        close: () =>
-          new Promise<void>((done) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
-}
 
 async function readiness(gateway: RunningApp): Promise<{ status: number; checks: Record<string, { status: string }> }> {
   const res = await fetch(`${gateway.url}/health/ready`);
@@ -59,7 +35,7 @@ describe('webhook-gateway while PostgreSQL is down', () => {
   let world: GatewayWorld;
   let acme: TestAccount;
   let gateway: RunningApp | undefined;
-  let relay: { close(): Promise<void> } | undefined;
+  let relay: TcpProxy | undefined;
   let port: number;
 
   beforeAll(async () => {
@@ -86,7 +62,7 @@ describe('webhook-gateway while PostgreSQL is down', () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    await relay?.close();
+    await relay?.stop();
     await world?.dispose();
   });
 
@@ -105,7 +81,9 @@ describe('webhook-gateway while PostgreSQL is down', () => {
   });
 
   it('connects in the background once PostgreSQL answers, loads the cache, becomes ready and takes deliveries', async () => {
-    relay = await relayToPostgres(port, new URL(world.db.url));
+    const target = new URL(world.db.url);
+    relay = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await relay.start(port);
     await eventually(async () => (await readiness(gateway!)).status === 200, { timeoutMs: 30_000, intervalMs: 200 });
     expect((await readiness(gateway!)).checks).toEqual({
       redis: { status: 'up' },

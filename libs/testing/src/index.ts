@@ -3,4 +3,5 @@ export * from './test-database';
 export * from './test-redis';
 export * from './waiting';
 export * from './built-app';
+export * from './tcp-proxy';
 export * from './fakes';

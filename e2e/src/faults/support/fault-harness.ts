@@ -3,6 +3,7 @@ import { QUEUE_NAMES } from '@lever-assess/queues';
 import {
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
+  TcpProxy,
   createTestDatabase,
   deleteKeysWithPrefix,
   eventually,
@@ -18,7 +19,6 @@ import {
 import { Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { TcpProxy } from './tcp-proxy';
 
 /** Fixed by the Lever sandbox's seed (docs/lever-sandbox.md) and seed-demo.js. */
 export const ACME_COMPANY_ID = 'e0000000-0000-4000-8000-000000000001';

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of a service (PostgreSQL here): `cut()` drops every connection and refuses
+ * A TCP proxy in front of a service (PostgreSQL in the outage tests): `cut()` drops every connection and refuses
  * new ones, `restore()` lets them through again. The service itself is never touched.
  */
 export class TcpProxy {
@@ -15,8 +15,9 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
+  /** Listens on `port` (0: any free one); a test can open the port a started app already points at. */
+  async start(port = 0): Promise<void> {
+    const server = createServer((client) => {
       if (this.isCut) {
         client.destroy();
         return;
@@ -35,8 +36,9 @@ export class TcpProxy {
       client.pipe(upstream);
       upstream.pipe(client);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
   }
 
   /** `url` with its host and port replaced by the proxy's. */
