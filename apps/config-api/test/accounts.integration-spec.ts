@@ -47,6 +47,7 @@ describe('config-api accounts', () => {
       status: 'active',
       statusReason: null,
       platformAccountId: 'acme',
+      notifyFollowers: false,
       lever: { performAsUserId: expect.any(String) },
       webhookUrl: expect.stringMatching(/^https:\/\/hooks\.example\.test\/webhooks\/lever\/[A-Za-z0-9_-]{32}$/),
       createdAt: expect.any(String),
@@ -128,12 +129,13 @@ describe('config-api accounts', () => {
   it('updates fields and replaces secrets; each change is announced and audited', async () => {
     const account = await h.createAccount();
     const res = await h.call('PATCH', `/v1/accounts/${account.id}`, {
-      body: { name: 'Acme Renamed', lever: { apiKey: 'replacement-key-123', performAsUserId: null } },
+      body: { name: 'Acme Renamed', notifyFollowers: true, lever: { apiKey: 'replacement-key-123', performAsUserId: null } },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       name: 'Acme Renamed',
       tagPrefix: 'Acme Test',
+      notifyFollowers: true,
       lever: { performAsUserId: null },
       webhookUrl: account.webhookUrl,
     });
@@ -150,11 +152,17 @@ describe('config-api accounts', () => {
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
     expect(audit.body.items[0]).toMatchObject({
       action: 'account.update',
-      details: { changed: ['name', 'lever.performAsUserId', 'lever.apiKey'] },
+      details: { changed: ['name', 'notifyFollowers', 'lever.performAsUserId', 'lever.apiKey'] },
     });
     expect(JSON.stringify(audit.body)).not.toContain('replacement-key-123');
 
-    for (const body of [{ name: null }, { lever: { apiKey: null } }, { status: 'disconnected' }, { webhookKey: 'mine' }]) {
+    for (const body of [
+      { name: null },
+      { lever: { apiKey: null } },
+      { status: 'disconnected' },
+      { webhookKey: 'mine' },
+      { notifyFollowers: 'yes' },
+    ]) {
       const bad = await h.call('PATCH', `/v1/accounts/${account.id}`, { body });
       expect({ body, status: bad.status }).toEqual({ body, status: 400 });
     }

@@ -113,7 +113,14 @@ describe('result-sync against the Lever sandbox', () => {
 
   /** A Lever company with one candidate, its account, a rule (pass 70, fail 40) and a sent assessment. */
   async function scenario(
-    opts: { status?: AssessmentStatus; errorCode?: string; errorText?: string; opportunityId?: string; thresholds?: boolean } = {},
+    opts: {
+      status?: AssessmentStatus;
+      errorCode?: string;
+      errorText?: string;
+      opportunityId?: string;
+      thresholds?: boolean;
+      notifyFollowers?: boolean;
+    } = {},
   ): Promise<Scenario> {
     const company = await lever.newCompany();
     const account = await accounts.create({
@@ -123,6 +130,7 @@ describe('result-sync against the Lever sandbox', () => {
       leverSignatureTokenEnc: box.encrypt('signature-token'),
       performAsUserId: company.botUserId,
       platformAccountId: `pa-${randomUUID()}`,
+      notifyFollowers: opts.notifyFollowers,
     });
     const thresholds = opts.thresholds === false ? {} : { passThreshold: 70, failThreshold: 40 };
     const rule = await rules.create(account.id, { stageId: 'stage-coding', kind: RuleKind.TakeHome, ...thresholds });
@@ -226,10 +234,21 @@ describe('result-sync against the Lever sandbox', () => {
     expect(o.notes[0].value).toContain(`Score: ${score} (pass at 70 or more, fail at 40 or less)`);
     expect(o.notes[0].value).toContain(reportUrl);
     expect(o.notes[0].userId).toBe(s.lever.botUserId);
+    expect(o.notes[0].notifyFollowers).toBe(false); // the account did not ask for it
     await expect(reload(s)).resolves.toMatchObject({ status: AssessmentStatus.Scored, score, reportUrl, scoredAt: expect.any(Date) });
     await expect(notes.listForAssessment(s.accountId, s.assessment.id)).resolves.toEqual([
       expect.objectContaining({ eventKey: 'scored', leverNoteId: o.notes[0].id }),
     ]);
+  });
+
+  it("an account that asks for it has the result note notify the candidate's followers, and only that note", async () => {
+    const s = await scenario({ notifyFollowers: true });
+    await platformEvent(s, 'invitation.scored', { score: 90, reportUrl: 'https://platform.example/r/n' });
+    const errored = await scenario({ notifyFollowers: true, status: AssessmentStatus.Error, errorCode: 'CANDIDATE_NO_EMAIL' });
+    await sync(errored);
+
+    expect((await leverState(s)).notes.map((n) => n.notifyFollowers)).toEqual([true]);
+    expect((await leverState(errored)).notes.map((n) => n.notifyFollowers)).toEqual([false]);
   });
 
   it('without thresholds a scored assessment stays Needs Review', async () => {
@@ -308,14 +327,14 @@ describe('result-sync against the Lever sandbox', () => {
     expect((await notes.listForAssessment(s.accountId, s.assessment.id))[0].leverNoteId).toBe(o.notes[0].id);
   });
 
-  it('canceled removes the status tags and leaves the others', async () => {
+  it('canceled replaces the status tag by Canceled and leaves the others', async () => {
     const s = await scenario();
     await sync(s);
     await assessments.update(s.accountId, s.assessment.id, { status: AssessmentStatus.Canceled });
     await sync(s);
     const o = await leverState(s);
-    expect(statusTags(o)).toEqual([]);
-    expect(o.tags).toEqual(['Full-time']);
+    expect(statusTags(o)).toEqual([`${PREFIX} - Canceled`]);
+    expect(o.tags).toEqual(['Full-time', `${PREFIX} - Canceled`]);
   });
 
   it('a replayed job of an older assessment does not put its tag back over the newer one', async () => {

@@ -1,6 +1,6 @@
 import { SecretBox, createHttpApp, createLogger, signLeverWebhook, signPlatformPayload } from '@lever-assess/common';
 import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
-import { QueueName, type LeverEventJob, type PlatformEventJob } from '@lever-assess/queues';
+import { QueueName, type LeverEventsJob, type PlatformEventJob } from '@lever-assess/queues';
 import { redisOptionsFromUrl } from '@lever-assess/redis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
@@ -63,7 +63,7 @@ export interface GatewayWorld extends WorldServices {
   dataSource: DataSource;
   accounts: AccountsRepository;
   box: SecretBox;
-  leverEvents: Queue<LeverEventJob>;
+  leverEvents: Queue<LeverEventsJob>;
   platformEvents: Queue<PlatformEventJob>;
   /** DATABASE_URL, REDIS_URL and QUEUE_PREFIX of this world, for the gateway. */
   env: Record<string, string>;
@@ -75,7 +75,7 @@ export async function createGatewayWorld(services: WorldServices): Promise<Gatew
   const dataSource = createDataSource(db.url);
   await dataSource.initialize();
   const connection = redisOptionsFromUrl(redisUrl);
-  const leverEvents = new Queue<LeverEventJob>(QueueName.LeverEvents, { connection, prefix: ns.prefix });
+  const leverEvents = new Queue<LeverEventsJob>(QueueName.LeverEvents, { connection, prefix: ns.prefix });
   const platformEvents = new Queue<PlatformEventJob>(QueueName.PlatformEvents, { connection, prefix: ns.prefix });
   return {
     ...services,

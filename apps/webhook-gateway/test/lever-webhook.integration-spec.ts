@@ -187,20 +187,21 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
   });
 
-  it('accepts and ignores other event types, verified with their own token when the account has one', async () => {
+  it('verifies other event types with their own token when the account has one: queues lifecycle events, ignores the rest', async () => {
     const account = await createAccount(world, 'stage-token-' + randomUUID(), { candidateHired: 'hired-token-' + randomUUID() });
     await new AccountChangesPublisher(world.ns.redis, world.ns.prefix).announce(account.account.id);
     const hiredToken = (await world.accounts.findByIdWithSecrets(account.account.id))!.leverSignatureTokensEnc!;
     const perEvent = JSON.parse(world.box.decrypt(hiredToken)) as Record<string, string>;
     const hired = leverDelivery({ signatureToken: perEvent.candidateHired, event: 'candidateHired' });
-    await eventually(async () => (await post(account, hired)).status === 200);
-    expect(await post(account, hired)).toEqual({ status: 200, body: { status: 'ignored', reason: 'event "candidateHired" is not used' } });
+    await eventually(async () => (await post(account, hired)).status !== 401);
+    expect(await post(account, hired)).toEqual({ status: 200, body: { status: 'duplicate' } });
     // Other events without their own token are signed with the stage-change token.
     expect((await post(account, leverDelivery({ signatureToken: account.signatureToken, event: 'applicationCreated' }))).status).toBe(200);
     // Each token is only good for its own event.
     expect((await post(account, leverDelivery({ signatureToken: account.signatureToken, event: 'candidateHired' }))).status).toBe(401);
     expect((await post(account, leverDelivery({ signatureToken: perEvent.candidateHired }))).status).toBe(401);
-    await expect(jobsOfAccount(account.account.id)).resolves.toHaveLength(0);
+    const jobs = await jobsOfAccount(account.account.id);
+    expect(jobs.map((j) => (j.data as { event?: string }).event)).toEqual(['candidateHired']);
   });
 
   it('answers 200 and queues nothing for a disabled account', async () => {

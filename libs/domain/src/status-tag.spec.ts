@@ -15,6 +15,7 @@ describe('statusTag', () => {
       'X - Fail',
       'X - Expired',
       'X - Error',
+      'X - Canceled',
     ]);
   });
 });

@@ -32,8 +32,32 @@ export type PlatformEventType = (typeof PlatformEventType)[keyof typeof Platform
 export const PLATFORM_EVENT_TYPES: readonly PlatformEventType[] = Object.values(PlatformEventType);
 
 /**
+ * The Lever webhook events the product acts on (lever-api.md 3.1). Stage changes send tests; the
+ * lifecycle events cancel what is pending (DESIGN.md "Lifecycle"). Persisted in job payloads and
+ * lever_deliveries: never rename.
+ */
+export const LeverEventName = {
+  StageChange: 'candidateStageChange',
+  ArchiveChange: 'candidateArchiveChange',
+  Hired: 'candidateHired',
+  Deleted: 'candidateDeleted',
+} as const;
+export type LeverEventName = (typeof LeverEventName)[keyof typeof LeverEventName];
+export type LeverLifecycleEventName = Exclude<LeverEventName, typeof LeverEventName.StageChange>;
+export const LEVER_LIFECYCLE_EVENTS: readonly LeverLifecycleEventName[] = [
+  LeverEventName.ArchiveChange,
+  LeverEventName.Hired,
+  LeverEventName.Deleted,
+];
+export function isLeverLifecycleEvent(value: unknown): value is LeverLifecycleEventName {
+  return (LEVER_LIFECYCLE_EVENTS as readonly unknown[]).includes(value);
+}
+
+/**
  * The status tag suffixes shown in Lever: `<prefix> - <suffix>`. `Live Pad` marks an open live
  * interview pad (Flow B): it has no test to wait for, so recruiters filter it apart from `Sent`.
+ * `Canceled` marks an invitation withdrawn (by an admin, a recruiter's action tag, or because the
+ * candidate was archived or hired), so a recruiter sees why no result will come.
  */
 export const StatusTagSuffix = {
   Sent: 'Sent',
@@ -43,6 +67,7 @@ export const StatusTagSuffix = {
   Fail: 'Fail',
   Expired: 'Expired',
   Error: 'Error',
+  Canceled: 'Canceled',
 } as const;
 export type StatusTagSuffix = (typeof StatusTagSuffix)[keyof typeof StatusTagSuffix];
 export const STATUS_TAG_SUFFIXES: readonly StatusTagSuffix[] = Object.values(StatusTagSuffix);

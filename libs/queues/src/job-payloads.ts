@@ -1,4 +1,10 @@
-import { PLATFORM_EVENT_TYPES, type PlatformEventType } from '@lever-assess/domain';
+import {
+  LEVER_LIFECYCLE_EVENTS,
+  LeverEventName,
+  PLATFORM_EVENT_TYPES,
+  type LeverLifecycleEventName,
+  type PlatformEventType,
+} from '@lever-assess/domain';
 import type { QueueName } from './queue-names';
 
 /**
@@ -16,6 +22,28 @@ export interface LeverEventJob {
   triggeredAt: string;
   deliveryToken: string;
   correlationId: string;
+}
+
+/**
+ * A Lever lifecycle event (archived, hired, deleted): the dispatcher cancels what is pending for
+ * the opportunity (DESIGN.md "Lifecycle"). Same queue as stage changes, told apart by `event`
+ * (a stage-change job has none: jobs queued before lifecycle events existed stay valid).
+ */
+export interface LeverLifecycleJob {
+  event: LeverLifecycleEventName;
+  accountId: string;
+  opportunityId: string;
+  candidateId: string;
+  triggeredAt: string;
+  deliveryToken: string;
+  correlationId: string;
+}
+
+/** What `lever-events` carries. */
+export type LeverEventsJob = LeverEventJob | LeverLifecycleJob;
+
+export function isLifecycleJob(job: LeverEventsJob): job is LeverLifecycleJob {
+  return 'event' in job && job.event !== undefined;
 }
 
 export interface PlatformEventJob {
@@ -38,7 +66,7 @@ export interface LeverSyncJob {
 }
 
 export interface JobPayloads {
-  'lever-events': LeverEventJob;
+  'lever-events': LeverEventsJob;
   'platform-events': PlatformEventJob;
   'lever-sync': LeverSyncJob;
 }
@@ -61,7 +89,25 @@ const nullableScore: Check = (v) => (v === null || (typeof v === 'number' && Num
 const eventType: Check = (v) =>
   (PLATFORM_EVENT_TYPES as readonly unknown[]).includes(v) ? null : `must be one of ${PLATFORM_EVENT_TYPES.join(', ')}`;
 
-const SCHEMAS: { [Q in QueueName]: Record<keyof JobPayloads[Q], Check> } = {
+const lifecycleEvent: Check = (v) =>
+  (LEVER_LIFECYCLE_EVENTS as readonly unknown[]).includes(v) ? null : `must be one of ${LEVER_LIFECYCLE_EVENTS.join(', ')}`;
+
+const LIFECYCLE_SCHEMA: Record<keyof LeverLifecycleJob, Check> = {
+  event: lifecycleEvent,
+  accountId: str,
+  opportunityId: str,
+  candidateId: str,
+  triggeredAt: isoDate,
+  deliveryToken: str,
+  correlationId: str,
+};
+
+/** `lever-events` holds two shapes: the schema follows the payload's `event`. */
+type Schemas = { [Q in Exclude<QueueName, 'lever-events'>]: Record<keyof JobPayloads[Q], Check> } & {
+  'lever-events': Record<keyof LeverEventJob, Check>;
+};
+
+const SCHEMAS: Schemas = {
   'lever-events': {
     accountId: str,
     opportunityId: str,
@@ -92,7 +138,9 @@ const SCHEMAS: { [Q in QueueName]: Record<keyof JobPayloads[Q], Check> } = {
  */
 export function parseJobPayload<Q extends QueueName>(queue: Q, data: unknown): JobOf<Q> {
   if (typeof data !== 'object' || data === null) throw new InvalidJobPayloadError(queue, 'not an object');
-  const schema = SCHEMAS[queue] as Record<string, Check>;
+  const event = (data as Record<string, unknown>).event;
+  const lifecycle = queue === 'lever-events' && event !== undefined && event !== LeverEventName.StageChange;
+  const schema = (lifecycle ? LIFECYCLE_SCHEMA : SCHEMAS[queue]) as Record<string, Check>;
   const out: Record<string, unknown> = {};
   for (const [field, check] of Object.entries(schema)) {
     const value = (data as Record<string, unknown>)[field];

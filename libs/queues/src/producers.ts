@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, type Type } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { leverEventJobId, platformEventJobId } from './job-ids';
-import type { JobOf, LeverEventJob, LeverSyncJob, PlatformEventJob } from './job-payloads';
+import type { JobOf, LeverEventsJob, LeverSyncJob, PlatformEventJob } from './job-payloads';
 import { QueueName } from './queue-names';
 
 export type AddResult = 'accepted' | 'duplicate';
@@ -50,7 +50,7 @@ export abstract class QueueProducer<Q extends QueueName> {
 /** `lever-events`: one job per (account, Lever delivery token). */
 @Injectable()
 export class LeverEventsProducer extends QueueProducer<typeof QueueName.LeverEvents> {
-  constructor(@InjectQueue(QueueName.LeverEvents) queue: Queue<LeverEventJob>) {
+  constructor(@InjectQueue(QueueName.LeverEvents) queue: Queue<LeverEventsJob>) {
     super(queue, QueueName.LeverEvents, leverEventJobId);
   }
 }

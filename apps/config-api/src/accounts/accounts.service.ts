@@ -55,6 +55,7 @@ export class AccountsService {
       tagPrefix: dto.tagPrefix,
       platformAccountId: dto.platformAccountId,
       performAsUserId: dto.lever.performAsUserId ?? null,
+      notifyFollowers: dto.notifyFollowers ?? false,
       leverApiKeyEnc: seal('leverApiKeyEnc', dto.lever.apiKey),
       leverSignatureTokenEnc: seal('leverSignatureTokenEnc', dto.lever.signatureToken),
       leverSignatureTokensEnc: dto.lever.signatureTokens
@@ -66,6 +67,7 @@ export class AccountsService {
       tagPrefix: account.tagPrefix,
       platformAccountId: account.platformAccountId,
       performAsUserId: account.performAsUserId,
+      notifyFollowers: account.notifyFollowers,
       extraWebhookEvents: Object.keys(dto.lever.signatureTokens ?? {}),
     });
     return this.toDto(account);
@@ -161,6 +163,7 @@ export class AccountsService {
     set('name', dto.name, 'name');
     set('tagPrefix', dto.tagPrefix, 'tagPrefix');
     set('platformAccountId', dto.platformAccountId, 'platformAccountId');
+    set('notifyFollowers', dto.notifyFollowers, 'notifyFollowers');
     const lever = dto.lever;
     if (lever) {
       set('performAsUserId', lever.performAsUserId, 'lever.performAsUserId');

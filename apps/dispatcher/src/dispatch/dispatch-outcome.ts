@@ -21,6 +21,18 @@ export const DispatchOutcome = {
   Error: 'error',
   /** Every selected rule already had its assessment for this move (a second delivery of it). */
   AlreadyHandled: 'already-handled',
+  /** Lifecycle: the candidate's pending invitations were canceled (archived or hired). */
+  Canceled: 'canceled',
+  /** Lifecycle: archived or hired, but nothing was pending. */
+  NothingPending: 'nothing-pending',
+  /** Lifecycle: Lever shows the candidate unarchived (an unarchive event): nothing to do. */
+  NotArchived: 'not-archived',
+  /** Lifecycle: the opportunity is gone from Lever (deleted since the archive or hire event). */
+  OpportunityGone: 'opportunity-gone',
+  /** Lifecycle: a deletion event for an opportunity Lever still has: nothing purged. */
+  StillInLever: 'still-in-lever',
+  /** Lifecycle: the candidate was deleted in Lever; open invitations canceled, personal data purged. */
+  Purged: 'purged',
   /** A permanent failure: the job fails and is kept for replay. */
   Failed: 'failed',
 } as const;

@@ -7,3 +7,10 @@ export const dispatcherEventsTotal = counter('dispatcher_events_total', 'lever-e
 export const invitationsCreatedTotal = counter('invitations_created_total', 'Invitations created on the assessment platform, by kind', [
   'kind',
 ] as const);
+
+/** Assessments canceled because of a Lever lifecycle event, by event (archived, hired, deleted). */
+export const assessmentsCanceledTotal = counter(
+  'assessments_canceled_total',
+  'Assessments canceled because the candidate was archived, hired or deleted in Lever',
+  ['event'] as const,
+);

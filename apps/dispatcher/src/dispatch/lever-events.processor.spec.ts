@@ -17,7 +17,7 @@ async function setup(accountInput: FakeAccountInput = {}) {
   const test = await f.tests.create(account.id, { name: 'Python Basics', platformTestId: 'tst_python_basics', kind: RuleKind.TakeHome });
   await f.rules.create(account.id, { stageId: STAGE, kind: RuleKind.TakeHome, testId: test.id });
   const opportunity = f.lever.addOpportunity(apiKey, { stageId: STAGE });
-  const { service: dispatcher, leverSync } = dispatchOverFakes(f);
+  const { service: dispatcher, lifecycle, leverSync } = dispatchOverFakes(f);
   const deliveryToken = randomUUID();
   const event: LeverEventJob = {
     accountId: account.id,
@@ -34,7 +34,7 @@ async function setup(accountInput: FakeAccountInput = {}) {
     leverSync,
     account,
     event,
-    processor: new LeverEventsProcessor(dispatcher),
+    processor: new LeverEventsProcessor(dispatcher, lifecycle),
     deliveryOutcome: async () => (await f.deliveries.find(account.id, deliveryToken))?.outcome,
     assessments: async () => (await f.assessments.list(account.id, { opportunityId: opportunity.id })).items,
   };

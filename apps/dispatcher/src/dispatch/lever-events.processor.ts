@@ -5,15 +5,18 @@ import {
   QueueName,
   outcomeOfError,
   type InvalidJobPayloadError,
+  isLifecycleJob,
   type JobContext,
-  type LeverEventJob,
+  type LeverEventsJob,
 } from '@lever-assess/queues';
 import type { DispatchOutcome } from './dispatch-outcome';
 import { dispatcherEventsTotal } from './dispatch.metrics';
 import { LeverEventDispatchService } from './lever-event-dispatch.service';
+import { LeverLifecycleService } from './lever-lifecycle.service';
 
 /**
- * Thin adapter from the `lever-events` queue to LeverEventDispatchService. A permanent failure is
+ * Thin adapter from the `lever-events` queue to LeverEventDispatchService (stage changes) and
+ * LeverLifecycleService (archived, hired, deleted). A permanent failure is
  * recorded on the delivery, and on the assessments it left without an invitation (`error` with its
  * code, and a lever-sync), before the job fails (kept for replay); a retry on the last attempt
  * records the exhausted retries the same way, so the recruiter sees an error instead of a test
@@ -21,15 +24,18 @@ import { LeverEventDispatchService } from './lever-event-dispatch.service';
  */
 @QueueWorker(QueueName.LeverEvents)
 export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverEvents, { outcome: DispatchOutcome }> {
-  constructor(private readonly dispatcher: LeverEventDispatchService) {
+  constructor(
+    private readonly dispatcher: LeverEventDispatchService,
+    private readonly lifecycle: LeverLifecycleService,
+  ) {
     super(QueueName.LeverEvents);
   }
 
-  protected override accountOf(event: LeverEventJob): string {
+  protected override accountOf(event: LeverEventsJob): string {
     return event.accountId;
   }
 
-  protected logContext(event: LeverEventJob) {
+  protected logContext(event: LeverEventsJob) {
     return { correlationId: event.correlationId, accountId: event.accountId };
   }
 
@@ -37,18 +43,23 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
     dispatcherEventsTotal.inc({ outcome: 'invalid-payload' });
   }
 
-  protected async handle(event: LeverEventJob, job: JobContext): Promise<JobOutcome<{ outcome: DispatchOutcome }>> {
+  protected async handle(event: LeverEventsJob, job: JobContext): Promise<JobOutcome<{ outcome: DispatchOutcome }>> {
     try {
-      const outcome = await this.dispatcher.dispatch(event);
+      const outcome = isLifecycleJob(event) ? await this.lifecycle.handle(event) : await this.dispatcher.dispatch(event);
       dispatcherEventsTotal.inc({ outcome });
-      this.logger.log({ opportunityId: event.opportunityId, outcome, msg: 'lever event processed' });
+      this.logger.log({
+        opportunityId: event.opportunityId,
+        event: isLifecycleJob(event) ? event.event : undefined,
+        outcome,
+        msg: 'lever event processed',
+      });
       return JobOutcome.done({ outcome });
     } catch (err) {
       return this.onError(event, job, err);
     }
   }
 
-  private async onError(event: LeverEventJob, job: JobContext, err: unknown): Promise<JobOutcome<never>> {
+  private async onError(event: LeverEventsJob, job: JobContext, err: unknown): Promise<JobOutcome<never>> {
     const outcome = outcomeOfError(err);
     const problem = err instanceof Error ? err.message : String(err);
     switch (outcome.kind) {
@@ -58,7 +69,8 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
         this.logger.log({ delayMs: outcome.until - Date.now(), code: outcome.code, msg: 'lever event delayed until its turn' });
         break;
       case 'fail':
-        await this.dispatcher.recordFailure(event, outcome.code);
+        if (isLifecycleJob(event)) await this.lifecycle.recordFailure(event, outcome.code);
+        else await this.dispatcher.recordFailure(event, outcome.code);
         dispatcherEventsTotal.inc({ outcome: 'failed' });
         this.logger.error({ code: outcome.code, problem, msg: 'lever event failed permanently: job kept for replay' });
         break;
@@ -82,9 +94,10 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
   }
 
   // Recording must not replace the job's own error (an outage may well prevent the write too).
-  private async recordExhausted(event: LeverEventJob, code: string): Promise<void> {
+  private async recordExhausted(event: LeverEventsJob, code: string): Promise<void> {
     try {
-      await this.dispatcher.recordRetriesExhausted(event, code);
+      if (isLifecycleJob(event)) await this.lifecycle.recordFailure(event, code);
+      else await this.dispatcher.recordRetriesExhausted(event, code);
     } catch (err) {
       this.logger.error({ err, msg: 'could not record the exhausted retries' });
     }

@@ -3,9 +3,10 @@ import type { LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
 import type { AccountChangesPublisher } from '@lever-assess/redis';
 import { RecordingProducer, standIn, type UnitFakes } from '@lever-assess/testing';
 import { LeverEventDispatchService } from '../../src/dispatch/lever-event-dispatch.service';
+import { LeverLifecycleService } from '../../src/dispatch/lever-lifecycle.service';
 
 /**
- * The real LeverEventDispatchService (and the real LeverAccountsService under it) over the unit
+ * The real LeverEventDispatchService and LeverLifecycleService (and the real LeverAccountsService under them) over the unit
  * tier's in-memory fakes, with a producer that records the lever-sync jobs it is given.
  */
 export function dispatchOverFakes(f: UnitFakes) {
@@ -26,5 +27,13 @@ export function dispatchOverFakes(f: UnitFakes) {
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
   );
-  return { service, leverSync };
+  const lifecycle = new LeverLifecycleService(
+    f.deliveries.asRepository(),
+    leverAccounts,
+    f.assessments.asRepository(),
+    f.views.asRepository(),
+    f.platform.asClient(),
+    standIn<LeverSyncProducer>(leverSync),
+  );
+  return { service, lifecycle, leverSync };
 }

@@ -22,6 +22,7 @@ describe('plannedNote', () => {
     ).toEqual({
       eventKey: 'error:CANDIDATE_NO_EMAIL',
       value: 'Acme: No email. Add one, then move again.',
+      isResult: false,
     });
   });
 
@@ -43,6 +44,6 @@ describe('plannedNote', () => {
     ],
     [{ score: 55, failThreshold: null }, 'Acme: assessment result: Needs Review\nScore: 55 (pass at 70 or more)\nReport: not available'],
   ])('scored %o', (patch, value) => {
-    expect(plannedNote('Acme', input({ status: 'scored', ...patch }))).toEqual({ eventKey: 'scored', value });
+    expect(plannedNote('Acme', input({ status: 'scored', ...patch }))).toEqual({ eventKey: 'scored', value, isResult: true });
   });
 });

@@ -25,6 +25,8 @@ export interface NoteInput {
 export interface PlannedNote {
   eventKey: string;
   value: string;
+  /** The result of a test: the one note an account may have notify the candidate's followers. */
+  isResult: boolean;
 }
 
 const FALLBACK_ERROR_TEXT =
@@ -42,7 +44,11 @@ function thresholdsText(pass: number | null, fail: number | null): string {
  */
 export function plannedNote(prefix: string, a: NoteInput): PlannedNote | null {
   if (a.status === AssessmentStatus.Error) {
-    return { eventKey: noteEventKey.error(a.errorCode), value: `${prefix}: ${a.errorText?.trim() || FALLBACK_ERROR_TEXT}` };
+    return {
+      eventKey: noteEventKey.error(a.errorCode),
+      value: `${prefix}: ${a.errorText?.trim() || FALLBACK_ERROR_TEXT}`,
+      isResult: false,
+    };
   }
   if (a.status === AssessmentStatus.Scored) {
     const outcome = thresholdOutcome(a.score, a.passThreshold, a.failThreshold);
@@ -51,7 +57,7 @@ export function plannedNote(prefix: string, a: NoteInput): PlannedNote | null {
       `Score: ${a.score ?? 'not given'} (${thresholdsText(a.passThreshold, a.failThreshold)})`,
       a.reportUrl ? `Report: ${a.reportUrl}` : 'Report: not available',
     ];
-    return { eventKey: noteEventKey.scored(), value: lines.join('\n') };
+    return { eventKey: noteEventKey.scored(), value: lines.join('\n'), isResult: true };
   }
   return null;
 }

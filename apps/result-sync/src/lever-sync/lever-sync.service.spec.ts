@@ -117,13 +117,13 @@ describe(LeverSyncService.name, () => {
       expect(w.f.lever.writes.map((write) => write.performAs)).toEqual([undefined, undefined]);
     });
 
-    it('removes every status tag of the prefix, and only those, for a canceled assessment', async () => {
+    it('shows Canceled for a canceled assessment, removing every other status tag of the prefix and only those', async () => {
       w.setTags(['Referral', SENT, 'Acme Test - Error', 'Other Co - Sent', 'acme test - pass']);
       const assessment = await w.addAssessment({ status: AssessmentStatus.Canceled });
 
       await w.service.reconcile(w.job(assessment));
 
-      expect(w.inLever().tags).toEqual(['Referral', 'Other Co - Sent', 'acme test - pass']);
+      expect(w.inLever().tags).toEqual(['Referral', 'Other Co - Sent', 'acme test - pass', 'Acme Test - Canceled']);
     });
 
     it("lets an older move's sync add its link and note but not put its tag over the newer move's", async () => {

@@ -162,7 +162,7 @@ export class LeverSyncService {
    * the note (found by its reference line) before it is written again.
    */
   private async writeNoteOnce(
-    { auth, performAs }: LeverAccount,
+    { auth, performAs, account }: LeverAccount,
     lever: LeverClient,
     assessment: Assessment,
     note: PlannedNote,
@@ -191,7 +191,8 @@ export class LeverSyncService {
       ({ noteId } = await lever.createNote(
         auth,
         assessment.opportunityId,
-        { value: `${note.value}\n${reference}` },
+        // Followers hear of a result when the account asks for it (DESIGN.md "recruiter notifications").
+        { value: `${note.value}\n${reference}`, notifyFollowers: note.isResult && account.notifyFollowers },
         performAs ?? undefined,
       ));
     } catch (err) {

@@ -5,7 +5,7 @@ export interface SandboxOpportunity {
   id: string;
   tags: string[];
   links: string[];
-  notes: { id: string; value: string; userId: string | null }[];
+  notes: { id: string; value: string; userId: string | null; notifyFollowers: boolean }[];
   history: { at: number; action: string; performAs: string | null; detail: unknown }[];
 }
 

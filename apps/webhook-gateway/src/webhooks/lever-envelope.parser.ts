@@ -68,6 +68,31 @@ export function parseStageChange(data: Record<string, unknown>): StageChange {
   };
 }
 
+/** The ids of a lifecycle event (archived, hired, deleted): the dispatcher checks Lever before acting. */
+export interface LifecycleChange {
+  opportunityId: string;
+  candidateId: string;
+  /**
+   * candidateArchiveChange only: true when `data.toArchived` is explicitly null, i.e. the event
+   * says the candidate was unarchived, which sends nothing (DESIGN.md "Lifecycle").
+   */
+  unarchived: boolean;
+}
+
+/**
+ * The ids of candidateArchiveChange / candidateHired / candidateDeleted. Lever documents no field
+ * list for them beyond the ids of a stage change (lever-api.md 3.2), so only those are required.
+ * @throws InvalidWebhookBodyError naming the field
+ */
+export function parseLifecycleChange(data: Record<string, unknown>): LifecycleChange {
+  const opportunityId = requiredId(data.opportunityId, 'data.opportunityId');
+  return {
+    opportunityId,
+    candidateId: optionalId(data.candidateId, 'data.candidateId') ?? opportunityId,
+    unarchived: Object.hasOwn(data, 'toArchived') && data.toArchived === null,
+  };
+}
+
 function requiredId(value: unknown, field: string): string {
   if (value === undefined || value === null) throw new InvalidWebhookBodyError(field, 'is required');
   return optionalId(value, field) as string;

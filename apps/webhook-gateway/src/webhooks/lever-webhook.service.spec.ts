@@ -143,6 +143,42 @@ describe(LeverWebhookService.name, () => {
     ]);
   });
 
+  it.each<[string, string, string]>([
+    ['candidateArchiveChange', 'key-acme', 'archive-token'],
+    ['candidateHired', 'key-acme', STAGE_TOKEN], // no token of its own: the stage-change one
+    ['candidateDeleted', 'key-shared', STAGE_TOKEN],
+  ])('queues a signed %s (202) as a lifecycle job', async (event, key, signatureToken) => {
+    const body = delivery({ event, signatureToken, data: { opportunityId: 'opp-1', contactId: 'contact-1' } });
+
+    await expect(service.receive(key, body, 'req-1')).resolves.toMatchObject({ httpStatus: 202, outcome: 'accepted' });
+
+    expect(enqueuer.leverEvents.jobs).toEqual([
+      {
+        event,
+        accountId: cache.get(key)!.accountId,
+        opportunityId: 'opp-1',
+        candidateId: 'opp-1',
+        triggeredAt: new Date(body.triggeredAt).toISOString(),
+        deliveryToken: 'delivery-token-1',
+        correlationId: 'delivery-token-1',
+      },
+    ]);
+  });
+
+  it('refuses a lifecycle event signed with the stage-change token when the event has its own (401)', async () => {
+    const body = delivery({ event: 'candidateArchiveChange', data: { opportunityId: 'opp-1' } });
+    await expect(service.receive('key-acme', body, 'req-1')).rejects.toMatchObject({ httpStatus: 401 });
+    expect(enqueuer.leverEvents.jobs).toEqual([]);
+  });
+
+  it('refuses a lifecycle event without an opportunity id (400, naming the field)', async () => {
+    const body = delivery({ event: 'candidateHired', data: { candidateId: 'c-1' } });
+    await expect(service.receive('key-acme', body, 'req-1')).rejects.toMatchObject({
+      httpStatus: 400,
+      message: expect.stringContaining('data.opportunityId'),
+    });
+  });
+
   it('answers a repeated delivery 200 duplicate and queues it once', async () => {
     const body = delivery();
     await service.receive('key-acme', body, 'req-1');
@@ -165,9 +201,9 @@ describe(LeverWebhookService.name, () => {
   it.each<[string, string, object, object]>([
     ['a disabled account', 'key-off', delivery(), { httpStatus: 200, outcome: 'account_disabled' }],
     [
-      'another event',
+      'an event the product does not use',
       'key-acme',
-      delivery({ event: 'candidateArchiveChange', signatureToken: 'archive-token' }),
+      delivery({ event: 'applicationCreated' }),
       { httpStatus: 200, outcome: 'ignored_event' },
     ],
   ])('ignores a delivery for %s (200)', async (_case, key, body, answer) => {
@@ -182,7 +218,7 @@ describe(LeverWebhookService.name, () => {
     [
       'an ignored event signed with the shared token',
       'key-shared',
-      () => delivery({ event: 'candidateArchiveChange', data: { opportunityId: 'opp-1' } }),
+      () => delivery({ event: 'applicationCreated', data: { opportunityId: 'opp-1' } }),
     ],
     ["a disabled account's delivery", 'key-off', () => delivery({ data: {} })],
   ])('refuses %s sent again as a stage change with forged data (200, nothing queued)', async (_case, key, captured) => {
@@ -206,9 +242,9 @@ describe(LeverWebhookService.name, () => {
       token: 'delivery-token-2',
       event: 'candidateArchiveChange',
       signatureToken: 'archive-token',
-      data: { opportunityId: 'opp-1', archived: { reason: 'r-1', archivedAt: 1 } },
+      data: { opportunityId: 'opp-1', fromArchived: { reason: 'r-1', archivedAt: 1 }, toArchived: null },
     });
-    for (const data of [archive.data, { archived: { archivedAt: 1, reason: 'r-1' }, opportunityId: 'opp-1' }]) {
+    for (const data of [archive.data, { toArchived: null, fromArchived: { archivedAt: 1, reason: 'r-1' }, opportunityId: 'opp-1' }]) {
       await expect(service.receive('key-acme', ping, 'req-1')).resolves.toMatchObject({ httpStatus: 200, outcome: 'ping' });
       // The same data in another key order is the same delivery.
       await expect(service.receive('key-acme', { ...archive, data }, 'req-1')).resolves.toMatchObject({

@@ -1,12 +1,20 @@
 import { LEVER_MAX_FUTURE_SKEW_MS, verifyLeverWebhook } from '@lever-assess/common';
-import { AccountStatus } from '@lever-assess/domain';
-import { leverEventJobId, type LeverEventJob } from '@lever-assess/queues';
+import { AccountStatus, LeverEventName, isLeverLifecycleEvent, type LeverLifecycleEventName } from '@lever-assess/domain';
+import { leverEventJobId, type LeverEventJob, type LeverEventsJob } from '@lever-assess/queues';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AccountCache } from '../account-cache/account-cache.service';
 import { allTokens, tokensForEvent, type CachedAccount } from '../account-cache/cached-account';
 import { GATEWAY_ENV, type GatewayEnv } from '../config';
-import { isLeverPing, parseLeverEnvelope, parseStageChange, type LeverEnvelope, type StageChange } from './lever-envelope.parser';
+import {
+  isLeverPing,
+  parseLeverEnvelope,
+  parseLifecycleChange,
+  parseStageChange,
+  type LeverEnvelope,
+  type LifecycleChange,
+  type StageChange,
+} from './lever-envelope.parser';
 import { WebhookEnqueuer } from './webhook-enqueuer';
 import type { WebhookAnswer } from './webhook-outcome';
 import {
@@ -17,7 +25,7 @@ import {
   WebhookUnavailableError,
 } from './webhook.errors';
 
-export const STAGE_CHANGE_EVENT = 'candidateStageChange';
+export const STAGE_CHANGE_EVENT = LeverEventName.StageChange;
 
 /**
  * Takes one Lever delivery: account from the in-memory cache, envelope, signature, the token
@@ -88,6 +96,7 @@ export class LeverWebhookService {
     }
 
     const stageChange = !ping && envelope.event === STAGE_CHANGE_EVENT ? parseStageChange(envelope.data) : null;
+    const lifecycle = !ping && isLeverLifecycleEvent(envelope.event) ? parseLifecycleChange(envelope.data) : null;
     // Recorded before answering, whatever the answer: the token of a ping, an ignored event or a
     // disabled account's delivery cannot come back later as something else.
     const use = await this.enqueuer.recordLeverToken(account.accountId, token, deliveryFingerprint(envelope), this.tokenTtlMs);
@@ -101,14 +110,17 @@ export class LeverWebhookService {
     }
     if (account.status === AccountStatus.Disabled) return ignored(context, 'account_disabled', 'the account is disabled');
     if (ping) return { httpStatus: 200, outcome: 'ping', ...context, body: { status: 'ok' } };
-    if (!stageChange) {
+    if (lifecycle?.unarchived) return ignored(context, 'ignored_event', 'the candidate was unarchived: nothing is sent');
+    if (!stageChange && !lifecycle) {
       return ignored(
         context,
         'ignored_event',
         `event ${envelope.event === undefined ? '(none)' : JSON.stringify(envelope.event)} is not used`,
       );
     }
-    const job = toJob(account.accountId, stageChange, envelope, token);
+    const job = stageChange
+      ? toJob(account.accountId, stageChange, envelope, token)
+      : toLifecycleJob(account.accountId, envelope.event as LeverLifecycleEventName, lifecycle as LifecycleChange, envelope, token);
     const result = await this.enqueuer.enqueueLeverEvent(job, { tokenIsNew: use === 'first' });
     return result === 'accepted' ? { httpStatus: 202, outcome: 'accepted', ...context, body: { status: 'accepted' } } : duplicate(context);
   }
@@ -118,6 +130,24 @@ function toJob(accountId: string, change: StageChange, envelope: LeverEnvelope, 
   return {
     accountId,
     ...change,
+    triggeredAt: new Date(Number(envelope.triggeredAt)).toISOString(),
+    deliveryToken: token,
+    correlationId: token,
+  };
+}
+
+function toLifecycleJob(
+  accountId: string,
+  event: LeverLifecycleEventName,
+  change: LifecycleChange,
+  envelope: LeverEnvelope,
+  token: string,
+): LeverEventsJob {
+  return {
+    event,
+    accountId,
+    opportunityId: change.opportunityId,
+    candidateId: change.candidateId,
     triggeredAt: new Date(Number(envelope.triggeredAt)).toISOString(),
     deliveryToken: token,
     correlationId: token,

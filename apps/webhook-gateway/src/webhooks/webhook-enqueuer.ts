@@ -3,7 +3,7 @@ import {
   PlatformEventsProducer,
   leverEventJobId,
   type AddResult,
-  type LeverEventJob,
+  type LeverEventsJob,
   type PlatformEventJob,
 } from '@lever-assess/queues';
 import { REDIS } from '@lever-assess/redis';
@@ -64,7 +64,7 @@ export class WebhookEnqueuer {
    * job of it can exist and the look-up is skipped (BullMQ would keep an existing job anyway).
    * @throws WebhookUnavailableError when Redis does not acknowledge in time
    */
-  enqueueLeverEvent(job: LeverEventJob, { tokenIsNew = false } = {}): Promise<AddResult> {
+  enqueueLeverEvent(job: LeverEventsJob, { tokenIsNew = false } = {}): Promise<AddResult> {
     // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
     return this.withRedis(async () => {
       if (!tokenIsNew) return this.leverEvents.addOnce(job);

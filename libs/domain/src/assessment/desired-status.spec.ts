@@ -22,14 +22,14 @@ describe('desiredStatusSuffix', () => {
     [{ status: 'scored', score: null }, 'Needs Review'],
     [{ status: 'expired' }, 'Expired'],
     [{ status: 'error' }, 'Error'],
-    [{ status: 'canceled' }, null],
+    [{ status: 'canceled' }, 'Canceled'],
     [{ status: 'sent', kind: 'live_interview' }, 'Live Pad'],
     [{ status: 'completed', kind: 'live_interview' }, 'Needs Review'],
     [{ status: 'scored', kind: 'live_interview', score: 80 }, 'Pass'],
     [{ status: 'scored', kind: 'live_interview', score: 80, passThreshold: null, failThreshold: null }, 'Needs Review'],
     [{ status: 'expired', kind: 'live_interview' }, 'Expired'],
     [{ status: 'error', kind: 'live_interview' }, 'Error'],
-    [{ status: 'canceled', kind: 'live_interview' }, null],
+    [{ status: 'canceled', kind: 'live_interview' }, 'Canceled'],
   ])('%o -> %s', (patch, expected) => {
     expect(desiredStatusSuffix(view(patch))).toBe(expected);
   });

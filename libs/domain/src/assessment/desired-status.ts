@@ -12,8 +12,8 @@ export interface AssessmentStatusView {
 }
 
 /**
- * The status tag suffix Lever should show for an assessment; null means no status tag at all
- * (a canceled assessment leaves the candidate untagged). A live pad is `Live Pad` while open;
+ * The status tag suffix Lever should show for an assessment (null: no status tag at all; no
+ * status has that today, the plan keeps supporting it). A live pad is `Live Pad` while open;
  * once the platform reports the interview completed it needs the interviewer's feedback
  * reviewed (`Needs Review`), and a platform that scores it follows the thresholds like a test.
  */
@@ -30,6 +30,6 @@ export function desiredStatusSuffix(view: AssessmentStatusView): StatusTagSuffix
     case AssessmentStatus.Error:
       return StatusTagSuffix.Error;
     case AssessmentStatus.Canceled:
-      return null;
+      return StatusTagSuffix.Canceled;
   }
 }

@@ -21,12 +21,12 @@ describe('statusTagPlan', () => {
       { add: ['Acme Test - Needs Review'], remove: ['Acme Test - Live Pad'] },
     ],
     [
-      'canceled removes every status tag',
+      'no wanted tag removes every status tag',
       ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error', 'x'],
       null,
       { add: [], remove: ['Acme Test - Sent', 'Acme Test - Live Pad', 'Acme Test - Error'] },
     ],
-    ['nothing to remove when canceled and untagged', ['x'], null, { add: [], remove: [] }],
+    ['nothing to remove when no tag is wanted and none is there', ['x'], null, { add: [], remove: [] }],
     [
       'other prefixes and look-alikes are left alone',
       ['Other - Sent', 'acme test - Sent', 'Acme Test - sent'],

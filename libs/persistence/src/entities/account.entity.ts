@@ -51,6 +51,10 @@ export class Account {
   @Column({ type: 'text' })
   platformAccountId: string;
 
+  /** Whether result notes notify the candidate's followers in Lever (a per-account choice). */
+  @Column({ type: 'boolean', default: false })
+  notifyFollowers: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

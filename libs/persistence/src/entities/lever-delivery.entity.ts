@@ -1,3 +1,4 @@
+import { LeverEventName } from '@lever-assess/domain';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Account } from './account.entity';
 
@@ -18,8 +19,13 @@ export class LeverDelivery {
   @Column({ type: 'text' })
   opportunityId: string;
 
-  @Column({ type: 'text' })
-  toStageId: string;
+  /** The Lever event (stage change, archive change, hired, deleted). */
+  @Column({ type: 'text', default: LeverEventName.StageChange })
+  event: LeverEventName;
+
+  /** The stage a stage change went to; null for the other events. */
+  @Column({ type: 'text', nullable: true })
+  toStageId: string | null;
 
   @Column({ type: 'timestamptz' })
   triggeredAt: Date;

@@ -20,6 +20,8 @@ export interface NewAccount {
   leverSignatureTokensEnc?: string | null;
   performAsUserId?: string | null;
   platformAccountId: string;
+  /** Result notes notify the candidate's followers in Lever (default false). */
+  notifyFollowers?: boolean;
 }
 
 export type AccountPatch = Partial<NewAccount>;
@@ -47,6 +49,7 @@ export class AccountsRepository {
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
       performAsUserId: input.performAsUserId ?? null,
       platformAccountId: input.platformAccountId,
+      notifyFollowers: input.notifyFollowers ?? false,
       webhookKey: generateWebhookKey(),
     });
     return this.repo.findOneByOrFail({ id: identifiers[0].id as string });

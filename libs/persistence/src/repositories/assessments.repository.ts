@@ -7,6 +7,7 @@ import {
 } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { In, IsNull, Not, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Assessment, UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from '../entities/assessment.entity';
 import { TestDefinition } from '../entities/test-definition.entity';
@@ -17,6 +18,11 @@ import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
 import { entitiesFromReturnedRows } from './returned-rows';
+
+/** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
+export function opportunityDigest(opportunityId: string): string {
+  return `sha256:${createHash('sha256').update(opportunityId).digest('hex')}`;
+}
 
 export type NewAssessment = Scoped<{
   /** Chosen by the caller when the platform request (whose reference it is) is stored with the row; generated otherwise. */
@@ -282,6 +288,32 @@ export class AssessmentsRepository {
       skip: offset,
     });
     return { items, total, limit, offset };
+  }
+
+  /**
+   * Erases what identifies the person behind a deleted Lever candidate (DESIGN.md "Lifecycle"):
+   * candidate, interviewer and report URLs, the stored invitation request (name and email), the
+   * contact id, and our copy of the opportunity's tags and links. Ids, statuses, scores and times
+   * stay, as an anonymous record of what was sent. One transaction; the audit row it writes names
+   * the opportunity only by a hash, so support can still answer "was X purged?" given the id.
+   * Resolves how many assessments were scrubbed.
+   */
+  async purgePersonalData(accountId: string, opportunityId: string, actor: string): Promise<number> {
+    return this.repo.manager.transaction(async (tx) => {
+      const scrubbed = (await tx.query(
+        `UPDATE assessments SET candidate_url = NULL, interviewer_url = NULL, report_url = NULL, invitation_request = NULL,
+                contact_id = NULL, updated_at = now()
+          WHERE account_id = $1 AND opportunity_id = $2 RETURNING id`,
+        [accountId, opportunityId],
+      )) as [unknown[], number];
+      await tx.query(`DELETE FROM lever_opportunity_views WHERE account_id = $1 AND opportunity_id = $2`, [accountId, opportunityId]);
+      const count = scrubbed[1];
+      await tx.query(
+        `INSERT INTO audit_log (actor, action, account_id, entity_type, entity_id, details) VALUES ($1, 'candidate.purged', $2, 'opportunity', $3, $4)`,
+        [actor, accountId, opportunityDigest(opportunityId), JSON.stringify({ assessmentsScrubbed: count })],
+      );
+      return count;
+    });
   }
 
   /** Resolves the updated assessment, or null when it does not exist in the account. */

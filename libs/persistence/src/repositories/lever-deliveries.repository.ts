@@ -1,3 +1,4 @@
+import { LeverEventName } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
@@ -7,7 +8,10 @@ import type { Scoped } from './scoped';
 export type NewLeverDelivery = Scoped<{
   deliveryToken: string;
   opportunityId: string;
-  toStageId: string;
+  /** Defaults to a stage change. */
+  event?: LeverEventName;
+  /** Null for events other than stage changes. */
+  toStageId: string | null;
   triggeredAt: Date;
 }>;
 
@@ -25,6 +29,7 @@ export class LeverDeliveriesRepository {
         accountId: delivery.accountId,
         deliveryToken: delivery.deliveryToken,
         opportunityId: delivery.opportunityId,
+        event: delivery.event ?? LeverEventName.StageChange,
         toStageId: delivery.toStageId,
         triggeredAt: delivery.triggeredAt,
       })

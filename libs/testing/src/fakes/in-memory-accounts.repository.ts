@@ -53,6 +53,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
       performAsUserId: input.performAsUserId ?? null,
       platformAccountId: input.platformAccountId,
+      notifyFollowers: input.notifyFollowers ?? false,
       createdAt: now,
       updatedAt: now,
     };

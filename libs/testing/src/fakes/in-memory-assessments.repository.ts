@@ -151,6 +151,19 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     return this.writeInvitation(row, { platformInvitationId });
   }
 
+  /** Like the real one, minus the audit row (the unit tier has no audit log). */
+  async purgePersonalData(accountId: string, opportunityId: string, _actor: string): Promise<number> {
+    this.store.assertReachable();
+    const rows = [...this.store.assessments.values()].filter((a) => a.accountId === accountId && a.opportunityId === opportunityId);
+    for (const row of rows) {
+      Object.assign(row, { candidateUrl: null, interviewerUrl: null, reportUrl: null, invitationRequest: null, contactId: null });
+      row.updatedAt = this.store.now();
+    }
+    for (const [k, view] of this.store.views)
+      if (view.accountId === accountId && view.opportunityId === opportunityId) this.store.views.delete(k);
+    return rows.length;
+  }
+
   async listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
     this.store.assertReachable();
     return this.rows((a) => a.accountId === accountId && a.opportunityId === opportunityId).sort(byCreation);

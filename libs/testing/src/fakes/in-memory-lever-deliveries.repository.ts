@@ -1,3 +1,4 @@
+import { LeverEventName } from '@lever-assess/domain';
 import type { LeverDeliveriesRepository, LeverDelivery, NewLeverDelivery } from '@lever-assess/persistence';
 import { copyRow, foreignKeyViolation, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
@@ -24,6 +25,7 @@ export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveri
       accountId: delivery.accountId,
       deliveryToken: delivery.deliveryToken,
       opportunityId: delivery.opportunityId,
+      event: delivery.event ?? LeverEventName.StageChange,
       toStageId: delivery.toStageId,
       triggeredAt: new Date(delivery.triggeredAt),
       receivedAt: this.store.now(),

@@ -21,6 +21,8 @@ export class AccountDto {
   statusReason: string | null;
   @ApiProperty()
   platformAccountId: string;
+  @ApiProperty({ description: "Result notes notify the candidate's followers in Lever" })
+  notifyFollowers: boolean;
   @ApiProperty({ type: AccountLeverDto })
   lever: AccountLeverDto;
   @ApiProperty({ description: 'Paste into Lever: Settings > Integrations and API > Webhooks > Candidate Stage Change' })
@@ -38,6 +40,7 @@ export class AccountDto {
       status: account.status,
       statusReason: account.statusReason,
       platformAccountId: account.platformAccountId,
+      notifyFollowers: account.notifyFollowers,
       lever: { performAsUserId: account.performAsUserId },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
       createdAt: account.createdAt.toISOString(),

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { NameRules, PlatformAccountIdRules, TagPrefixRules } from './account-fields';
 import { LeverCredentialsDto } from './lever-credentials.dto';
 
@@ -23,4 +23,9 @@ export class CreateAccountDto {
   @ApiProperty({ example: 'acme', description: 'The customer id on the assessment platform' })
   @PlatformAccountIdRules()
   platformAccountId: string;
+
+  @ApiPropertyOptional({ default: false, description: "Result notes notify the candidate's followers in Lever" })
+  @IsOptional()
+  @IsBoolean()
+  notifyFollowers?: boolean;
 }

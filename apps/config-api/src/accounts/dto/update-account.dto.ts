@@ -1,7 +1,7 @@
 import { AccountStatus } from '@lever-assess/domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
 import { NameRules, PlatformAccountIdRules, TagPrefixRules } from './account-fields';
 import { UpdateLeverCredentialsDto } from './lever-credentials.dto';
@@ -24,6 +24,11 @@ export class UpdateAccountDto {
   @OptionalNotNull()
   @PlatformAccountIdRules()
   platformAccountId?: string;
+
+  @ApiPropertyOptional({ description: "Result notes notify the candidate's followers in Lever" })
+  @OptionalNotNull()
+  @IsBoolean()
+  notifyFollowers?: boolean;
 
   @ApiPropertyOptional({ type: UpdateLeverCredentialsDto })
   @OptionalNotNull()
