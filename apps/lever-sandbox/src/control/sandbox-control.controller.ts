@@ -111,7 +111,7 @@ export class SandboxControlController {
   archive(@Param('id') id: string, @Body() body: unknown) {
     const { company } = this.state.store.findOpportunity(id);
     const wanted = (body as { reason?: unknown } | null)?.reason;
-    if (wanted !== null && typeof wanted !== 'string')
+    if (wanted !== null && (typeof wanted !== 'string' || wanted === ''))
       throw new BadRequestException('reason must name an archive reason (id or text), or be null');
     const reason = wanted === null ? null : this.state.store.archiveReason(company, wanted);
     const data = this.data.setArchived(company, id, reason?.id ?? null, {}, parseChangeOptions(body));
