@@ -17,6 +17,10 @@ describe('lever-sandbox config', () => {
     ['LEVER_SANDBOX_BURST', '0'],
     ['LEVER_SANDBOX_RATE_PER_SECOND', 'fast'],
     ['LEVER_SANDBOX_WEBHOOK_URL', 'not a url'],
+    ['LEVER_SANDBOX_SIGNATURE_TOKENS', 'not-json-secret'],
+    ['LEVER_SANDBOX_SIGNATURE_TOKENS', '["array-secret"]'],
+    ['LEVER_SANDBOX_SIGNATURE_TOKENS', '{"candidateHired":42}'],
+    ['LEVER_SANDBOX_SIGNATURE_TOKENS', '{"candidateStageChange":"dup-secret"}'],
   ])('names %s when it is invalid, without echoing the value', (variable, value) => {
     const err = (() => {
       try {
@@ -30,4 +34,19 @@ describe('lever-sandbox config', () => {
     expect(err!.message).toContain(variable);
     expect(err!.message).not.toContain(value);
   });
+
+  it('gives Acme a distinct token per event, overridable per event, null meaning the shared token', () => {
+    expect(loadLeverSandboxEnv({}).acmeSignatureTokens()).toEqual({
+      candidateArchiveChange: 'demo-archive-signature-token',
+      candidateHired: 'demo-hired-signature-token',
+      candidateDeleted: 'demo-deleted-signature-token',
+    });
+    const env = loadLeverSandboxEnv({ LEVER_SANDBOX_SIGNATURE_TOKENS: '{"candidateHired":"h1","candidateDeleted":null}' });
+    expect(env.acmeSignatureTokens()).toEqual({ candidateArchiveChange: 'demo-archive-signature-token', candidateHired: 'h1' });
+  });
+
+  it('rejects an unknown event name in LEVER_SANDBOX_SIGNATURE_TOKENS', () =>
+    expect(() => loadLeverSandboxEnv({ LEVER_SANDBOX_SIGNATURE_TOKENS: '{"interviewCreated":"x"}' })).toThrow(
+      /LEVER_SANDBOX_SIGNATURE_TOKENS/,
+    ));
 });

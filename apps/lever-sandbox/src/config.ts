@@ -1,6 +1,10 @@
 import { BaseEnv, Sensitive, loadEnv } from '@lever-assess/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { ACME_DEFAULT_EVENT_SIGNATURE_TOKENS } from './seed/acme.seed';
+import { LEVER_WEBHOOK_EVENTS, type LeverWebhookEvent } from './store/sandbox.model';
+
+const OWN_TOKEN_EVENTS = LEVER_WEBHOOK_EVENTS.filter((e) => e !== 'candidateStageChange');
 
 export class LeverSandboxEnv extends BaseEnv {
   override PORT = 4010;
@@ -21,6 +25,15 @@ export class LeverSandboxEnv extends BaseEnv {
   @IsString()
   @MinLength(1)
   LEVER_SANDBOX_SIGNATURE_TOKEN = 'demo-signature-token';
+
+  /**
+   * Acme's tokens for the other events, as a JSON object `{ "<event>": "<token>" | null }`, merged
+   * over the defaults; null signs that event with LEVER_SANDBOX_SIGNATURE_TOKEN (one shared token).
+   */
+  @Sensitive()
+  @IsOptional()
+  @IsString()
+  LEVER_SANDBOX_SIGNATURE_TOKENS?: string;
 
   /** Per-key steady rate, like Lever's 10 rps. */
   @Type(() => Number)
@@ -46,6 +59,36 @@ export class LeverSandboxEnv extends BaseEnv {
   @Min(0)
   @Max(10)
   LEVER_SANDBOX_WEBHOOK_RETRIES = 5;
+
+  validateCrossField(): string[] {
+    try {
+      this.acmeSignatureTokens();
+      return [];
+    } catch (err) {
+      return [`LEVER_SANDBOX_SIGNATURE_TOKENS: ${(err as Error).message}`];
+    }
+  }
+
+  /** Acme's per-event signature tokens (defaults + LEVER_SANDBOX_SIGNATURE_TOKENS). Messages never quote a value. */
+  acmeSignatureTokens(): Partial<Record<LeverWebhookEvent, string>> {
+    const tokens = { ...ACME_DEFAULT_EVENT_SIGNATURE_TOKENS };
+    if (this.LEVER_SANDBOX_SIGNATURE_TOKENS === undefined) return tokens;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.LEVER_SANDBOX_SIGNATURE_TOKENS);
+    } catch {
+      throw new Error('must be a JSON object');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('must be a JSON object');
+    for (const [event, token] of Object.entries(parsed)) {
+      if (event === 'candidateStageChange') throw new Error('set the candidateStageChange token with LEVER_SANDBOX_SIGNATURE_TOKEN');
+      if (!(OWN_TOKEN_EVENTS as string[]).includes(event)) throw new Error(`keys must be among ${OWN_TOKEN_EVENTS.join(', ')}`);
+      if (token !== null && (typeof token !== 'string' || token === '')) throw new Error('each value must be a non-empty string or null');
+      if (token === null) delete tokens[event as LeverWebhookEvent];
+      else tokens[event as LeverWebhookEvent] = token;
+    }
+    return tokens;
+  }
 }
 
 export const loadLeverSandboxEnv = (raw: NodeJS.ProcessEnv = process.env) => loadEnv(LeverSandboxEnv, raw);

@@ -145,6 +145,84 @@ describe('LeverClient against lever-sandbox', () => {
     });
   });
 
+  describe('reconciliation sweep', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+
+    it('lists every matching opportunity across pages, one limited request per page, onPage per page', async () => {
+      const candidates = Array.from({ length: 150 }, (_, i) => ({
+        name: `Sweep ${i}`,
+        stage: i % 3 === 0 ? 'Onsite' : 'Offer',
+        tags: [i % 2 ? 'Sweep' : 'Other', ...(i % 4 === 0 ? ['Rare'] : [])],
+        confidentiality: i % 5 === 0 ? 'confidential' : 'non-confidential',
+        archived: i % 7 === 0,
+      }));
+      const { auth, keyId, company } = await createTestCompany(sandbox.control, { candidates });
+      const onsite = company.stages.find((s) => s.text === 'Onsite')!.id;
+      const expected = company.opportunities.filter((_, i) => i % 3 === 0 && i % 7 !== 0 && (i % 2 === 1 || i % 4 === 0)).map((o) => o.id);
+      const pageSizes: number[] = [];
+      const result = await client.listAllOpportunities(
+        auth,
+        { stageId: onsite, tags: ['Sweep'], tag: 'Rare', archived: false, confidentiality: 'all', limit: 10 },
+        { onPage: (items, index) => void (pageSizes[index] = items.length) },
+      );
+      expect(result.complete).toBe(true);
+      expect(result.data.map((o) => o.id)).toEqual(expected);
+      expect(result.pages).toBe(Math.ceil(expected.length / 10));
+      expect(pageSizes.reduce((a, b) => a + b, 0)).toBe(expected.length);
+      const log = await sandbox.control.requests(keyId);
+      expect(log).toHaveLength(result.pages);
+      expect(log.every((e) => e.route === '/v1/opportunities' && e.status === 200)).toBe(true);
+
+      // Without confidentiality=all, Lever hides the confidential ones.
+      const open = await client.listAllOpportunities(auth, { stageId: onsite, archived: false });
+      expect(open.data.every((o) => o.confidentiality === 'non-confidential')).toBe(true);
+      expect(open.data).toHaveLength(company.opportunities.filter((_, i) => i % 3 === 0 && i % 7 !== 0 && i % 5 !== 0).length);
+    });
+
+    it('stops at maxPages and says the walk is incomplete', async () => {
+      const candidates = Array.from({ length: 12 }, (_, i) => ({ name: `P ${i}` }));
+      const { auth } = await createTestCompany(sandbox.control, { candidates });
+      const result = await client.listAllOpportunities(auth, { limit: 5 }, { maxPages: 2 });
+      expect(result).toMatchObject({ pages: 2, complete: false });
+      expect(result.data).toHaveLength(10);
+      await expect(client.listAllOpportunities(auth, { limit: 5 }, { maxPages: 3 })).resolves.toMatchObject({ pages: 3, complete: true });
+    });
+
+    it('reads stageChanges, lastAdvancedAt, followers and archive state; filters by updatedAtStart', async () => {
+      const { auth, company } = await createTestCompany(sandbox.control, { candidates: [{ name: 'Placed' }, { name: 'Fresh' }] });
+      const [placed, fresh] = company.opportunities.map((o) => o.id);
+      const at = Date.now() - 4 * DAY;
+      await sandbox.control.moveCandidate(placed, 'Onsite', { webhook: false, at });
+      const onsite = company.stages.find((s) => s.text === 'Onsite')!.id;
+      const opp = await client.getOpportunity(auth, placed);
+      expect(opp).toMatchObject({ stageId: onsite, lastAdvancedAt: at, updatedAt: at, archived: false, archivedAt: null, followers: [] });
+      expect(opp.stageChanges.at(-1)).toEqual({ toStageId: onsite, toStageIndex: 3, userId: null, updatedAt: at });
+      const recent = await client.listAllOpportunities(auth, { updatedAtStart: Date.now() - DAY });
+      expect(recent.data.map((o) => o.id)).toEqual([fresh]);
+
+      await sandbox.control.hire(placed);
+      const [hired] = await client.listArchiveReasons(auth, { type: 'hired' });
+      expect(hired).toMatchObject({ text: 'Hired', type: 'hired' });
+      expect(await client.getOpportunity(auth, placed)).toMatchObject({
+        archived: true,
+        archiveReason: hired.id,
+        archivedAt: expect.any(Number),
+      });
+      expect((await client.listAllOpportunities(auth, { archived: false })).data.map((o) => o.id)).toEqual([fresh]);
+    });
+
+    it('sends notifyFollowers with a note', async () => {
+      const { auth, company } = await createTestCompany(sandbox.control);
+      const opp = company.opportunities[0].id;
+      await client.createNote(auth, opp, { value: 'loud', notifyFollowers: true });
+      await client.createNote(auth, opp, { value: 'quiet' });
+      expect((await sandbox.control.opportunity(opp)).notes.map((n) => [n.value, n.notifyFollowers])).toEqual([
+        ['loud', true],
+        ['quiet', false],
+      ]);
+    });
+  });
+
   describe('retries and failures', () => {
     it('retries a 429 in-process when the wait is a moment, on a fresh turn of the budget', async () => {
       const { auth, keyId } = await createTestCompany(sandbox.control);

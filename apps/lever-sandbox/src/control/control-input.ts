@@ -1,7 +1,8 @@
 import { LeverApiError } from '../lever-api/lever-api.error';
 import { isObject } from '../lever-api/request-input';
-import type { CandidateInput, CompanyInput, KeyInput, UserInput } from '../store/sandbox-input';
-import { LEVER_PERMISSIONS, type LeverPermission } from '../store/sandbox.model';
+import type { ChangeOptions } from '../lever-api/lever-data.service';
+import type { CandidateInput, CompanyInput, KeyInput, UserInput, WebhookInput } from '../store/sandbox-input';
+import { LEVER_PERMISSIONS, LEVER_WEBHOOK_EVENTS, type LeverPermission, type LeverWebhookEvent } from '../store/sandbox.model';
 import type { FaultSpec } from './fault-injector';
 
 /** Checks control-API bodies so a typo in a test fails loudly instead of seeding nonsense. */
@@ -18,6 +19,11 @@ export function parseCompanyInput(body: unknown): CompanyInput {
     }),
     users: optArray(b.users, 'users').map((u, i) => parseUser(u, `users[${i}]`)),
     candidates: parseCandidates(b.candidates ?? []),
+    archiveReasons: optArray(b.archiveReasons, 'archiveReasons').map((r, i) => {
+      const o = object(r, `archiveReasons[${i}]`);
+      const type = o.type === 'hired' || o.type === 'non-hired' ? o.type : bad(`archiveReasons[${i}].type must be hired or non-hired`);
+      return { id: optString(o.id, `archiveReasons[${i}].id`), text: string(o.text, `archiveReasons[${i}].text`), type };
+    }),
     webhook: b.webhook === undefined ? undefined : parseWebhook(b.webhook),
   };
 }
@@ -36,6 +42,14 @@ export function parseCandidates(value: unknown): CandidateInput[] {
       stage: optString(o.stage, `${p}.stage`),
       links: optStrings(o.links, `${p}.links`),
       archived: o.archived === true,
+      archiveReason: optString(o.archiveReason, `${p}.archiveReason`),
+      confidentiality:
+        o.confidentiality === undefined
+          ? undefined
+          : o.confidentiality === 'confidential' || o.confidentiality === 'non-confidential'
+            ? o.confidentiality
+            : bad(`${p}.confidentiality must be confidential or non-confidential`),
+      followers: optStrings(o.followers, `${p}.followers`),
       isAnonymized: o.isAnonymized === true,
       origin: optString(o.origin, `${p}.origin`),
       ownerId: optString(o.ownerId, `${p}.ownerId`),
@@ -43,11 +57,44 @@ export function parseCandidates(value: unknown): CandidateInput[] {
   });
 }
 
-export function parseWebhook(value: unknown): { url: string | null; signatureToken: string } {
+/**
+ * `{ url, signatureToken, signatureTokens?: { <event>: token }, events?: [...] }`. A PUT replaces the
+ * whole config: events left out of signatureTokens are signed with signatureToken.
+ */
+export function parseWebhook(value: unknown): WebhookInput {
   const o = object(value, 'webhook');
   const url = o.url === null ? null : string(o.url, 'webhook.url');
   if (url !== null && !/^https?:\/\//.test(url)) throw LeverApiError.badRequest('webhook.url must be an http(s) URL');
-  return { url, signatureToken: string(o.signatureToken, 'webhook.signatureToken') };
+  const signatureTokens: Partial<Record<LeverWebhookEvent, string>> = {};
+  for (const [event, token] of Object.entries(o.signatureTokens === undefined ? {} : object(o.signatureTokens, 'webhook.signatureTokens')))
+    signatureTokens[webhookEvent(event, 'webhook.signatureTokens')] = string(token, `webhook.signatureTokens.${event}`);
+  // The stage-change token may come either way; signatureToken stays the fallback for the rest.
+  const signatureToken =
+    o.signatureToken === undefined && signatureTokens.candidateStageChange
+      ? signatureTokens.candidateStageChange
+      : string(o.signatureToken, 'webhook.signatureToken');
+  const events =
+    o.events === undefined ? undefined : (optStrings(o.events, 'webhook.events') ?? []).map((e) => webhookEvent(e, 'webhook.events'));
+  return { url, signatureToken, signatureTokens, events };
+}
+
+function webhookEvent(value: string, field: string): LeverWebhookEvent {
+  return (LEVER_WEBHOOK_EVENTS as readonly string[]).includes(value)
+    ? (value as LeverWebhookEvent)
+    : bad(`${field}: unknown event ${value}; known: ${LEVER_WEBHOOK_EVENTS.join(', ')}`);
+}
+
+/** `webhook` (boolean, default true) and `at` (ms since epoch, not in the future) of a control change. */
+export function parseChangeOptions(body: unknown): ChangeOptions {
+  const o = body === undefined || body === null ? {} : object(body, 'body');
+  const webhook = o.webhook === undefined ? undefined : typeof o.webhook === 'boolean' ? o.webhook : bad('webhook must be a boolean');
+  const at =
+    o.at === undefined
+      ? undefined
+      : Number.isSafeInteger(o.at) && (o.at as number) >= 0 && (o.at as number) <= Date.now() + 1_000
+        ? (o.at as number)
+        : bad('at must be ms since epoch, not in the future');
+  return { webhook, at };
 }
 
 export function parsePermissions(value: unknown, field = 'permissions'): LeverPermission[] {

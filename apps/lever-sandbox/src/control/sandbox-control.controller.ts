@@ -2,7 +2,8 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Po
 import { LeverDataService } from '../lever-api/lever-data.service';
 import { SandboxState } from '../store/sandbox-state.service';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
-import { parseCandidates, parseCompanyInput, parseFault, parsePermissions, parseWebhook } from './control-input';
+import { webhookConfig } from '../store/sandbox-store';
+import { parseCandidates, parseChangeOptions, parseCompanyInput, parseFault, parsePermissions, parseWebhook } from './control-input';
 
 /**
  * Test and demo controls under /_sandbox. Not part of Lever and unauthenticated: the sandbox
@@ -34,7 +35,9 @@ export class SandboxControlController {
   @Get('companies/:id')
   company(@Param('id') id: string) {
     const company = this.state.store.company(id);
-    return { ...this.state.store.describe(company), webhook: { url: company.webhook.url } };
+    const { url, events, signatureTokens } = company.webhook;
+    // Token values stay out; which events have their own token is enough to debug signing.
+    return { ...this.state.store.describe(company), webhook: { url, events, ownTokenEvents: Object.keys(signatureTokens) } };
   }
 
   @Post('companies/:id/candidates')
@@ -45,7 +48,7 @@ export class SandboxControlController {
 
   @Put('companies/:id/webhook')
   setWebhook(@Param('id') id: string, @Body() body: unknown) {
-    this.state.store.company(id).webhook = parseWebhook(body);
+    this.state.store.company(id).webhook = webhookConfig(parseWebhook(body));
     return { ok: true };
   }
 
@@ -90,7 +93,8 @@ export class SandboxControlController {
   /**
    * A recruiter moves the candidate in Lever's own UI: no API key, so none of the key's rate
    * budget is used (unlike `PUT /v1/opportunities/:id/stage`); the webhook is sent the same way.
-   * Body: `{ stage }`, a stage id or name.
+   * Body: `{ stage, webhook?, at? }`, stage an id or name; `webhook: false` places the candidate
+   * silently, `at` dates the move (e.g. entered the stage 4 days ago).
    */
   @Put('opportunities/:id/stage')
   moveCandidate(@Param('id') id: string, @Body() body: unknown) {
@@ -98,8 +102,41 @@ export class SandboxControlController {
     const wanted = (body as { stage?: unknown } | null)?.stage;
     const stage = company.stages.find((s) => s.id === wanted || s.text === wanted);
     if (typeof wanted !== 'string' || !stage) throw new BadRequestException('stage must name a stage (id or name) of the company');
-    this.data.changeStage(company, id, stage.id, {});
+    this.data.changeStage(company, id, stage.id, {}, parseChangeOptions(body));
     return { ok: true, stage: { id: stage.id, text: stage.text } };
+  }
+
+  /** Archive (`reason`: id or text of an archive reason) or unarchive (`reason: null`) as in Lever's UI. Also `webhook?`, `at?`. */
+  @Put('opportunities/:id/archived')
+  archive(@Param('id') id: string, @Body() body: unknown) {
+    const { company } = this.state.store.findOpportunity(id);
+    const wanted = (body as { reason?: unknown } | null)?.reason;
+    if (wanted !== null && (typeof wanted !== 'string' || wanted === ''))
+      throw new BadRequestException('reason must name an archive reason (id or text), or be null');
+    const reason = wanted === null ? null : this.state.store.archiveReason(company, wanted);
+    const data = this.data.setArchived(company, id, reason?.id ?? null, {}, parseChangeOptions(body));
+    return { ok: true, archived: data.archived };
+  }
+
+  /** Hire: archive with the company's hired reason; sends candidateHired then candidateArchiveChange. Body `{ webhook?, at? }`. */
+  @Post('opportunities/:id/hire')
+  @HttpCode(200)
+  hire(@Param('id') id: string, @Body() body: unknown) {
+    const { company } = this.state.store.findOpportunity(id);
+    return { ok: true, ...this.data.hire(company, id, {}, parseChangeOptions(body)) };
+  }
+
+  /**
+   * Delete the candidacy as an admin would in Lever: later reads are 404; sends candidateDeleted.
+   * Query: `deletedBy` (user id; default the company's first super admin), `webhook=false`.
+   */
+  @Delete('opportunities/:id')
+  deleteOpportunity(@Param('id') id: string, @Query('deletedBy') deletedBy?: string, @Query('webhook') webhook?: string) {
+    const { company } = this.state.store.findOpportunity(id);
+    if (webhook !== undefined && webhook !== 'true' && webhook !== 'false') throw new BadRequestException('webhook must be true or false');
+    const by = deletedBy || ([...company.users.values()].find((u) => u.accessRole === 'super admin')?.id ?? null);
+    this.data.deleteOpportunity(company, id, by, { webhook: webhook !== 'false' });
+    return { ok: true, deletedBy: by };
   }
 
   /** Everything Lever holds for one candidacy, including the history of writes and perform_as. */
@@ -118,6 +155,12 @@ export class SandboxControlController {
       links: contact?.links ?? [],
       stage: stage ? { id: stage.id, text: stage.text } : { id: o.stageId, text: null },
       archived: o.archivedAt !== null,
+      archivedAt: o.archivedAt,
+      archiveReason: o.archiveReason,
+      confidentiality: o.confidentiality,
+      followers: o.followers,
+      updatedAt: o.updatedAt,
+      lastAdvancedAt: o.lastAdvancedAt,
       notes: o.notes,
       history: o.history,
       stageChanges: o.stageChanges,

@@ -3,13 +3,24 @@ import { randomUUID } from 'node:crypto';
 import type { LeverListPage } from '../store/paginator';
 import type { Company, HistoryEntry, Opportunity } from '../store/sandbox.model';
 import { SandboxState } from '../store/sandbox-state.service';
-import { WebhookSender } from '../webhooks/webhook-sender.service';
+import { WebhookSender, type ArchivedState } from '../webhooks/webhook-sender.service';
 import { LeverApiError } from './lever-api.error';
 import { renderNote, renderOpportunity, renderUser } from './lever-views';
-import { queryList } from './request-input';
+import { queryBoolean, queryConfidentiality, queryList, queryTimestamp } from './request-input';
 
 export type Query = Record<string, unknown>;
 type Rendered = ReturnType<typeof renderOpportunity>;
+
+/** How a sandbox-side move or archive is done (control API); the Lever API always uses the defaults. */
+export interface ChangeOptions {
+  /** false: change the data, send no webhook. Default true. */
+  webhook?: boolean;
+  /** ms since epoch the change happened; default now. Becomes the webhook's triggeredAt. */
+  at?: number;
+}
+
+const archivedState = (o: Opportunity): ArchivedState =>
+  o.archivedAt === null ? null : { archivedAt: o.archivedAt, reason: o.archiveReason };
 
 /** Lever's semantics over the sandbox store, scoped to the calling key's company. */
 @Injectable()
@@ -28,7 +39,10 @@ export class LeverDataService {
     const emails = queryList(query.email).map((e) => e.toLowerCase());
     const contactIds = queryList(query.contact_id);
     const stageIds = queryList(query.stage_id);
-    const archived = query.archived === undefined ? undefined : query.archived === 'true';
+    const archived = queryBoolean(query.archived, 'archived');
+    const confidentiality = queryConfidentiality(query.confidentiality);
+    const updatedStart = queryTimestamp(query.updated_at_start, 'updated_at_start');
+    const updatedEnd = queryTimestamp(query.updated_at_end, 'updated_at_end');
     const matches = [...company.opportunities.values()].filter((o) => {
       const contact = company.contacts.get(o.contactId);
       return (
@@ -36,13 +50,24 @@ export class LeverDataService {
         (!emails.length || (contact?.emails ?? []).some((e) => emails.includes(e.toLowerCase()))) &&
         (!contactIds.length || contactIds.includes(o.contactId)) &&
         (!stageIds.length || stageIds.includes(o.stageId)) &&
-        (archived === undefined || (o.archivedAt !== null) === archived)
+        (archived === undefined || (o.archivedAt !== null) === archived) &&
+        (confidentiality === 'all' || o.confidentiality === confidentiality) &&
+        (updatedStart === undefined || o.updatedAt >= updatedStart) &&
+        (updatedEnd === undefined || o.updatedAt <= updatedEnd)
       );
     });
-    const scope = `${company.id}:opportunities:${JSON.stringify([tags, emails, contactIds, stageIds, archived])}`;
-    const page = this.state.paginator.page(matches, scope, query);
+    const filters = [tags, emails, contactIds, stageIds, archived, confidentiality, updatedStart, updatedEnd];
+    const page = this.state.paginator.page(matches, `${company.id}:opportunities:${JSON.stringify(filters)}`, query);
     const expand = new Set(queryList(query.expand));
     return { ...page, data: page.data.map((o) => renderOpportunity(company, o, expand)) };
+  }
+
+  /** Lever: `type=hired|non-hired` filters. */
+  listArchiveReasons(company: Company, query: Query) {
+    const type = query.type === undefined || query.type === '' ? undefined : String(query.type);
+    if (type !== undefined && type !== 'hired' && type !== 'non-hired') throw LeverApiError.badRequest('type must be hired or non-hired');
+    const reasons = company.archiveReasons.filter((r) => !type || r.type === type).map((r) => ({ ...r }));
+    return this.state.paginator.page(reasons, `${company.id}:archive_reasons:${type ?? ''}`, query);
   }
 
   listStages(company: Company, query: Query) {
@@ -130,22 +155,106 @@ export class LeverDataService {
     return this.state.paginator.page(o.notes.map(renderNote), `${company.id}:notes:${o.id}`, query);
   }
 
-  /** Moves the stage, then (asynchronously) sends candidateStageChange when it changed. */
-  changeStage(company: Company, id: string, stageId: string, query: Query): Rendered {
+  /**
+   * Moves the stage, then (asynchronously) sends candidateStageChange when it changed. With
+   * `opts.at` on the stage it is already in, re-dates the entry into it instead (no webhook).
+   */
+  changeStage(company: Company, id: string, stageId: string, query: Query, opts: ChangeOptions = {}): Rendered {
     this.opportunity(company, id); // 404 before 400, like the other writes
     const index = company.stages.findIndex((s) => s.id === stageId);
     if (index < 0) throw LeverApiError.badRequest(`stage ${stageId} was not found`);
-    let from: string | null = null;
-    const rendered = this.write(company, id, query, 'stage', { stageId }, (o, performAs) => {
-      from = o.stageId;
-      if (from === stageId) return;
-      const now = Date.now();
-      o.stageId = stageId;
-      o.lastAdvancedAt = now;
-      o.stageChanges.push({ toStageId: stageId, toStageIndex: index, userId: performAs, updatedAt: now });
-    });
-    if (from !== stageId) this.webhooks.stageChanged(company, this.opportunity(company, id), from, stageId);
+    // Assigned in the callback; the casts stop TS narrowing them to their initial values.
+    let from = null as string | null;
+    let changedAt = null as number | null;
+    const rendered = this.write(
+      company,
+      id,
+      query,
+      'stage',
+      { stageId },
+      (o, performAs) => {
+        from = o.stageId;
+        if (from === stageId) {
+          const entry = o.stageChanges.at(-1);
+          if (opts.at !== undefined && entry?.toStageId === stageId) entry.updatedAt = o.lastAdvancedAt = opts.at;
+          return;
+        }
+        changedAt = opts.at ?? Date.now();
+        o.stageId = stageId;
+        o.lastAdvancedAt = changedAt;
+        o.stageChanges.push({ toStageId: stageId, toStageIndex: index, userId: performAs, updatedAt: changedAt });
+      },
+      opts.at,
+    );
+    if (changedAt !== null && opts.webhook !== false)
+      this.webhooks.stageChanged(company, this.opportunity(company, id), from, stageId, changedAt);
     return rendered;
+  }
+
+  /**
+   * Lever's `PUT /opportunities/:id/archived`: a reason id archives, null unarchives. Sends
+   * candidateArchiveChange when the state (or the reason) changed.
+   */
+  setArchived(company: Company, id: string, reasonId: string | null, query: Query, opts: ChangeOptions = {}): Rendered {
+    this.opportunity(company, id);
+    const reason = reasonId === null ? null : company.archiveReasons.find((r) => r.id === reasonId);
+    if (reason === undefined) throw LeverApiError.badRequest(`archive reason ${reasonId} was not found`);
+    const change = this.archive(company, id, reason?.id ?? null, query, opts.at, reason ? 'archive' : 'unarchive');
+    if (change.changed && opts.webhook !== false)
+      this.webhooks.archiveChanged(company, change.opportunity, change.from, change.to, change.at);
+    return change.rendered;
+  }
+
+  /** Archives with the company's hired reason; sends candidateHired, then candidateArchiveChange. */
+  hire(company: Company, id: string, query: Query, opts: ChangeOptions = {}): { changed: boolean; archiveReason: string } {
+    this.opportunity(company, id);
+    const reason = company.archiveReasons.find((r) => r.type === 'hired');
+    if (!reason) throw LeverApiError.badRequest(`company ${company.id} has no archive reason of type hired`);
+    const change = this.archive(company, id, reason.id, query, opts.at, 'hire');
+    if (change.changed && opts.webhook !== false) {
+      this.webhooks.hired(company, change.opportunity, change.at);
+      this.webhooks.archiveChanged(company, change.opportunity, change.from, change.to, change.at);
+    }
+    return { changed: change.changed, archiveReason: reason.id };
+  }
+
+  /** Removes the opportunity (and its contact once it has no other), then sends candidateDeleted. */
+  deleteOpportunity(company: Company, id: string, deletedBy: string | null, opts: ChangeOptions = {}): void {
+    const o = this.opportunity(company, id);
+    if (deletedBy !== null && !company.users.has(deletedBy)) throw LeverApiError.badRequest(`deletedBy: user ${deletedBy} was not found`);
+    company.opportunities.delete(id);
+    if (![...company.opportunities.values()].some((x) => x.contactId === o.contactId)) company.contacts.delete(o.contactId);
+    if (opts.webhook !== false) this.webhooks.deleted(company, o, deletedBy, opts.at ?? Date.now());
+  }
+
+  private archive(
+    company: Company,
+    id: string,
+    reasonId: string | null,
+    query: Query,
+    at: number | undefined,
+    action: 'archive' | 'unarchive' | 'hire',
+  ) {
+    let from = null as ArchivedState;
+    let changed = false as boolean;
+    const when = at ?? Date.now();
+    const rendered = this.write(
+      company,
+      id,
+      query,
+      action,
+      { reason: reasonId },
+      (o) => {
+        from = archivedState(o);
+        if (o.archiveReason === reasonId && (reasonId === null) === (o.archivedAt === null)) return;
+        changed = true;
+        o.archivedAt = reasonId === null ? null : when;
+        o.archiveReason = reasonId;
+      },
+      at,
+    );
+    const opportunity = this.opportunity(company, id);
+    return { rendered, changed, opportunity, from, to: archivedState(opportunity), at: when };
   }
 
   private write(
@@ -155,12 +264,14 @@ export class LeverDataService {
     action: HistoryEntry['action'],
     detail: unknown,
     apply: (o: Opportunity, performAs: string | null) => void,
+    /** A change placed in the past (control API) also dates updatedAt, so updated_at filters see it then. */
+    at?: number,
   ): Rendered {
     const o = this.opportunity(company, id);
     const performAs = this.performAs(company, query);
     apply(o, performAs);
     const now = Date.now();
-    o.updatedAt = now;
+    o.updatedAt = at ?? now;
     o.history.push({ at: now, action, performAs, detail });
     return renderOpportunity(company, o, new Set(queryList(query.expand)));
   }

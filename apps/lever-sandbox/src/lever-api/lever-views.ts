@@ -14,7 +14,7 @@ export function renderOpportunity(company: Company, o: Opportunity, expand: Read
     contact: o.contactId,
     emails: anonymized ? [] : [...(contact?.emails ?? [])],
     phones: [],
-    confidentiality: 'non-confidential',
+    confidentiality: o.confidentiality,
     location: '',
     links: anonymized ? [] : [...(contact?.links ?? [])],
     createdAt: o.createdAt,
@@ -45,7 +45,7 @@ export function renderOpportunity(company: Company, o: Opportunity, expand: Read
           },
         ]
       : [o.applicationId],
-    followers: o.ownerId ? [o.ownerId] : [],
+    followers: [...o.followers],
     urls: { list: HIRE_URL, show: `${HIRE_URL}/${o.id}` },
     isAnonymized: anonymized,
   };

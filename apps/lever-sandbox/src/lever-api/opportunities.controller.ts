@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { LeverApiGuard, LeverCaller, RequiresPermission, type LeverCallerContext } from './lever-api.guard';
 import { LeverDataService, type Query as Q } from './lever-data.service';
-import { bodyOptionalBoolean, bodyString, bodyStringList } from './request-input';
+import { bodyArchiveReason, bodyOptionalBoolean, bodyString, bodyStringList } from './request-input';
 
 @Controller('v1/opportunities')
 @UseGuards(LeverApiGuard)
@@ -52,6 +52,13 @@ export class OpportunitiesController {
   @RequiresPermission('opportunities:write')
   changeStage(@LeverCaller() { company }: LeverCallerContext, @Param('id') id: string, @Body() body: unknown, @Query() query: Q) {
     return { data: this.data.changeStage(company, id, bodyString(body, 'stage'), query) };
+  }
+
+  /** Lever: `{ reason: <archiveReasonId> }` archives, `{ reason: null }` unarchives. */
+  @Put(':id/archived')
+  @RequiresPermission('opportunities:write')
+  setArchived(@LeverCaller() { company }: LeverCallerContext, @Param('id') id: string, @Body() body: unknown, @Query() query: Q) {
+    return { data: this.data.setArchived(company, id, bodyArchiveReason(body), query) };
   }
 
   @Post(':id/notes')

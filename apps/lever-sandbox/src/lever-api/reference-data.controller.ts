@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { LeverApiGuard, LeverCaller, RequiresPermission, type LeverCallerContext } from './lever-api.guard';
 import { LeverDataService, type Query as Q } from './lever-data.service';
 
-/** Stages, users and tags: the read-only lists lever-assess uses for setup and perform_as. */
+/** Stages, users, tags and archive reasons: the read-only lists lever-assess uses for setup and perform_as. */
 @Controller('v1')
 @UseGuards(LeverApiGuard)
 export class ReferenceDataController {
@@ -36,5 +36,11 @@ export class ReferenceDataController {
   @RequiresPermission('tags:read')
   tags(@LeverCaller() { company }: LeverCallerContext, @Query() query: Q) {
     return this.data.listTags(company, query);
+  }
+
+  @Get('archive_reasons')
+  @RequiresPermission('archive_reasons:read')
+  archiveReasons(@LeverCaller() { company }: LeverCallerContext, @Query() query: Q) {
+    return this.data.listArchiveReasons(company, query);
   }
 }

@@ -1,4 +1,5 @@
 import type { CompanyInput } from '../store/sandbox-input';
+import type { LeverWebhookEvent } from '../store/sandbox.model';
 
 /**
  * The demo company. Ids are fixed so the demo, docs and tests can name them; they are listed
@@ -52,13 +53,32 @@ export const ACME_OPPORTUNITY_IDS = {
   KatherineArchived: 'd0000000-0000-4000-8000-000000000006',
 } as const;
 
+/** Archive reasons; Hired is the one `POST /_sandbox/opportunities/:id/hire` uses. */
+export const ACME_ARCHIVE_REASON_IDS = {
+  Hired: 'f0000000-0000-4000-8000-000000000001',
+  Withdrew: 'f0000000-0000-4000-8000-000000000002',
+  Underqualified: 'f0000000-0000-4000-8000-000000000003',
+} as const;
+
+/**
+ * Default signature tokens of Acme's other webhook events (candidateStageChange uses
+ * LEVER_SANDBOX_SIGNATURE_TOKEN). Distinct, as in Lever, where each event has its own token.
+ */
+export const ACME_DEFAULT_EVENT_SIGNATURE_TOKENS: Partial<Record<LeverWebhookEvent, string>> = {
+  candidateArchiveChange: 'demo-archive-signature-token',
+  candidateHired: 'demo-hired-signature-token',
+  candidateDeleted: 'demo-deleted-signature-token',
+};
+
 export interface AcmeSeedOptions {
   apiKey: string;
   webhookUrl: string | null;
   signatureToken: string;
+  /** Per-event tokens; an event left out is signed with `signatureToken`. */
+  signatureTokens?: Partial<Record<LeverWebhookEvent, string>>;
 }
 
-export function acmeSeed({ apiKey, webhookUrl, signatureToken }: AcmeSeedOptions): CompanyInput {
+export function acmeSeed({ apiKey, webhookUrl, signatureToken, signatureTokens }: AcmeSeedOptions): CompanyInput {
   const S = ACME_STAGE_IDS;
   const C = ACME_CONTACT_IDS;
   const O = ACME_OPPORTUNITY_IDS;
@@ -74,6 +94,11 @@ export function acmeSeed({ apiKey, webhookUrl, signatureToken }: AcmeSeedOptions
       { id: S.CodingTest, text: 'Coding Test' },
       { id: S.Onsite, text: 'Onsite' },
       { id: S.Offer, text: 'Offer' },
+    ],
+    archiveReasons: [
+      { id: ACME_ARCHIVE_REASON_IDS.Hired, text: 'Hired', type: 'hired' },
+      { id: ACME_ARCHIVE_REASON_IDS.Withdrew, text: 'Withdrew', type: 'non-hired' },
+      { id: ACME_ARCHIVE_REASON_IDS.Underqualified, text: 'Underqualified', type: 'non-hired' },
     ],
     users: [
       { id: ACME_USER_IDS.Rachel, name: 'Rachel Green', email: 'rachel@acme.example', accessRole: 'super admin' },
@@ -132,9 +157,10 @@ export function acmeSeed({ apiKey, webhookUrl, signatureToken }: AcmeSeedOptions
         emails: ['katherine@candidates.example'],
         stage: S.Onsite,
         archived: true,
+        archiveReason: ACME_ARCHIVE_REASON_IDS.Underqualified,
         createdAt: t0 + 5_000,
       },
     ],
-    webhook: { url: webhookUrl, signatureToken },
+    webhook: { url: webhookUrl, signatureToken, signatureTokens: signatureTokens ?? ACME_DEFAULT_EVENT_SIGNATURE_TOKENS },
   };
 }

@@ -1,4 +1,4 @@
-import type { LeverPermission } from './sandbox.model';
+import type { LeverPermission, LeverWebhookEvent } from './sandbox.model';
 
 /** What the seed and the control API pass to create a company (ids optional: random if absent). */
 export interface CompanyInput {
@@ -9,7 +9,18 @@ export interface CompanyInput {
   stages?: { id?: string; text: string }[];
   users?: UserInput[];
   candidates?: CandidateInput[];
-  webhook?: { url: string | null; signatureToken: string };
+  /** Default: Hired (type hired) plus a few non-hired reasons. */
+  archiveReasons?: { id?: string; text: string; type: 'hired' | 'non-hired' }[];
+  webhook?: WebhookInput;
+}
+
+export interface WebhookInput {
+  url: string | null;
+  signatureToken: string;
+  /** Per-event tokens; an event without one is signed with `signatureToken`. */
+  signatureTokens?: Partial<Record<LeverWebhookEvent, string>>;
+  /** Default: every event. */
+  events?: LeverWebhookEvent[];
 }
 
 export interface KeyInput {
@@ -40,6 +51,11 @@ export interface CandidateInput {
   stage?: string;
   links?: string[];
   archived?: boolean;
+  /** Archive reason id or text; default the first non-hired reason (only with `archived`). */
+  archiveReason?: string;
+  confidentiality?: 'confidential' | 'non-confidential';
+  /** User ids; default the owner, if any. */
+  followers?: string[];
   isAnonymized?: boolean;
   origin?: string;
   ownerId?: string;
@@ -52,5 +68,6 @@ export interface CompanyCreated {
   keys: { id: string; apiKey: string; permissions: LeverPermission[]; state: string }[];
   stages: { id: string; text: string }[];
   users: { id: string; name: string; email: string }[];
+  archiveReasons: { id: string; text: string; type: string }[];
   opportunities: { id: string; contactId: string; name: string }[];
 }

@@ -37,6 +37,7 @@ export class SandboxState {
         apiKey: this.env.LEVER_SANDBOX_API_KEY,
         webhookUrl: this.env.LEVER_SANDBOX_WEBHOOK_URL ?? null,
         signatureToken: this.env.LEVER_SANDBOX_SIGNATURE_TOKEN,
+        signatureTokens: this.env.acmeSignatureTokens(),
       }),
     );
   }

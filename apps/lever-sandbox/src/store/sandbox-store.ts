@@ -1,9 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { LeverApiError } from '../lever-api/lever-api.error';
-import type { CandidateInput, CompanyCreated, CompanyInput, KeyInput } from './sandbox-input';
-import { LEVER_PERMISSIONS, type ApiKeyRecord, type Company, type Opportunity } from './sandbox.model';
+import type { CandidateInput, CompanyCreated, CompanyInput, KeyInput, WebhookInput } from './sandbox-input';
+import {
+  LEVER_PERMISSIONS,
+  LEVER_WEBHOOK_EVENTS,
+  type ApiKeyRecord,
+  type ArchiveReason,
+  type Company,
+  type Opportunity,
+  type WebhookConfig,
+} from './sandbox.model';
 
 const DEFAULT_STAGES = ['New applicant', 'Recruiter Screen', 'Phone Interview', 'Onsite', 'Offer'];
+const DEFAULT_ARCHIVE_REASONS: { id?: string; text: string; type: ArchiveReason['type'] }[] = [
+  { text: 'Hired', type: 'hired' },
+  { text: 'Withdrew', type: 'non-hired' },
+  { text: 'Underqualified', type: 'non-hired' },
+];
+
+export function webhookConfig(input: WebhookInput): WebhookConfig {
+  return {
+    url: input.url,
+    signatureToken: input.signatureToken,
+    signatureTokens: { ...input.signatureTokens },
+    events: input.events ? [...new Set(input.events)] : [...LEVER_WEBHOOK_EVENTS],
+  };
+}
 
 /** All sandbox data: companies and the key index. Lever semantics live in LeverDataService. */
 export class SandboxStore {
@@ -30,8 +52,16 @@ export class SandboxStore {
       users: new Map(),
       contacts: new Map(),
       opportunities: new Map(),
-      webhook: input.webhook ?? { url: null, signatureToken: randomUUID().replace(/-/g, '') },
+      archiveReasons: (input.archiveReasons?.length ? input.archiveReasons : DEFAULT_ARCHIVE_REASONS).map((r) => ({
+        id: r.id ?? randomUUID(),
+        text: r.text,
+        status: 'active',
+        type: r.type,
+      })),
+      webhook: webhookConfig(input.webhook ?? { url: null, signatureToken: randomUUID().replace(/-/g, '') }),
     };
+    if (!company.archiveReasons.some((r) => r.type === 'non-hired'))
+      throw LeverApiError.badRequest('archiveReasons: at least one non-hired reason is needed (the default for archived candidates)');
     for (const u of input.users ?? []) {
       const userId = u.id ?? randomUUID();
       company.users.set(userId, {
@@ -76,6 +106,7 @@ export class SandboxStore {
       for (const l of c.links ?? []) if (!contact.links.includes(l)) contact.links.push(l);
       company.contacts.set(contactId, contact);
       const at = c.createdAt ?? Date.now();
+      const archiveReason = c.archived ? this.archiveReason(company, c.archiveReason) : null;
       const opportunity: Opportunity = {
         id: c.id ?? randomUUID(),
         contactId,
@@ -89,8 +120,10 @@ export class SandboxStore {
         createdAt: at,
         updatedAt: at,
         lastAdvancedAt: at,
-        archivedAt: c.archived ? at : null,
-        archiveReason: c.archived ? randomUUID() : null,
+        archivedAt: archiveReason ? at : null,
+        archiveReason: archiveReason?.id ?? null,
+        confidentiality: c.confidentiality ?? 'non-confidential',
+        followers: c.followers ?? (c.ownerId ? [c.ownerId] : []),
         isAnonymized: c.isAnonymized ?? false,
         notes: [],
         history: [],
@@ -99,6 +132,15 @@ export class SandboxStore {
       company.opportunities.set(opportunity.id, opportunity);
       return { id: opportunity.id, contactId, name: contact.name };
     });
+  }
+
+  /** By id or text; without one, the first non-hired reason. */
+  archiveReason(company: Company, idOrText?: string): ArchiveReason {
+    const reason = idOrText
+      ? company.archiveReasons.find((r) => r.id === idOrText || r.text === idOrText)
+      : company.archiveReasons.find((r) => r.type === 'non-hired');
+    if (!reason) throw LeverApiError.badRequest(`archive reason ${idOrText} was not found`);
+    return reason;
   }
 
   company(companyId: string): Company {
@@ -133,6 +175,7 @@ export class SandboxStore {
       keys: [...company.keys.values()].map((k) => ({ id: k.id, apiKey: k.apiKey, permissions: [...k.permissions], state: k.state })),
       stages: company.stages.map((s) => ({ ...s })),
       users: [...company.users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email })),
+      archiveReasons: company.archiveReasons.map((r) => ({ ...r })),
       opportunities: [...company.opportunities.values()].map((o) => ({
         id: o.id,
         contactId: o.contactId,

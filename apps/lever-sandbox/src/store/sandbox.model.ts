@@ -9,6 +9,7 @@ export const LEVER_PERMISSIONS = [
   'stages:read',
   'users:read',
   'tags:read',
+  'archive_reasons:read',
 ] as const;
 export type LeverPermission = (typeof LEVER_PERMISSIONS)[number];
 
@@ -56,7 +57,7 @@ export interface Note {
 /** Every write, with its perform_as user, so tests can check attribution. */
 export interface HistoryEntry {
   at: number;
-  action: 'addTags' | 'removeTags' | 'addLinks' | 'removeLinks' | 'note' | 'stage';
+  action: 'addTags' | 'removeTags' | 'addLinks' | 'removeLinks' | 'note' | 'stage' | 'archive' | 'unarchive' | 'hire';
   performAs: string | null;
   detail: unknown;
 }
@@ -76,14 +77,35 @@ export interface Opportunity {
   lastAdvancedAt: number;
   archivedAt: number | null;
   archiveReason: string | null;
+  /** Lever hides confidential opportunities from lists unless `confidentiality=all`. */
+  confidentiality: 'confidential' | 'non-confidential';
+  /** User ids. */
+  followers: string[];
   isAnonymized: boolean;
   notes: Note[];
   history: HistoryEntry[];
 }
 
+/** The webhook events the sandbox sends (lever-api.md 3.1). */
+export const LEVER_WEBHOOK_EVENTS = ['candidateStageChange', 'candidateArchiveChange', 'candidateHired', 'candidateDeleted'] as const;
+export type LeverWebhookEvent = (typeof LEVER_WEBHOOK_EVENTS)[number];
+
+/** Lever: one URL here for all events, but each event has its own signature token. */
 export interface WebhookConfig {
   url: string | null;
+  /** The candidateStageChange token; also signs any event without a token of its own (older accounts: one shared token). */
   signatureToken: string;
+  signatureTokens: Partial<Record<LeverWebhookEvent, string>>;
+  /** Events sent; default all. */
+  events: LeverWebhookEvent[];
+}
+
+/** Lever: `type` hired or non-hired; archiving with a hired reason is a hire. */
+export interface ArchiveReason {
+  id: string;
+  text: string;
+  status: 'active' | 'inactive';
+  type: 'hired' | 'non-hired';
 }
 
 export interface Company {
@@ -95,5 +117,6 @@ export interface Company {
   contacts: Map<string, Contact>;
   /** Insertion order is list order. */
   opportunities: Map<string, Opportunity>;
+  archiveReasons: ArchiveReason[];
   webhook: WebhookConfig;
 }

@@ -3,7 +3,17 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LeverSandboxEnv } from '../config';
 import { SANDBOX_ENV, SANDBOX_LOGGER } from '../sandbox.tokens';
-import type { Company, Opportunity } from '../store/sandbox.model';
+import type { Company, LeverWebhookEvent, Opportunity } from '../store/sandbox.model';
+
+/** `fromArchived` / `toArchived` of candidateArchiveChange; null = not archived. */
+export type ArchivedState = { archivedAt: number; reason: string | null } | null;
+
+const ids = (o: Opportunity) => ({
+  opportunityId: o.id,
+  // Legacy field; historically equal to the opportunity id.
+  candidateId: o.id,
+  contactId: o.contactId,
+});
 
 export interface WebhookAttempt {
   at: number;
@@ -41,30 +51,43 @@ export class WebhookSender implements OnModuleDestroy {
     @Inject(SANDBOX_LOGGER) private readonly logger: AppLogger,
   ) {}
 
-  stageChanged(company: Company, opportunity: Opportunity, fromStageId: string | null, toStageId: string): WebhookDelivery | null {
-    const { url, signatureToken } = company.webhook;
-    if (!url) return null;
-    const triggeredAt = Date.now();
+  /** triggeredAt is the stage change's updatedAt, so a change placed in the past is reported at that time. */
+  stageChanged(
+    company: Company,
+    opportunity: Opportunity,
+    fromStageId: string | null,
+    toStageId: string,
+    triggeredAt: number,
+  ): WebhookDelivery | null {
+    return this.send(company, 'candidateStageChange', triggeredAt, { ...ids(opportunity), toStageId, fromStageId });
+  }
+
+  archiveChanged(company: Company, opportunity: Opportunity, fromArchived: ArchivedState, toArchived: ArchivedState, triggeredAt: number) {
+    return this.send(company, 'candidateArchiveChange', triggeredAt, { ...ids(opportunity), fromArchived, toArchived });
+  }
+
+  hired(company: Company, opportunity: Opportunity, triggeredAt: number) {
+    return this.send(company, 'candidateHired', triggeredAt, ids(opportunity));
+  }
+
+  deleted(company: Company, opportunity: Opportunity, deletedBy: string | null, triggeredAt: number) {
+    return this.send(company, 'candidateDeleted', triggeredAt, { ...ids(opportunity), deletedBy });
+  }
+
+  /**
+   * Queues one signed delivery, or none when the company has no URL or has switched the event off.
+   * Signed with the event's own token, else the stage-change token (Lever's older shared token).
+   */
+  private send(company: Company, event: LeverWebhookEvent, triggeredAt: number, data: Record<string, unknown>): WebhookDelivery | null {
+    const { url, events, signatureTokens, signatureToken } = company.webhook;
+    if (!url || !events.includes(event)) return null;
     const token = randomBytes(24).toString('hex');
     const delivery: WebhookDelivery = {
       id: randomUUID(),
       companyId: company.id,
-      event: 'candidateStageChange',
+      event,
       url,
-      body: {
-        triggeredAt,
-        event: 'candidateStageChange',
-        data: {
-          opportunityId: opportunity.id,
-          // Legacy field; historically equal to the opportunity id.
-          candidateId: opportunity.id,
-          contactId: opportunity.contactId,
-          toStageId,
-          fromStageId,
-        },
-        signature: signLeverWebhook(token, triggeredAt, signatureToken),
-        token,
-      },
+      body: { triggeredAt, event, data, signature: signLeverWebhook(token, triggeredAt, signatureTokens[event] ?? signatureToken), token },
       attempts: [],
       state: 'pending',
     };

@@ -72,12 +72,26 @@ export class SandboxControl {
   async deliveries(companyId?: string): Promise<WebhookDelivery[]> {
     return (await this.call<{ data: WebhookDelivery[] }>('GET', `/webhook-deliveries${companyId ? `?companyId=${companyId}` : ''}`)).data;
   }
-  /** A recruiter moves the candidate in Lever's UI (no API key used). */
-  moveCandidate(opportunityId: string, stage: string) {
-    return this.call<{ ok: true; stage: { id: string; text: string } }>('PUT', `/opportunities/${opportunityId}/stage`, { stage });
+  /** A recruiter moves the candidate in Lever's UI (no API key used); `webhook: false` places it silently, `at` dates the move. */
+  moveCandidate(opportunityId: string, stage: string, opts: ChangeOptions = {}) {
+    return this.call<{ ok: true; stage: { id: string; text: string } }>('PUT', `/opportunities/${opportunityId}/stage`, { stage, ...opts });
   }
-  setWebhook(companyId: string, url: string | null, signatureToken: string) {
-    return this.call<unknown>('PUT', `/companies/${companyId}/webhook`, { url, signatureToken });
+  /** Archive with a reason (id or text), or unarchive with null, as in Lever's UI. */
+  archive(opportunityId: string, reason: string | null, opts: ChangeOptions = {}) {
+    return this.call<{ ok: true; archived: unknown }>('PUT', `/opportunities/${opportunityId}/archived`, { reason, ...opts });
+  }
+  hire(opportunityId: string, opts: ChangeOptions = {}) {
+    return this.call<{ ok: true; changed: boolean; archiveReason: string }>('POST', `/opportunities/${opportunityId}/hire`, opts);
+  }
+  deleteOpportunity(opportunityId: string, opts: { deletedBy?: string; webhook?: boolean } = {}) {
+    const query = new URLSearchParams();
+    if (opts.deletedBy) query.set('deletedBy', opts.deletedBy);
+    if (opts.webhook !== undefined) query.set('webhook', String(opts.webhook));
+    return this.call<{ ok: true; deletedBy: string | null }>('DELETE', `/opportunities/${opportunityId}?${query}`);
+  }
+  /** `extra`: per-event `signatureTokens` and the `events` sent; a PUT replaces the whole config. */
+  setWebhook(companyId: string, url: string | null, signatureToken: string, extra: { signatureTokens?: object; events?: string[] } = {}) {
+    return this.call<unknown>('PUT', `/companies/${companyId}/webhook`, { url, signatureToken, ...extra });
   }
   reset() {
     return this.call<unknown>('POST', '/reset');
@@ -99,6 +113,11 @@ export async function createTestCompany(
   });
   const key = company.keys[0];
   return { company, keyId: key.id, apiKey, auth: { accountId: company.id, apiKey } };
+}
+
+export interface ChangeOptions {
+  webhook?: boolean;
+  at?: number;
 }
 
 export interface ReceivedWebhook {
@@ -123,6 +142,13 @@ export interface OpportunityState {
   notes: Note[];
   history: HistoryEntry[];
   stageChanges: Opportunity['stageChanges'];
+  archived: boolean;
+  archivedAt: number | null;
+  archiveReason: string | null;
+  confidentiality: string;
+  followers: string[];
+  updatedAt: number;
+  lastAdvancedAt: number;
 }
 
 /** A small HTTP server standing in for webhook-gateway; answers with `status(n)` for the n-th call. */

@@ -4,6 +4,7 @@ import { leverKeyId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
   LeverResponseShapeError,
+  parseArchiveReason,
   parseNote,
   parseNoteId,
   parseOpportunity,
@@ -15,13 +16,16 @@ import {
 } from './lever-parsers';
 import type {
   CreateNoteInput,
+  LeverArchiveReason,
   LeverAuth,
+  LeverListAll,
   LeverNote,
   LeverOpportunity,
   LeverPage,
   LeverStage,
   LeverTag,
   LeverUser,
+  ListAllOptions,
   ListOpportunitiesQuery,
 } from './lever.types';
 
@@ -81,9 +85,42 @@ export class LeverClient {
       method: 'GET',
       route: '/opportunities',
       idempotent: true,
-      query: { limit: query.limit, tag: query.tag, email: query.email, offset: query.offset, expand: 'stage' },
+      query: { ...opportunityFilters(query), limit: query.limit, offset: query.offset, expand: 'stage' },
     });
     return this.parse(auth, 'GET /opportunities', () => parsePage(body, 'opportunities', parseOpportunity));
+  }
+
+  /**
+   * Every opportunity matching `query`, page after page (100 per page unless `query.limit`), for a
+   * reconciliation sweep. Each page is one request on the key's limiter, like any other call.
+   * Stops early at `maxPages` with `complete: false`; a page error propagates (pages already
+   * passed to `onPage` stay processed).
+   */
+  async listAllOpportunities(
+    auth: LeverAuth,
+    query: Omit<ListOpportunitiesQuery, 'offset'> = {},
+    { maxPages = MAX_PAGES, onPage }: ListAllOptions<LeverOpportunity> = {},
+  ): Promise<LeverListAll<LeverOpportunity>> {
+    const data: LeverOpportunity[] = [];
+    let offset: string | undefined;
+    let pages = 0;
+    while (pages < maxPages) {
+      const page = await this.listOpportunities(auth, { ...query, limit: query.limit ?? PAGE_LIMIT, offset });
+      data.push(...page.data);
+      await onPage?.(page.data, pages);
+      pages++;
+      if (!page.hasNext || !page.next) return { data, pages, complete: true };
+      if (page.next === offset) {
+        throw new LeverUnexpectedResponseError({ accountId: auth.accountId, endpoint: 'GET /opportunities' }, 'the same next token twice');
+      }
+      offset = page.next;
+    }
+    return { data, pages, complete: false };
+  }
+
+  /** Lever's archive reasons; `type: 'hired'` finds the ones that mean hired. */
+  listArchiveReasons(auth: LeverAuth, query: { type?: 'hired' | 'non-hired' } = {}): Promise<LeverArchiveReason[]> {
+    return this.all(auth, '/archive_reasons', { type: query.type }, parseArchiveReason);
   }
 
   listStages(auth: LeverAuth): Promise<LeverStage[]> {
@@ -217,4 +254,18 @@ export class LeverClient {
       throw err;
     }
   }
+}
+
+/** Lever's filter parameters; multi-value ones become repeated keys. */
+function opportunityFilters(query: ListOpportunitiesQuery): LeverRequest['query'] {
+  const tags = [...(query.tag === undefined ? [] : [query.tag].flat()), ...(query.tags ?? [])];
+  return {
+    tag: tags.length ? [...new Set(tags)] : undefined,
+    email: query.email,
+    stage_id: query.stageId === undefined ? undefined : [query.stageId].flat(),
+    archived: query.archived,
+    confidentiality: query.confidentiality,
+    updated_at_start: query.updatedAtStart,
+    updated_at_end: query.updatedAtEnd,
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  parseArchiveReason,
   parseErrorBody,
   parseNote,
   parseOpportunity,
@@ -38,6 +39,9 @@ describe('lever parsers', () => {
         stageId: '00922a60-7c15-422b-b086-f62000824fd7',
         stageName: 'Phone Interview',
         archived: false,
+        archivedAt: null,
+        archiveReason: null,
+        confidentiality: null,
         isAnonymized: false,
         urls: { show: 'https://hire.lever.co/candidates/250d8f03' },
         links: ['indeed.com/r/Shane-Smith/0b7c87f6b246d2bc'],
@@ -45,6 +49,45 @@ describe('lever parsers', () => {
         createdAt: 1407460071043,
         updatedAt: 1407460080914,
         lastAdvancedAt: null,
+        stageChanges: [],
+        followers: [],
+      });
+    });
+
+    it('reads stageChanges, lastAdvancedAt, followers and confidentiality, timestamps as numbers or strings', () => {
+      const o = parseOpportunity({
+        ...LEVER_DOC_OPPORTUNITY,
+        confidentiality: 'confidential',
+        lastAdvancedAt: '1417587916150',
+        stageChanges: [
+          { toStageId: 's1', toStageIndex: 0, userId: null, updatedAt: 1407460071043 },
+          { toStageId: 's2', toStageIndex: 1, userId: 'u1', updatedAt: '1407460080914', extra: true },
+          { toStageIndex: 2, updatedAt: 1 },
+          'junk',
+        ],
+        followers: ['u1', { id: 'u2', name: 'Expanded' }, 7],
+      });
+      expect(o).toMatchObject({
+        confidentiality: 'confidential',
+        lastAdvancedAt: 1417587916150,
+        stageChanges: [
+          { toStageId: 's1', toStageIndex: 0, userId: null, updatedAt: 1407460071043 },
+          { toStageId: 's2', toStageIndex: 1, userId: 'u1', updatedAt: 1407460080914 },
+        ],
+        followers: ['u1', 'u2'],
+      });
+    });
+
+    it('reads archivedAt and archiveReason from the top level or the archived object', () => {
+      expect(parseOpportunity({ ...LEVER_DOC_OPPORTUNITY, archived: { reason: 'r1', archivedAt: '5' } })).toMatchObject({
+        archived: true,
+        archivedAt: 5,
+        archiveReason: 'r1',
+      });
+      expect(parseOpportunity({ ...LEVER_DOC_OPPORTUNITY, archivedAt: 6, archiveReason: 'r2', archived: null })).toMatchObject({
+        archived: true,
+        archivedAt: 6,
+        archiveReason: 'r2',
       });
     });
 
@@ -103,4 +146,12 @@ describe('lever parsers', () => {
     expect(parseErrorBody('{"code":"ResourceNotFound","message":"gone"}')).toEqual({ leverCode: 'ResourceNotFound', leverMessage: 'gone' });
     expect(parseErrorBody('<html>502</html>')).toEqual({});
   });
+
+  it('reads an archive reason and ignores unknown fields', () =>
+    expect(parseArchiveReason({ id: 'r1', text: 'Hired', status: 'active', type: 'hired', later: 1 })).toEqual({
+      id: 'r1',
+      text: 'Hired',
+      status: 'active',
+      type: 'hired',
+    }));
 });

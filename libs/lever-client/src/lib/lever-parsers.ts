@@ -1,4 +1,14 @@
-import type { LeverApplication, LeverNote, LeverOpportunity, LeverPage, LeverStage, LeverTag, LeverUser } from './lever.types';
+import type {
+  LeverApplication,
+  LeverArchiveReason,
+  LeverNote,
+  LeverOpportunity,
+  LeverPage,
+  LeverStage,
+  LeverStageChange,
+  LeverTag,
+  LeverUser,
+} from './lever.types';
 
 /**
  * Defensive readers for Lever responses: Lever adds fields at any time and its examples mix
@@ -51,6 +61,7 @@ export function parseOpportunity(v: unknown): LeverOpportunity {
   if (!isObj(v)) throw new LeverResponseShapeError('opportunity is not an object');
   const stage = v.stage;
   const urls = isObj(v.urls) ? v.urls : {};
+  const archivedObj = isObj(v.archived) ? v.archived : {};
   return {
     id: requireId(v, 'opportunity'),
     name: str(v.name) ?? '',
@@ -60,6 +71,9 @@ export function parseOpportunity(v: unknown): LeverOpportunity {
     stageId: typeof stage === 'string' ? stage : isObj(stage) ? str(stage.id) : null,
     stageName: isObj(stage) ? str(stage.text) : null,
     archived: isArchived(v),
+    archivedAt: parseTimestamp(v.archivedAt) ?? parseTimestamp(archivedObj.archivedAt),
+    archiveReason: str(v.archiveReason) ?? str(archivedObj.reason),
+    confidentiality: str(v.confidentiality),
     isAnonymized: v.isAnonymized === true,
     urls: { show: str(urls.show) },
     links: strings(v.links),
@@ -67,7 +81,21 @@ export function parseOpportunity(v: unknown): LeverOpportunity {
     createdAt: parseTimestamp(v.createdAt),
     updatedAt: parseTimestamp(v.updatedAt),
     lastAdvancedAt: parseTimestamp(v.lastAdvancedAt),
+    stageChanges: Array.isArray(v.stageChanges) ? v.stageChanges.flatMap(parseStageChange) : [],
+    followers: Array.isArray(v.followers) ? v.followers.map((f) => (isObj(f) ? str(f.id) : str(f))).filter((x) => x !== null) : [],
   };
+}
+
+/** An entry without toStageId says nothing usable and is dropped rather than failing the whole read. */
+function parseStageChange(v: unknown): LeverStageChange[] {
+  if (!isObj(v) || !str(v.toStageId)) return [];
+  const index = typeof v.toStageIndex === 'number' ? v.toStageIndex : parseTimestamp(v.toStageIndex);
+  return [{ toStageId: str(v.toStageId)!, toStageIndex: index, userId: str(v.userId), updatedAt: parseTimestamp(v.updatedAt) }];
+}
+
+export function parseArchiveReason(v: unknown): LeverArchiveReason {
+  if (!isObj(v)) throw new LeverResponseShapeError('archive reason is not an object');
+  return { id: requireId(v, 'archive reason'), text: str(v.text) ?? '', type: str(v.type), status: str(v.status) };
 }
 
 /** Lever shows archive state as `archived: {reason, archivedAt}` or top-level archivedAt/archiveReason. */

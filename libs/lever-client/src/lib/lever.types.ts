@@ -24,6 +24,12 @@ export interface LeverOpportunity {
   stageName: string | null;
   /** True when any of archived / archivedAt / archiveReason is set. */
   archived: boolean;
+  /** From top-level archivedAt, else archived.archivedAt. */
+  archivedAt: number | null;
+  /** Archive reason id, from top-level archiveReason, else archived.reason. */
+  archiveReason: string | null;
+  /** Lever's "confidential" / "non-confidential"; null when not sent. */
+  confidentiality: string | null;
   isAnonymized: boolean;
   urls: { show: string | null };
   links: string[];
@@ -31,6 +37,28 @@ export interface LeverOpportunity {
   createdAt: number | null;
   updatedAt: number | null;
   lastAdvancedAt: number | null;
+  /** Every stage move in Lever's order (oldest first); the last entry is when it entered its stage. */
+  stageChanges: LeverStageChange[];
+  /** User ids (objects when expanded are reduced to their ids). */
+  followers: string[];
+}
+
+export interface LeverStageChange {
+  toStageId: string;
+  toStageIndex: number | null;
+  /** Who moved it; null when Lever does not say. */
+  userId: string | null;
+  /** ms since epoch (Lever may send it as a string; both are read). */
+  updatedAt: number | null;
+}
+
+export interface LeverArchiveReason {
+  id: string;
+  text: string;
+  /** "hired" or "non-hired". */
+  type: string | null;
+  /** "active" or "inactive". */
+  status: string | null;
 }
 
 export interface LeverApplication {
@@ -70,11 +98,36 @@ export interface LeverNote {
 export interface ListOpportunitiesQuery {
   /** 1-100; Lever's default is 100. */
   limit?: number;
-  /** Case-sensitive; several tags are OR-ed. */
+  /** Case-sensitive; several tags are OR-ed. Same as `tags` (both are sent). */
   tag?: string | string[];
+  /** Lever's repeated `tag`: case-sensitive, OR-ed. */
+  tags?: readonly string[];
   email?: string | string[];
+  /** `stage_id`; several are OR-ed. */
+  stageId?: string | readonly string[];
+  /** `archived=true|false`; unset lists both. */
+  archived?: boolean;
+  /** Lever lists only non-confidential opportunities unless this is 'all' (the key needs confidential access). */
+  confidentiality?: 'all' | 'confidential' | 'non-confidential';
+  /** `updated_at_start` / `updated_at_end`, ms since epoch, inclusive. */
+  updatedAtStart?: number;
+  updatedAtEnd?: number;
   /** The `next` token of the previous page. */
   offset?: string;
+}
+
+export interface ListAllOptions<T> {
+  /** Stop after this many pages (default 1,000); the result then says `complete: false`. */
+  maxPages?: number;
+  /** Called with each page as it arrives, before the next request (await it to pace the sweep). */
+  onPage?: (items: T[], pageIndex: number) => void | Promise<void>;
+}
+
+export interface LeverListAll<T> {
+  data: T[];
+  pages: number;
+  /** False when maxPages stopped the walk while Lever still had more pages. */
+  complete: boolean;
 }
 
 export interface CreateNoteInput {

@@ -6,15 +6,18 @@ import {
   LeverRateLimitedError,
   LeverUnavailableError,
   type CreateNoteInput,
+  type LeverArchiveReason,
   type LeverAuth,
   type LeverClient,
   type LeverFailure,
+  type LeverListAll,
   type LeverNote,
   type LeverOpportunity,
   type LeverPage,
   type LeverStage,
   type LeverTag,
   type LeverUser,
+  type ListAllOptions,
   type ListOpportunitiesQuery,
 } from '@lever-assess/lever-client';
 import { copyRow } from './in-memory-store';
@@ -62,6 +65,8 @@ interface ScriptedFault {
 const ENDPOINTS: Record<LeverMethod, string> = {
   getOpportunity: 'GET /opportunities/:id',
   listOpportunities: 'GET /opportunities',
+  listAllOpportunities: 'GET /opportunities',
+  listArchiveReasons: 'GET /archive_reasons',
   listStages: 'GET /stages',
   getStage: 'GET /stages/:id',
   listUsers: 'GET /users',
@@ -75,6 +80,11 @@ const ENDPOINTS: Record<LeverMethod, string> = {
   createNote: 'POST /opportunities/:id/notes',
   listNotes: 'GET /opportunities/:id/notes',
 };
+
+const FAKE_ARCHIVE_REASONS: LeverArchiveReason[] = [
+  { id: 'archive-reason-hired', text: 'Hired', type: 'hired', status: 'active' },
+  { id: 'archive-reason-withdrew', text: 'Withdrew', type: 'non-hired', status: 'active' },
+];
 
 /** The error the real client throws for a final answer with this status. */
 export function leverErrorFor(method: LeverMethod, status: number, failure: LeverFailure): Error {
@@ -142,6 +152,11 @@ export class FakeLever implements PublicOf<LeverClient> {
       createdAt: null,
       updatedAt: null,
       lastAdvancedAt: null,
+      archivedAt: null,
+      archiveReason: null,
+      confidentiality: 'non-confidential',
+      stageChanges: [],
+      followers: [],
       ...input,
     };
     this.company(apiKey).opportunities.set(id, opportunity);
@@ -192,16 +207,54 @@ export class FakeLever implements PublicOf<LeverClient> {
 
   async listOpportunities(auth: LeverAuth, query: ListOpportunitiesQuery = {}): Promise<LeverPage<LeverOpportunity>> {
     return this.call(auth, 'listOpportunities', undefined, () => {
-      const tags = query.tag === undefined ? null : [query.tag].flat();
-      const emails = query.email === undefined ? null : [query.email].flat();
-      const all = [...this.company(auth.apiKey).opportunities.values()].filter(
-        (o) => (!tags || o.tags.some((t) => tags.includes(t))) && (!emails || o.emails.some((e) => emails.includes(e))),
-      );
+      const all = this.matching(auth, query);
       const start = Number(query.offset ?? 0);
       const end = start + (query.limit ?? 100);
       const hasNext = end < all.length;
       return { data: all.slice(start, end).map(copyRow), next: hasNext ? String(end) : null, hasNext };
     });
+  }
+
+  /** One call (faults and holds apply to it as a whole); pages of `query.limit ?? 100` go to onPage. */
+  async listAllOpportunities(
+    auth: LeverAuth,
+    query: Omit<ListOpportunitiesQuery, 'offset'> = {},
+    { maxPages = 1_000, onPage }: ListAllOptions<LeverOpportunity> = {},
+  ): Promise<LeverListAll<LeverOpportunity>> {
+    const all = await this.call(auth, 'listAllOpportunities', undefined, () => this.matching(auth, query).map(copyRow));
+    const size = query.limit ?? 100;
+    const data: LeverOpportunity[] = [];
+    let pages = 0;
+    for (; pages < maxPages && pages * size < Math.max(all.length, 1); pages++) {
+      const page = all.slice(pages * size, (pages + 1) * size);
+      data.push(...page);
+      await onPage?.(page, pages);
+    }
+    return { data, pages, complete: data.length === all.length };
+  }
+
+  async listArchiveReasons(auth: LeverAuth, query: { type?: 'hired' | 'non-hired' } = {}): Promise<LeverArchiveReason[]> {
+    return this.call(auth, 'listArchiveReasons', undefined, () =>
+      FAKE_ARCHIVE_REASONS.filter((r) => !query.type || r.type === query.type).map(copyRow),
+    );
+  }
+
+  /** Lever's filters, including hiding confidential opportunities unless confidentiality is given. */
+  private matching(auth: LeverAuth, query: ListOpportunitiesQuery): LeverOpportunity[] {
+    const tags = [...(query.tag === undefined ? [] : [query.tag].flat()), ...(query.tags ?? [])];
+    const emails = query.email === undefined ? null : [query.email].flat();
+    const stageIds = query.stageId === undefined ? null : [query.stageId].flat();
+    const confidentiality = query.confidentiality ?? 'non-confidential';
+    return [...this.company(auth.apiKey).opportunities.values()].filter(
+      (o) =>
+        (!tags.length || o.tags.some((t) => tags.includes(t))) &&
+        (!emails || o.emails.some((e) => emails.includes(e))) &&
+        (!stageIds || (o.stageId !== null && stageIds.includes(o.stageId))) &&
+        (query.archived === undefined || o.archived === query.archived) &&
+        (confidentiality === 'all' || (o.confidentiality ?? 'non-confidential') === confidentiality) &&
+        (query.updatedAtStart === undefined || (o.updatedAt ?? 0) >= query.updatedAtStart) &&
+        (query.updatedAtEnd === undefined || (o.updatedAt ?? 0) <= query.updatedAtEnd),
+    );
   }
 
   async listStages(auth: LeverAuth): Promise<LeverStage[]> {
