@@ -93,8 +93,7 @@ export class PreviewService {
       if (err instanceof LeverNotFoundError) {
         throw new NotFoundApiError('OPPORTUNITY_NOT_FOUND', `Lever has no opportunity ${opportunityId} for this account's key`);
       }
-      if (err instanceof LeverAuthError)
-        return nothing(null, accountReason(new AccountUnavailableError(accountId, 'disconnected')) as PreviewReasonDto);
+      if (err instanceof LeverAuthError) return nothing(null, disconnectedReason());
       throw err;
     }
     const seen = opportunityView(opportunity);
@@ -262,11 +261,14 @@ function accountReason(err: unknown): PreviewReasonDto | 'missing' | null {
       'The account is disabled: nothing is sent for it. Re-enable it with PATCH { "status": "active" }.',
     );
   }
-  return reason(
+  return disconnectedReason();
+}
+
+const disconnectedReason = (): PreviewReasonDto =>
+  reason(
     PreviewReasonCode.AccountDisconnected,
     "Lever rejected the account's API key (the account is disconnected): nothing is sent until a working key is saved. Test the connection or replace the key.",
   );
-}
 
 function opportunityView(o: LeverOpportunity): PreviewOpportunityDto {
   return {
