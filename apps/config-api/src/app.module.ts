@@ -13,6 +13,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import type { ConfigApiEnv } from './config';
 import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
+import { PreviewModule } from './preview/preview.module';
 import { SharedModule } from './shared/shared.module';
 import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         AssessmentsModule,
         FailedJobsModule,
         AuditModule,
+        PreviewModule,
       ],
     };
   }
