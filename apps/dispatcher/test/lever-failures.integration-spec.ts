@@ -1,10 +1,14 @@
 import { AccountStatus, RuleKind } from '@lever-assess/domain';
 import { AccountsRepository } from '@lever-assess/persistence';
+import { accountsWithParkedJobs, leverEventJobId } from '@lever-assess/queues';
+import { AccountChangesPublisher, REDIS } from '@lever-assess/redis';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import * as testing from '@lever-assess/testing';
 import { DispatcherHarness } from './support/dispatcher-harness';
 
 /**
- * A revoked Lever key (account disconnected, jobs kept) and a rate-limited key (job delayed, not
+ * A revoked Lever key (account disconnected, jobs parked until the key is replaced) and a rate-limited key (job delayed, not
  * an attempt). Set-up: support/dispatcher-harness.ts (own database, queue prefix and sandboxes).
  */
 describe('dispatcher: Lever failures', () => {
@@ -18,33 +22,39 @@ describe('dispatcher: Lever failures', () => {
     await h?.close();
   }, 60_000);
 
-  it('marks the account disconnected on a revoked Lever key and fails the job (kept), sending nothing', async () => {
+  it('parks the jobs of an account whose Lever key was revoked (disconnected, nothing sent, no attempt used) and runs them once the key is replaced', async () => {
     const s = await h.scenario([{ name: 'Kim Revoked' }]);
     await s.addRule({ stageId: s.stage('Coding Test'), kind: RuleKind.TakeHome, testId: s.catalog.basics.id });
     await h.lever.revokeKey(s.keyId);
 
-    const event = s.event('Kim Revoked');
-    const job = await h.run(event);
-    expect(await job.getState()).toBe('failed');
-    expect(job.failedReason).toMatch(/^LEVER_KEY_REVOKED: /);
-    expect(job.attemptsMade).toBe(1);
+    const first = s.event('Kim Revoked');
+    const job = await h.park(first);
+    expect(job.attemptsMade).toBe(0);
     expect(await h.app.get(AccountsRepository).findById(s.account.id)).toMatchObject({
       status: AccountStatus.Disconnected,
       statusReason: 'LEVER_KEY_REVOKED',
     });
-    expect((await s.delivery(event))?.outcome).toBe('failed: LEVER_KEY_REVOKED');
+    expect((await s.delivery(first))?.outcome).toBeNull(); // not failed: it is waiting for the key
     expect(await s.assessments()).toHaveLength(0);
     expect(await s.invitations()).toHaveLength(0);
-    expect(await s.syncJobs()).toHaveLength(0);
 
-    // Later events of the disconnected account fail at once, without calling Lever again.
+    // Later events of the disconnected account park at once, without calling Lever again.
     const before = (await s.leverRequests()).length;
-    const next = await h.run(s.event('Kim Revoked'));
-    expect(next.failedReason).toMatch(/^ACCOUNT_UNAVAILABLE: /);
+    const second = { ...s.event('Kim Revoked'), triggeredAt: new Date(Date.now() + 1).toISOString() };
+    await h.park(second);
     expect((await s.leverRequests()).length).toBe(before);
+    await expect(accountsWithParkedJobs(h.events)).resolves.toEqual([s.account.id]);
 
-    // Both failed jobs are kept (every failed lever-events job, within FAILED_JOB_RETENTION), for the config API to list and replay.
-    expect((await h.events.getFailed()).map((j) => j.id)).toEqual(expect.arrayContaining([job.id, next.id]));
+    // An admin pastes a new key (what PATCH /v1/accounts/:id does): the parked jobs run by themselves.
+    const { apiKey } = await h.lever.addKey(s.companyId, `replacement-${randomUUID()}`);
+    await h.app.get(AccountsRepository).update(s.account.id, { leverApiKeyEnc: h.box.encrypt(apiKey) });
+    await h.app.get(AccountsRepository).setStatus(s.account.id, AccountStatus.Active, null);
+    await new AccountChangesPublisher(h.app.get<Redis>(REDIS), h.ns.prefix).announce(s.account.id);
+
+    expect((await h.finished(job.id as string)).returnvalue).toEqual({ outcome: 'sent' });
+    await h.finished(leverEventJobId(second));
+    expect(await s.invitations()).toHaveLength(1); // one move, one invitation, however many deliveries
+    await expect(accountsWithParkedJobs(h.events)).resolves.toEqual([]);
   });
 
   it('delays the job of a rate-limited account, then completes it', async () => {

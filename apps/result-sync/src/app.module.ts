@@ -1,4 +1,4 @@
-import { AccountAccessModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
+import { AccountAccessModule, ParkedJobsModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
 import { QueueName, QueuesModule, assertQueueProcessors } from '@lever-assess/queues';
@@ -29,6 +29,8 @@ export class AppModule {
         QueuesModule.forRoot({ redis, queues: OWNED_QUEUES }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        // Jobs of a disconnected account wait parked; they resume here once its key is replaced.
+        ParkedJobsModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, queues: OWNED_QUEUES }),
       ],
       providers: [PlatformEventsService, LeverSyncService, { provide: OpportunityLocks, useClass: RedisOpportunityLocks }, ...PROCESSORS],
     };

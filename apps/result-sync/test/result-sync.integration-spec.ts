@@ -7,8 +7,9 @@ import {
   TriggerRulesRepository,
   type Assessment,
 } from '@lever-assess/persistence';
-import { QUEUE_CONFIG, QueueName, platformEventJobId, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
-import { redisOptionsFromUrl } from '@lever-assess/redis';
+import { QUEUE_CONFIG, QueueName, parkedJobsKey, platformEventJobId, type LeverSyncJob, type PlatformEventJob } from '@lever-assess/queues';
+import { AccountChangesPublisher, REDIS, redisOptionsFromUrl } from '@lever-assess/redis';
+import type { Redis } from 'ioredis';
 import {
   TEST_REDIS_URL,
   createTestDatabase,
@@ -161,6 +162,18 @@ describe('result-sync against the Lever sandbox', () => {
     correlationId: `test-${randomUUID()}`,
   });
   const sync = (s: Scenario) => runJob(syncQueue, syncJob(s), QUEUE_CONFIG[QueueName.LeverSync].job);
+  /** Adds the sync and waits until it is parked: delayed, and listed under its account. */
+  async function parkedSync(s: Scenario): Promise<Job> {
+    const job = await syncQueue.add(QueueName.LeverSync, syncJob(s), QUEUE_CONFIG[QueueName.LeverSync].job);
+    const client = await syncQueue.getBackend().client;
+    await eventually(
+      async () =>
+        (await client.hexists(parkedJobsKey(syncQueue.qualifiedName, s.accountId), job.id as string)) === 1 &&
+        (await job.getState()) === 'delayed',
+      { timeoutMs: 30_000 },
+    );
+    return (await syncQueue.getJob(job.id as string)) as Job;
+  }
 
   /** Delivers a platform event as the gateway would, then waits for the lever-sync it causes. */
   async function platformEvent(s: Scenario, type: PlatformEventType, facts: { score?: number; reportUrl?: string } = {}) {
@@ -413,23 +426,28 @@ describe('result-sync against the Lever sandbox', () => {
     expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Live Pad`]);
   });
 
-  it('a revoked key marks the account disconnected and fails the job without retries', async () => {
+  it('a revoked key marks the account disconnected and parks the job (no attempt used) until the key is replaced, then it syncs', async () => {
     const s = await scenario();
     await lever.revoke(s.lever.keyId);
-    const first = await sync(s);
-    expect(first).toMatchObject({ state: 'failed', attemptsMade: 1 });
-    expect(first.failedReason).toMatch(/^LEVER_KEY_REVOKED/);
+    const first = await parkedSync(s);
+    expect(first.attemptsMade).toBe(0);
     await expect(accounts.findById(s.accountId)).resolves.toMatchObject({ status: AccountStatus.Disconnected });
-    await expect(reload(s)).resolves.toMatchObject({ status: AssessmentStatus.Sent, errorCode: 'LEVER_KEY_REVOKED' });
+    const recorded = await reload(s);
+    expect(recorded).toMatchObject({ status: AssessmentStatus.Sent, errorCode: 'LEVER_KEY_REVOKED' });
+    expect(recorded.errorText).toContain('resumes by itself');
 
     const requestsBefore = await lever.requestCount(s.lever.keyId);
-    const second = await sync(s);
-    expect(second).toMatchObject({ state: 'failed', attemptsMade: 1 });
-    expect(second.failedReason).toMatch(/^ACCOUNT_UNAVAILABLE/);
+    const second = await parkedSync(s);
     expect(await lever.requestCount(s.lever.keyId)).toBe(requestsBefore); // Lever is not called for a disconnected account
-    // The failed syncs of one assessment collapse to the last one: one job to replay (docs/result-sync.md).
-    await eventually(async () => (await syncQueue.getJob(first.job.id as string)) === undefined);
-    expect(await second.job.getState()).toBe('failed');
+
+    // What PATCH /v1/accounts/:id with a new key does: the parked syncs run by themselves.
+    const { apiKey } = await lever.addKey(s.lever.companyId, `replacement-${randomUUID()}`);
+    await accounts.update(s.accountId, { leverApiKeyEnc: box.encrypt(apiKey) });
+    await accounts.setStatus(s.accountId, AccountStatus.Active, null);
+    await new AccountChangesPublisher(app.get<Redis>(REDIS), ns.prefix).announce(s.accountId);
+    for (const job of [first, second]) expect((await waitForJob(syncQueue, job.id as string)).state).toBe('completed');
+    expect(statusTags(await leverState(s))).toEqual([`${PREFIX} - Sent`]);
+    await expect(reload(s)).resolves.toMatchObject({ errorCode: null, errorText: null });
   });
 
   it('a 403 on a write is recorded on the assessment; after the key is fixed a retry syncs and clears it', async () => {

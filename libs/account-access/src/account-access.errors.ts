@@ -16,4 +16,9 @@ export class AccountUnavailableError extends Error {
     );
     this.name = 'AccountUnavailableError';
   }
+
+  /** A disconnected account's jobs park until its key is replaced (outcomeOfError); the others fail. */
+  get parkAccountId(): string | undefined {
+    return this.status === 'disconnected' ? this.accountId : undefined;
+  }
 }

@@ -5,6 +5,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ACCOUNT_ACCESS_OPTIONS, leverRateLimitKeyPrefix, type AccountAccessOptions } from './account-access.options';
 import { LeverAccountsService } from './lever-accounts.service';
+import { PARKED_JOBS_OPTIONS, ParkedJobsResumer, type ParkedJobsOptions } from './parked-jobs.resumer';
 
 /**
  * Acting on behalf of accounts: SecretBox, LeverClient (rate-limited per key through Redis) and
@@ -46,6 +47,21 @@ export class AccountAccessModule {
         LeverAccountsService,
       ],
       exports: [SecretBox, LeverClient, LeverAccountsService],
+    };
+  }
+}
+
+/**
+ * For worker apps: resumes the jobs parked for a disconnected account once its key is replaced.
+ * Needs QueuesModule (the consumed queues), PersistenceModule and RedisModule.
+ */
+@Module({})
+export class ParkedJobsModule {
+  static forRoot(options: ParkedJobsOptions): DynamicModule {
+    return {
+      module: ParkedJobsModule,
+      providers: [{ provide: PARKED_JOBS_OPTIONS, useValue: options }, ParkedJobsResumer],
+      exports: [ParkedJobsResumer],
     };
   }
 }

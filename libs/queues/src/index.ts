@@ -10,3 +10,4 @@ export * from './queue-processor';
 export * from './queue-wiring';
 export * from './worker-shutdown';
 export * from './queue-metrics';
+export * from './parked-jobs';

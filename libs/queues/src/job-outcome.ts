@@ -6,12 +6,16 @@
  * - `delay`: the job waits until `until` without using an attempt and without holding a worker
  *   slot (a rate limit, a lock held elsewhere); other accounts' jobs go on;
  * - `fail`: permanent, never retried; the job is kept with `<code>: <message>` for replay.
+ * - `park`: the account's Lever connection is broken (key revoked, account disconnected): the job
+ *   waits, without an attempt, until an admin replaces the key (parked-jobs.ts resumes it), instead
+ *   of failing or hammering Lever in a loop.
  */
 export type JobOutcome<R = unknown> =
   | { kind: 'done'; result?: R }
   | { kind: 'retry'; code: string; error: unknown }
   | { kind: 'delay'; until: number; code: string }
-  | { kind: 'fail'; code: string; message: string };
+  | { kind: 'fail'; code: string; message: string }
+  | { kind: 'park'; code: string; accountId: string };
 
 /** Floor of a delay: a 0 ms Retry-After would just spin the job. */
 export const MIN_JOB_DELAY_MS = 250;
@@ -27,6 +31,7 @@ export const JobOutcome = {
     code,
   }),
   fail: (code: string, message: string): JobOutcome<never> => ({ kind: 'fail', code, message }),
+  park: (code: string, accountId: string): JobOutcome<never> => ({ kind: 'park', code, accountId }),
 };
 
 /**
@@ -39,6 +44,8 @@ export interface ClassifiedError {
   code: string;
   retryable: boolean;
   delayJobMs?: number;
+  /** Set when the error means this account's Lever connection is broken: its jobs park until it is fixed. */
+  parkAccountId?: string;
   message: string;
 }
 
@@ -58,6 +65,7 @@ function isClassified(err: unknown): err is ClassifiedError {
  */
 export function outcomeOfError(err: unknown, now = Date.now()): JobOutcome<never> {
   if (isClassified(err)) {
+    if (typeof err.parkAccountId === 'string') return JobOutcome.park(err.code, err.parkAccountId);
     if (typeof err.delayJobMs === 'number') return JobOutcome.delayFor(err.delayJobMs, err.code, now);
     return err.retryable ? JobOutcome.retry(err.code, err) : JobOutcome.fail(err.code, err.message);
   }

@@ -1,10 +1,11 @@
 import { withLogContext, type LogContext } from '@lever-assess/common';
 import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { collapseFailedJob } from './failed-job-collapse';
 import { InvalidJobPayloadError, parseJobPayload, type JobOf } from './job-payloads';
 import { JobOutcome } from './job-outcome';
+import { parkJob } from './parked-jobs';
 import { QUEUE_CONFIG, WORKER_SETTINGS } from './queue-config';
 import type { QueueName } from './queue-names';
 import { ShutdownAwareWorkerHost } from './worker-shutdown';
@@ -93,7 +94,7 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
       isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       queueKey: job.queueQualifiedName,
     };
-    return applyOutcome(job, token, await this.run(job.data, context));
+    return applyOutcome(job, token, await this.run(job.data, context), this.worker);
   }
 
   /**
@@ -135,7 +136,12 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
 }
 
 /** Maps an outcome onto BullMQ: return, rethrow, move to delayed, or fail without retry. */
-export async function applyOutcome<R>(job: Job<unknown>, token: string | undefined, outcome: JobOutcome<R>): Promise<R | undefined> {
+export async function applyOutcome<R>(
+  job: Job<unknown>,
+  token: string | undefined,
+  outcome: JobOutcome<R>,
+  worker: Worker,
+): Promise<R | undefined> {
   switch (outcome.kind) {
     case 'done':
       return outcome.result;
@@ -147,5 +153,8 @@ export async function applyOutcome<R>(job: Job<unknown>, token: string | undefin
       throw new DelayedError();
     case 'fail':
       throw new UnrecoverableError(`${outcome.code}: ${outcome.message}`);
+    case 'park':
+      await parkJob(worker, job, token, outcome.accountId);
+      throw new DelayedError();
   }
 }

@@ -17,7 +17,10 @@ import {
 } from '@lever-assess/platform-client';
 import { MIN_JOB_DELAY_MS, TRANSIENT_FAILURE, outcomeOfError } from '@lever-assess/queues';
 
-type Expected = { kind: 'delay'; delayMs: number; code: string } | { kind: 'retry' | 'fail'; code: string };
+type Expected =
+  | { kind: 'delay'; delayMs: number; code: string }
+  | { kind: 'retry' | 'fail'; code: string }
+  | { kind: 'park'; code: string; accountId: string };
 
 const f = { accountId: 'acct', endpoint: 'GET /opportunities/:id' };
 
@@ -31,7 +34,11 @@ describe(`${outcomeOfError.name} on dispatcher errors`, () => {
       { kind: 'delay', delayMs: MIN_JOB_DELAY_MS, code: 'LEVER_RATE_LIMITED' },
     ],
     ['Lever 503', new LeverUnavailableError({ ...f, status: 503 }), { kind: 'retry', code: 'LEVER_UNAVAILABLE' }],
-    ['Lever 401', new LeverAuthError({ ...f, status: 401 }), { kind: 'fail', code: 'LEVER_KEY_REVOKED' }],
+    [
+      "Lever 401 (parks the account's jobs)",
+      new LeverAuthError({ ...f, status: 401 }),
+      { kind: 'park', code: 'LEVER_KEY_REVOKED', accountId: f.accountId },
+    ],
     ['Lever 403', new LeverPermissionError({ ...f, status: 403 }), { kind: 'fail', code: 'LEVER_PERMISSION_MISSING' }],
     ['Lever 404', new LeverNotFoundError({ ...f, status: 404 }), { kind: 'fail', code: 'LEVER_NOT_FOUND' }],
     ['Lever 400', new LeverBadRequestError({ ...f, status: 400 }), { kind: 'fail', code: 'LEVER_BAD_REQUEST' }],
@@ -53,8 +60,9 @@ describe(`${outcomeOfError.name} on dispatcher errors`, () => {
     [
       'disconnected account',
       new AccountUnavailableError('acct', 'disconnected', 'LEVER_KEY_REVOKED'),
-      { kind: 'fail', code: 'ACCOUNT_UNAVAILABLE' },
+      { kind: 'park', code: 'ACCOUNT_UNAVAILABLE', accountId: 'acct' },
     ],
+    ['disabled account', new AccountUnavailableError('acct', 'disabled'), { kind: 'fail', code: 'ACCOUNT_UNAVAILABLE' }],
     ['database or network hiccup', new Error('connection terminated'), { kind: 'retry', code: TRANSIENT_FAILURE }],
     ['a non-error throw', 'boom', { kind: 'retry', code: TRANSIENT_FAILURE }],
   ])('%s', (_name, err, expected) => {

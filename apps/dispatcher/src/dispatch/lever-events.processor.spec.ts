@@ -86,7 +86,6 @@ describe(LeverEventsProcessor.name, () => {
     [404, 'LEVER_NOT_FOUND'],
     [403, 'LEVER_PERMISSION_MISSING'],
     [400, 'LEVER_BAD_REQUEST'],
-    [401, 'LEVER_KEY_REVOKED'],
   ])('fails the job for good on a Lever %i and records the delivery as failed (%s)', async (status, code) => {
     w.f.lever.failNext('getOpportunity', status);
 
@@ -106,13 +105,22 @@ describe(LeverEventsProcessor.name, () => {
     expect(w.leverSync.jobs).toEqual([expect.objectContaining({ assessmentId: assessment.id })]);
   });
 
-  it('marks the account disconnected on a 401, so later jobs fail without calling Lever', async () => {
+  it('parks the job on a Lever 401 (no failure recorded) and marks the account disconnected, so later jobs park without calling Lever', async () => {
     w.f.lever.failNext('getOpportunity', 401);
-    await w.processor.run(w.event, attempt(1));
+    await expect(w.processor.run(w.event, attempt(8))).resolves.toEqual({
+      kind: 'park',
+      code: 'LEVER_KEY_REVOKED',
+      accountId: w.account.id,
+    });
+    await expect(w.deliveryOutcome()).resolves.toBeNull(); // not failed: it runs when the key is replaced
     const calls = w.f.lever.calls.length;
 
     const next = { ...w.event, deliveryToken: randomUUID() };
-    await expect(w.processor.run(next, attempt(1))).resolves.toMatchObject({ kind: 'fail', code: 'ACCOUNT_UNAVAILABLE' });
+    await expect(w.processor.run(next, attempt(1))).resolves.toEqual({
+      kind: 'park',
+      code: 'ACCOUNT_UNAVAILABLE',
+      accountId: w.account.id,
+    });
 
     expect(w.f.lever.calls).toHaveLength(calls);
     await expect(w.f.accounts.findById(w.account.id)).resolves.toMatchObject({ status: AccountStatus.Disconnected });

@@ -68,6 +68,13 @@ export class LeverEventsProcessor extends QueueProcessor<typeof QueueName.LeverE
         // Its turn of the key's Lever budget is later (or a 429, or a shutdown): no attempt used.
         this.logger.log({ delayMs: outcome.until - Date.now(), code: outcome.code, msg: 'lever event delayed until its turn' });
         break;
+      case 'park':
+        dispatcherEventsTotal.inc({ outcome: 'parked' });
+        this.logger.warn({
+          code: outcome.code,
+          msg: "the account's Lever connection is broken: lever event parked until its key is replaced",
+        });
+        break;
       case 'fail':
         if (isLifecycleJob(event)) await this.lifecycle.recordFailure(event, outcome.code);
         else await this.dispatcher.recordFailure(event, outcome.code);

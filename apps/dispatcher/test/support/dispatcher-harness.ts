@@ -1,5 +1,5 @@
 import { SecretBox, createHttpApp } from '@lever-assess/common';
-import { QUEUE_CONFIG, QueueName, leverEventJobId, type LeverEventJob, type LeverSyncJob } from '@lever-assess/queues';
+import { QUEUE_CONFIG, QueueName, leverEventJobId, parkedJobsKey, type LeverEventJob, type LeverSyncJob } from '@lever-assess/queues';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -127,6 +127,19 @@ export class DispatcherHarness {
   async run(event: LeverEventJob, jobId = leverEventJobId(event)): Promise<Job<LeverEventJob>> {
     await this.events.add(QueueName.LeverEvents, event, { ...QUEUE_CONFIG[QueueName.LeverEvents].job, jobId });
     return this.finished(jobId);
+  }
+
+  /** Adds the job and waits until it is parked (delayed and listed under its account). */
+  async park(event: LeverEventJob, jobId = leverEventJobId(event)): Promise<Job<LeverEventJob>> {
+    await this.events.add(QueueName.LeverEvents, event, { ...QUEUE_CONFIG[QueueName.LeverEvents].job, jobId });
+    const client = await this.events.getBackend().client;
+    return this.testing.eventually(
+      async () => {
+        const parked = await client.hexists(parkedJobsKey(this.events.qualifiedName, event.accountId), jobId);
+        return parked && (await this.events.getJobState(jobId)) === 'delayed' ? Job.fromId<LeverEventJob>(this.events, jobId) : null;
+      },
+      { timeoutMs: 40_000, intervalMs: 50 },
+    ) as Promise<Job<LeverEventJob>>;
   }
 
   async finished(jobId: string): Promise<Job<LeverEventJob>> {

@@ -79,6 +79,11 @@ export class LeverSandboxControl {
     return (await json<{ data: LeverRequest[] }>('GET', `${this.url}/_sandbox/requests?keyId=${keyId}`)).data;
   }
 
+  /** A new active key for the company, as a Lever admin creates one to replace a revoked key. */
+  addKey(companyId: string, apiKey: string): Promise<{ keyId: string; apiKey: string }> {
+    return json('POST', `${this.url}/_sandbox/companies/${companyId}/keys`, { apiKey });
+  }
+
   revokeKey(keyId: string): Promise<unknown> {
     return json('POST', `${this.url}/_sandbox/keys/${keyId}/revoke`);
   }

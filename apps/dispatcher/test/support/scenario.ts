@@ -86,6 +86,7 @@ export async function createScenario(h: DispatcherHarness, candidates: Candidate
 
   return {
     account,
+    companyId: company.id,
     keyId,
     catalog,
     stage,

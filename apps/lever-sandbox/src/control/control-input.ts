@@ -119,7 +119,7 @@ export function parseFault(body: unknown): FaultSpec {
   return { status, delayMs, retryAfter, remaining: count };
 }
 
-function parseKey(value: unknown, p: string): KeyInput {
+export function parseKey(value: unknown, p: string): KeyInput {
   const o = object(value, p);
   const state =
     o.state === undefined

@@ -3,7 +3,15 @@ import { LeverDataService } from '../lever-api/lever-data.service';
 import { SandboxState } from '../store/sandbox-state.service';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { webhookConfig } from '../store/sandbox-store';
-import { parseCandidates, parseChangeOptions, parseCompanyInput, parseFault, parsePermissions, parseWebhook } from './control-input';
+import {
+  parseCandidates,
+  parseChangeOptions,
+  parseCompanyInput,
+  parseFault,
+  parsePermissions,
+  parseWebhook,
+  parseKey,
+} from './control-input';
 
 /**
  * Test and demo controls under /_sandbox. Not part of Lever and unauthenticated: the sandbox
@@ -50,6 +58,14 @@ export class SandboxControlController {
   setWebhook(@Param('id') id: string, @Body() body: unknown) {
     this.state.store.company(id).webhook = webhookConfig(parseWebhook(body));
     return { ok: true };
+  }
+
+  /** A new key for the company (`{ apiKey, id?, permissions? }`), as an admin creates one to replace a revoked key. */
+  @Post('companies/:id/keys')
+  @HttpCode(201)
+  addKey(@Param('id') id: string, @Body() body: unknown) {
+    const key = this.state.store.addKey(this.state.store.company(id), parseKey(body, 'body'));
+    return { keyId: key.id, apiKey: key.apiKey };
   }
 
   @Post('keys/:keyId/revoke')

@@ -106,12 +106,12 @@ describe(LeverSyncProcessor.name, () => {
   });
 
   it.each([
-    [401, 'LEVER_KEY_REVOKED'],
-    [403, 'LEVER_PERMISSION_MISSING'],
-  ])('records a Lever %i on the assessment and fails the job for good (%s)', async (status, code) => {
+    [401, 'LEVER_KEY_REVOKED', 'park'],
+    [403, 'LEVER_PERMISSION_MISSING', 'fail'],
+  ])('records a Lever %i on the assessment (%s) and ends the job: %s', async (status, code, kind) => {
     w.f.lever.failNext('addTags', status);
 
-    await expect(w.processor.run(w.job, context)).resolves.toMatchObject({ kind: 'fail', code });
+    await expect(w.processor.run(w.job, context)).resolves.toMatchObject({ kind, code });
 
     await expect(w.stored(w.job)).resolves.toMatchObject({ status: AssessmentStatus.Completed, errorCode: code });
     expect(w.locks.heldKeys()).toEqual([]);
@@ -122,7 +122,7 @@ describe(LeverSyncProcessor.name, () => {
     await w.processor.run(w.job, context);
     const calls = w.f.lever.calls.length;
 
-    await expect(w.processor.run(w.otherJob, context)).resolves.toMatchObject({ kind: 'fail', code: 'ACCOUNT_UNAVAILABLE' });
+    await expect(w.processor.run(w.otherJob, context)).resolves.toMatchObject({ kind: 'park', code: 'ACCOUNT_UNAVAILABLE' });
 
     expect(w.f.lever.calls).toHaveLength(calls);
     await expect(w.f.accounts.findById(w.account.id)).resolves.toMatchObject({ status: AccountStatus.Disconnected });

@@ -76,6 +76,15 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
     } catch (err) {
       const outcome = outcomeOfError(err);
       leverSyncTotal.inc({ outcome: syncMetricOutcome(outcome) });
+      if (outcome.kind === 'park') {
+        // Shown on the assessment until the key is replaced and the parked job syncs (which clears it).
+        await this.sync.recordFailure(data, err);
+        this.logger.warn({
+          code: outcome.code,
+          msg: "the account's Lever connection is broken: lever-sync parked until its key is replaced",
+        });
+        return outcome;
+      }
       if (outcome.kind !== 'fail') return outcome;
       await this.sync.recordFailure(data, err);
       if (outcome.code === 'LEVER_NOT_FOUND') {

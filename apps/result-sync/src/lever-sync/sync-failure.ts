@@ -11,6 +11,7 @@ export function syncMetricOutcome(outcome: JobOutcome<never>): string {
   // A rate limit (a 429, or the job's turn of the key's budget is later); or handed back: a lost lock, a shutdown.
   if (outcome.kind === 'delay') return outcome.code === 'LEVER_RATE_LIMITED' ? 'rate_limited' : 'handed_back';
   if (outcome.kind === 'retry') return 'transient_error';
+  if (outcome.kind === 'park') return 'parked';
   return FAILURE_LABELS[outcome.code] ?? 'failed';
 }
 
@@ -34,7 +35,8 @@ export const SYNC_ERROR_CODES = new Set([
 /** The code and plain-words text recorded on the assessment (visible through the config API). */
 export function syncFailureRecord(err: unknown): { errorCode: string; errorText: string } | null {
   if (err instanceof AccountUnavailableError) {
-    return { errorCode: 'ACCOUNT_UNAVAILABLE', errorText: `${err.message}, then retry the failed lever-sync job.` };
+    const then = err.status === 'disconnected' ? 'the update then resumes by itself.' : 'then retry the failed lever-sync job.';
+    return { errorCode: 'ACCOUNT_UNAVAILABLE', errorText: `${err.message}; ${then}` };
   }
   if (!(err instanceof LeverError) || err.retryable) return null;
   switch (err.code) {
@@ -43,7 +45,7 @@ export function syncFailureRecord(err: unknown): { errorCode: string; errorText:
         errorCode: 'LEVER_KEY_REVOKED',
         errorText:
           "Lever rejected the account's API key (revoked or invalid), so the candidate could not be updated in Lever. " +
-          'Paste a new Lever API key for this account, test the connection, then retry the failed lever-sync job.',
+          'Paste a new Lever API key for this account and test the connection: the update then resumes by itself.',
       };
     case 'LEVER_PERMISSION_MISSING':
       return {

@@ -58,6 +58,11 @@ export class LeverSandboxControl {
     return this.call<SandboxOpportunity>('GET', `/opportunities/${id}`);
   }
 
+  /** A new active key for the company, as a Lever admin creates one to replace a revoked key. */
+  addKey(companyId: string, apiKey: string) {
+    return this.call<{ keyId: string; apiKey: string }>('POST', `/companies/${companyId}/keys`, { apiKey });
+  }
+
   revoke(keyId: string) {
     return this.call<unknown>('POST', `/keys/${keyId}/revoke`);
   }

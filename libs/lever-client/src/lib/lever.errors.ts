@@ -48,6 +48,11 @@ export class LeverAuthError extends LeverError {
       f.leverMessage,
     );
   }
+
+  /** Read by the queue kit (outcomeOfError): the account's jobs park until its key is replaced. */
+  get parkAccountId(): string {
+    return this.accountId;
+  }
 }
 
 /** 403: the key lacks the permission for this endpoint (Lever key permissions cannot be edited). */
