@@ -1,6 +1,12 @@
 import { InitialSchema1795604724722 } from './1795604724722-InitialSchema';
 import { LeverOpportunityViews1796170000000 } from './1796170000000-LeverOpportunityViews';
 import { AssessmentInvitationRequest1796300000000 } from './1796300000000-AssessmentInvitationRequest';
+import { CandidateEvents1796400000000 } from './1796400000000-CandidateEvents';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
-export const MIGRATIONS = [InitialSchema1795604724722, LeverOpportunityViews1796170000000, AssessmentInvitationRequest1796300000000];
+export const MIGRATIONS = [
+  InitialSchema1795604724722,
+  LeverOpportunityViews1796170000000,
+  AssessmentInvitationRequest1796300000000,
+  CandidateEvents1796400000000,
+];
