@@ -25,6 +25,7 @@ export function dispatchOverFakes(f: UnitFakes) {
     f.views.asRepository(),
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
+    f.events.asRepository(),
   );
   return { service, leverSync };
 }

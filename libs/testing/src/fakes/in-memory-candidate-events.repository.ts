@@ -1,4 +1,10 @@
-import type { CandidateEvent, CandidateEventsRepository, NewCandidateEvent } from '@lever-assess/persistence';
+import {
+  CandidateEventBatch,
+  type CandidateEvent,
+  type CandidateEventScope,
+  type CandidateEventsRepository,
+  type NewCandidateEvent,
+} from '@lever-assess/persistence';
 import { copyRow, foreignKeyViolation, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
 
@@ -37,6 +43,10 @@ export class InMemoryCandidateEventsRepository implements PublicOf<CandidateEven
         detail: structuredClone(e.detail ?? {}),
       });
     }
+  }
+
+  batch(scope: CandidateEventScope): CandidateEventBatch {
+    return new CandidateEventBatch(this, scope);
   }
 
   async listForOpportunity(accountId: string, opportunityId: string, { limit = 500 }: { limit?: number } = {}): Promise<CandidateEvent[]> {
