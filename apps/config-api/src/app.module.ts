@@ -14,6 +14,7 @@ import type { ConfigApiEnv } from './config';
 import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
 import { SharedModule } from './shared/shared.module';
+import { TimelineModule } from './timeline/timeline.module';
 import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         AssessmentsModule,
         FailedJobsModule,
         AuditModule,
+        TimelineModule,
       ],
     };
   }
