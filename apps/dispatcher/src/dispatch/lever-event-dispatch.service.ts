@@ -152,10 +152,10 @@ export class LeverEventDispatchService {
    * never tags `Sent` for a test never sent).
    */
   async recordFailure(event: LeverEventJob, code: string): Promise<void> {
+    await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
     const steps = this.webhookStep(event, this.stepsOf(event), DispatchOutcome.Failed, { code });
     await this.endUnsent(event, sendFailedProblem(code), 'failed for good', steps);
     await steps.flush();
-    await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
   }
 
   /**
@@ -166,10 +166,10 @@ export class LeverEventDispatchService {
    * the same id, so an invitation the platform did create is found instead of doubled.
    */
   async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
+    await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
     const steps = this.webhookStep(event, this.stepsOf(event), DispatchOutcome.Failed, { code, retriesExhausted: true });
     await this.endUnsent(event, platformUnavailableProblem(), 'retries exhausted', steps);
     await steps.flush();
-    await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
   }
 
   private async endUnsent(event: LeverEventJob, problem: AssessmentProblem, why: string, steps: CandidateEventBatch): Promise<void> {
