@@ -1,4 +1,6 @@
 import { signLeverWebhook } from '@lever-assess/common';
+import { CandidateEventType } from '@lever-assess/domain';
+import { CandidateEvent, CandidateEventsRepository, createDataSource } from '@lever-assess/persistence';
 import { eventually } from '@lever-assess/testing';
 import { randomBytes } from 'node:crypto';
 import { FlowHarness, SIGNATURE_TOKEN, expectNoSecretLogged } from './flow-harness';
@@ -174,6 +176,54 @@ describe('Flow A: a stage sends a test', () => {
     await eventually(() => lines('webhook-gateway').some((l) => l.correlationId === correlationId));
     await eventually(() => lines('dispatcher').some((l) => l.correlationId === correlationId));
     await eventually(() => lines('result-sync').some((l) => l.correlationId === correlationId && l.assessmentId));
+  });
+
+  it('shows the whole run on the candidate timeline, in order, under the delivery token where it has one', async () => {
+    const address = email();
+    const id = await harness.addCandidate('Tim Timeline', [address]);
+    await harness.moveTo(id, 'Coding Test');
+    const invitation = await harness.invitationFor(address);
+    await harness.untilStatus(id, 'Sent');
+    await harness.platform(`/invitations/${invitation.id}/complete`);
+    await harness.untilStatus(id, 'Needs Review');
+    await harness.platform(`/invitations/${invitation.id}/score`, { score: 85 });
+    await harness.untilStatus(id, 'Pass', (s) => s.links.some((l) => l.endsWith(`/reports/${invitation.id}`)) && s.notes.length > 0);
+    await idle();
+
+    const ds = await createDataSource(harness.env.DATABASE_URL).initialize();
+    try {
+      const [{ account_id: accountId }] = await ds.query(`SELECT account_id FROM assessments WHERE opportunity_id = $1`, [id]);
+      const steps = await new CandidateEventsRepository(ds.getRepository(CandidateEvent)).listForOpportunity(accountId, id);
+      const [delivery] = await harness.deliveriesFor(id);
+      const token = delivery.body.token as string;
+      const types = steps.map((s) => s.type);
+      // The order of the first occurrence of each step.
+      const order = [
+        CandidateEventType.WebhookReceived,
+        CandidateEventType.RuleMatched,
+        CandidateEventType.InvitationCreated,
+        CandidateEventType.LeverTagsAdded,
+        CandidateEventType.PlatformEventApplied,
+        CandidateEventType.LeverLinksAdded,
+        CandidateEventType.LeverNoteWritten,
+      ];
+      const positions = order.map((type) => types.indexOf(type));
+      expect(positions.every((p) => p >= 0)).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      // From the webhook to the first Lever write, one correlation id: the delivery token.
+      expect(steps.slice(0, 4).map((s) => [s.type, s.correlationId])).toEqual(order.slice(0, 4).map((type) => [type, token]));
+      expect(steps[0].detail).toMatchObject({ outcome: 'sent' });
+      expect(steps[3].detail).toEqual({ tags: ['Acme Test - Sent'] });
+      // Each platform event and the writes it caused share the platform event's id.
+      const applied = steps.filter((s) => s.type === CandidateEventType.PlatformEventApplied);
+      expect(applied.map((s) => s.detail.eventType)).toEqual(['invitation.completed', 'invitation.scored']);
+      for (const step of steps.slice(types.indexOf(CandidateEventType.PlatformEventApplied))) {
+        expect(applied.map((s) => s.correlationId)).toContain(step.correlationId);
+      }
+      expect(JSON.stringify(steps)).not.toMatch(/Tim Timeline|candidates\.example|https?:/);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   // Last: it stops the product's apps to read every line they wrote.

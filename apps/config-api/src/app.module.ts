@@ -15,6 +15,7 @@ import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
 import { PreviewModule } from './preview/preview.module';
 import { SharedModule } from './shared/shared.module';
+import { TimelineModule } from './timeline/timeline.module';
 import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         FailedJobsModule,
         AuditModule,
         PreviewModule,
+        TimelineModule,
       ],
     };
   }

@@ -1,9 +1,10 @@
 import { SecretBox, createHttpApp } from '@lever-assess/common';
-import { AccountStatus, AssessmentStatus, RuleKind, type PlatformEventType } from '@lever-assess/domain';
+import { AccountStatus, AssessmentStatus, CandidateEventType, RuleKind, type PlatformEventType } from '@lever-assess/domain';
 import {
   AccountsRepository,
   AssessmentNotesRepository,
   AssessmentsRepository,
+  CandidateEventsRepository,
   TriggerRulesRepository,
   type Assessment,
 } from '@lever-assess/persistence';
@@ -525,5 +526,58 @@ describe('result-sync against the Lever sandbox', () => {
     expect(finished.failedReason).toMatch(/^UNKNOWN_PLATFORM_REFERENCE/);
     await expect(reload(s)).resolves.toMatchObject({ status: AssessmentStatus.Sent, score: null });
     expect((await leverState(s)).tags).toEqual(['Full-time']);
+  });
+
+  // ---- the candidate timeline (docs/config-api.md) ---------------------------------------------
+
+  const timeline = async (s: Scenario) =>
+    (await app.get(CandidateEventsRepository).listForOpportunity(s.accountId, s.assessment.opportunityId)).map((e) => ({
+      type: e.type,
+      correlationId: e.correlationId,
+      assessmentId: e.assessmentId,
+      detail: e.detail,
+    }));
+
+  it('records each Lever write and each platform event, applied or ignored, with its correlation id and no URL', async () => {
+    const s = await scenario();
+    const job = syncJob(s);
+    await runJob(syncQueue, job, QUEUE_CONFIG[QueueName.LeverSync].job);
+    const scored = (await platformEvent(s, 'invitation.scored', { score: 90, reportUrl: 'https://platform.example/r/timeline' })).job.data
+      .correlationId as string;
+    const completed = (await platformEvent(s, 'invitation.completed')).job.data.correlationId as string;
+
+    const steps = await timeline(s);
+    const a = s.assessment.id;
+    const step = (type: string, correlationId: string, detail: object) => ({ type, correlationId, assessmentId: a, detail });
+    expect(steps).toEqual([
+      step(CandidateEventType.LeverTagsAdded, job.correlationId, { tags: [`${PREFIX} - Sent`] }),
+      step(CandidateEventType.PlatformEventApplied, scored, {
+        eventType: 'invitation.scored',
+        eventId: scored,
+        from: 'sent',
+        to: 'scored',
+      }),
+      step(CandidateEventType.LeverTagsAdded, scored, { tags: [`${PREFIX} - Pass`] }),
+      step(CandidateEventType.LeverTagsRemoved, scored, { tags: [`${PREFIX} - Sent`] }),
+      step(CandidateEventType.LeverLinksAdded, scored, { count: 1, kinds: ['report'] }),
+      step(CandidateEventType.LeverNoteWritten, scored, { eventKey: expect.any(String), noteId: expect.any(String) }),
+      step(CandidateEventType.PlatformEventIgnored, completed, { eventType: 'invitation.completed', eventId: completed, from: 'scored' }),
+    ]);
+    expect(JSON.stringify(steps)).not.toContain('https://');
+  });
+
+  it('records a sync that failed for good, with its code', async () => {
+    const s = await scenario();
+    await lever.revoke(s.lever.keyId);
+    const job = syncJob(s);
+    expect(await runJob(syncQueue, job, QUEUE_CONFIG[QueueName.LeverSync].job)).toMatchObject({ state: 'failed' });
+    expect(await timeline(s)).toEqual([
+      {
+        type: CandidateEventType.LeverSyncFailed,
+        correlationId: job.correlationId,
+        assessmentId: s.assessment.id,
+        detail: { code: 'LEVER_KEY_REVOKED' },
+      },
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { AdminTokensRepository } from './repositories/admin-tokens.repository';
 import { AssessmentNotesRepository } from './repositories/assessment-notes.repository';
 import { AssessmentsRepository } from './repositories/assessments.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { CandidateEventsRepository } from './repositories/candidate-events.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
 import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
 import { TestsRepository } from './repositories/tests.repository';
@@ -24,6 +25,7 @@ export const REPOSITORIES = [
   LeverOpportunityViewsRepository,
   AdminTokensRepository,
   AuditLogRepository,
+  CandidateEventsRepository,
 ];
 
 export interface PersistenceModuleOptions {

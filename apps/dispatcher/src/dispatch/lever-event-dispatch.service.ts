@@ -2,6 +2,7 @@ import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from
 import { withLogContext } from '@lever-assess/common';
 import {
   AssessmentStatus,
+  CandidateEventType,
   RuleKind,
   checkCandidate,
   noTestResolvableProblem,
@@ -16,6 +17,7 @@ import {
 import type { LeverOpportunity } from '@lever-assess/lever-client';
 import {
   AssessmentsRepository,
+  CandidateEventsRepository,
   LeverDeliveriesRepository,
   LeverOpportunityViewsRepository,
   TestsRepository,
@@ -23,6 +25,7 @@ import {
   isForeignKeyViolation,
   type Account,
   type Assessment,
+  type CandidateEventBatch,
   type TestDefinition,
   type TriggerRule,
 } from '@lever-assess/persistence';
@@ -46,6 +49,8 @@ interface EventContext {
   account: Account;
   opportunity: LeverOpportunity;
   triggeredAt: Date;
+  /** This delivery's timeline steps, written once when it finishes. */
+  steps: CandidateEventBatch;
 }
 
 /**
@@ -72,10 +77,13 @@ export class LeverEventDispatchService {
     private readonly views: LeverOpportunityViewsRepository,
     private readonly platform: PlatformClient,
     private readonly sync: LeverSyncProducer,
+    private readonly timeline: CandidateEventsRepository,
   ) {}
 
   async dispatch(event: LeverEventJob): Promise<DispatchOutcome> {
+    const steps = this.stepsOf(event);
     const claim = await this.claimDelivery(event);
+    if (claim === DispatchOutcome.Duplicate) await this.webhookStep(event, steps, claim).flush();
     if (claim !== 'go') return claim;
 
     let access: LeverAccount;
@@ -84,11 +92,14 @@ export class LeverEventDispatchService {
     } catch (err) {
       // Disconnected accounts propagate: the job fails (kept) and can be replayed after the key is fixed.
       if (!(err instanceof AccountUnavailableError) || err.status === 'disconnected') throw err;
-      return this.finish(event, err.status === 'missing' ? DispatchOutcome.AccountMissing : DispatchOutcome.AccountDisabled);
+      return this.finish(event, steps, err.status === 'missing' ? DispatchOutcome.AccountMissing : DispatchOutcome.AccountDisabled);
     }
 
     const stageRules = await this.rules.listEnabledForStage(event.accountId, event.toStageId);
-    if (stageRules.length === 0) return this.finish(event, DispatchOutcome.NoRule);
+    if (stageRules.length === 0) {
+      steps.add(CandidateEventType.RuleNotMatched, { reason: DispatchOutcome.NoRule, stageId: event.toStageId });
+      return this.finish(event, steps, DispatchOutcome.NoRule);
+    }
 
     // The webhook's data is unsigned: only its ids are used, the facts come from Lever itself.
     // One request, on this delivery's turn of the key's budget (kept across the job's delays).
@@ -105,25 +116,33 @@ export class LeverEventDispatchService {
         toStageId: event.toStageId,
         msg: 'opportunity no longer at the stage: stale event skipped',
       });
-      return this.finish(event, DispatchOutcome.StaleStage);
+      return this.finish(event, steps, DispatchOutcome.StaleStage, undefined, { currentStageId: opportunity.stageId });
     }
 
     const selected = selectTriggerRules(stageRules, opportunity.tags);
-    if (selected.length === 0) return this.finish(event, DispatchOutcome.NoMatchingRule);
+    if (selected.length === 0) {
+      steps.add(CandidateEventType.RuleNotMatched, {
+        reason: DispatchOutcome.NoMatchingRule,
+        stageId: event.toStageId,
+        ruleIds: stageRules.map((r) => r.id),
+        requiredTags: stageRules.map((r) => r.requiredTag),
+      });
+      return this.finish(event, steps, DispatchOutcome.NoMatchingRule);
+    }
 
     const candidateProblem = checkCandidate(opportunity);
     if (candidateProblem?.disposition === 'skip') {
       this.logger.log({ opportunityId: event.opportunityId, code: candidateProblem.code, msg: 'candidate skipped' });
-      return this.finish(event, DispatchOutcome.CandidateSkipped, candidateProblem.code);
+      return this.finish(event, steps, DispatchOutcome.CandidateSkipped, candidateProblem.code);
     }
 
     const catalog = await this.tests.list(event.accountId);
-    const context: EventContext = { event, account: access.account, opportunity, triggeredAt: new Date(event.triggeredAt) };
+    const context: EventContext = { event, account: access.account, opportunity, triggeredAt: new Date(event.triggeredAt), steps };
     const results: RuleResult[] = [];
     for (const rule of selected) {
       results.push(await this.dispatchRule(context, rule, catalog, candidateProblem));
     }
-    return this.finish(event, aggregateOutcome(results), results);
+    return this.finish(event, steps, aggregateOutcome(results), results);
   }
 
   /**
@@ -134,7 +153,9 @@ export class LeverEventDispatchService {
    */
   async recordFailure(event: LeverEventJob, code: string): Promise<void> {
     await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
-    await this.endUnsent(event, sendFailedProblem(code), 'failed for good');
+    const steps = this.webhookStep(event, this.stepsOf(event), DispatchOutcome.Failed, { code });
+    await this.endUnsent(event, sendFailedProblem(code), 'failed for good', steps);
+    await steps.flush();
   }
 
   /**
@@ -146,10 +167,12 @@ export class LeverEventDispatchService {
    */
   async recordRetriesExhausted(event: LeverEventJob, code: string): Promise<void> {
     await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(DispatchOutcome.Failed, code));
-    await this.endUnsent(event, platformUnavailableProblem(), 'retries exhausted');
+    const steps = this.webhookStep(event, this.stepsOf(event), DispatchOutcome.Failed, { code, retriesExhausted: true });
+    await this.endUnsent(event, platformUnavailableProblem(), 'retries exhausted', steps);
+    await steps.flush();
   }
 
-  private async endUnsent(event: LeverEventJob, problem: AssessmentProblem, why: string): Promise<void> {
+  private async endUnsent(event: LeverEventJob, problem: AssessmentProblem, why: string, steps: CandidateEventBatch): Promise<void> {
     const unsent = await this.assessments.listSentWithoutInvitation({
       accountId: event.accountId,
       opportunityId: event.opportunityId,
@@ -163,6 +186,7 @@ export class LeverEventDispatchService {
       });
       if (marked) {
         this.logger.warn({ assessmentId: assessment.id, errorCode: problem.code, msg: `${why}: assessment recorded as error` });
+        steps.add(CandidateEventType.InvitationFailed, { ruleId: assessment.ruleId, code: problem.code }, { assessmentId: assessment.id });
         await this.enqueueSync(event, assessment.id);
       }
     }
@@ -206,6 +230,7 @@ export class LeverEventDispatchService {
     const { event, opportunity } = ctx;
     const earlier = await this.findHandledMove(ctx, rule);
     if (earlier) {
+      this.ruleStep(ctx, rule, earlier, 'finished-before');
       // Its follow-up too: the run that handled it may have died before enqueueing the sync.
       await this.enqueueSync(event, earlier.id);
       return { ruleId: rule.id, result: 'already', assessmentId: earlier.id };
@@ -221,6 +246,7 @@ export class LeverEventDispatchService {
     });
     let fresh: { problem: AssessmentProblem | null; request: CreateInvitationRequest | null } | null = null;
     let assessment: Assessment;
+    let overrideTag: string | null = null;
     if (reopened) {
       assessment = reopened;
     } else {
@@ -246,11 +272,13 @@ export class LeverEventDispatchService {
       assessment = inserted.assessment;
       if (inserted.created) {
         fresh = { problem, request };
+        overrideTag = resolved.overriddenBy ?? null;
         if (resolved.overriddenBy)
           this.logger.log({ ruleId: rule.id, testId: resolved.test?.id, msg: 'test overridden by a candidate tag' });
       }
     }
 
+    this.ruleStep(ctx, rule, assessment, reopened ? 'reopened' : fresh ? 'new' : 'existing', overrideTag);
     return withLogContext({ assessmentId: assessment.id }, async (): Promise<RuleResult> => {
       if (!fresh && (assessment.platformInvitationId || assessment.status !== AssessmentStatus.Sent)) {
         this.logger.log({ ruleId: rule.id, msg: 'an assessment is already active for this opportunity and rule: nothing sent' });
@@ -377,6 +405,11 @@ export class LeverEventDispatchService {
       return { ruleId: rule.id, result: 'already', assessmentId: assessment.id };
     }
     invitationsCreatedTotal.inc({ kind: rule.kind });
+    ctx.steps.add(
+      CandidateEventType.InvitationCreated,
+      { ruleId: rule.id, assessmentId: assessment.id, invitationId: invitation.id, kind: rule.kind, testId: recorded.testId },
+      { assessmentId: assessment.id },
+    );
     this.logger.log({
       ruleId: rule.id,
       kind: rule.kind,
@@ -432,6 +465,7 @@ export class LeverEventDispatchService {
       ...(inDoubt ? {} : { invitationRequest: null }),
     });
     this.logger.warn({ ruleId: rule.id, errorCode: problem.code, msg: 'assessment recorded as error' });
+    ctx.steps.add(CandidateEventType.InvitationFailed, { ruleId: rule.id, code: problem.code }, { assessmentId: assessment.id });
     await this.enqueueSync(ctx.event, assessment.id);
     return { ruleId: rule.id, result: 'error', assessmentId: assessment.id };
   }
@@ -445,10 +479,47 @@ export class LeverEventDispatchService {
     });
   }
 
-  private async finish(event: LeverEventJob, outcome: DispatchOutcome, detail?: string | readonly RuleResult[]): Promise<DispatchOutcome> {
+  // The timeline first: a failed insert leaves the delivery unfinished, so the retry records it.
+  private async finish(
+    event: LeverEventJob,
+    steps: CandidateEventBatch,
+    outcome: DispatchOutcome,
+    detail?: string | readonly RuleResult[],
+    extra: Record<string, unknown> = {},
+  ): Promise<DispatchOutcome> {
     if (outcome !== DispatchOutcome.AccountMissing) {
+      await this.webhookStep(event, steps, outcome, typeof detail === 'string' ? { code: detail, ...extra } : extra).flush();
       await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(outcome, detail));
     }
     return outcome;
+  }
+
+  // Recorded here, not in the gateway: the gateway keeps PostgreSQL off its hot path, and only a
+  // delivery it accepted (signed) reaches this queue (docs/dispatcher.md, timeline).
+  private stepsOf(event: LeverEventJob): CandidateEventBatch {
+    return this.timeline.batch({ accountId: event.accountId, opportunityId: event.opportunityId, correlationId: event.correlationId });
+  }
+
+  /** The delivery and its outcome, first among the delivery's steps. */
+  private webhookStep(
+    event: LeverEventJob,
+    steps: CandidateEventBatch,
+    outcome: DispatchOutcome,
+    extra: Record<string, unknown> = {},
+  ): CandidateEventBatch {
+    return steps.addFirst(CandidateEventType.WebhookReceived, {
+      toStageId: event.toStageId,
+      triggeredAt: new Date(event.triggeredAt).toISOString(),
+      outcome,
+      ...extra,
+    });
+  }
+
+  private ruleStep(ctx: EventContext, rule: TriggerRule, assessment: Assessment, path: string, overrideTag: string | null = null): void {
+    ctx.steps.add(
+      CandidateEventType.RuleMatched,
+      { ruleId: rule.id, kind: rule.kind, testId: assessment.testId, overrideTag, assessment: path },
+      { assessmentId: assessment.id },
+    );
   }
 }

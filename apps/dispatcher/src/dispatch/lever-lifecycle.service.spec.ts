@@ -86,6 +86,12 @@ describe(LeverLifecycleService.name, () => {
       expect(w.leverSync.jobs.map((j) => j.assessmentId).sort()).toEqual(assessments.map((a) => a.id).sort());
       expect(w.leverSync.jobs.every((j) => j.correlationId === job.correlationId)).toBe(true);
       expect(await w.outcome(job)).toMatch(/^canceled: /);
+      const timeline = await w.f.events.listForOpportunity(w.account.id, w.opportunity.id);
+      expect(timeline.filter((e) => e.correlationId === job.correlationId).map((e) => [e.type, e.detail])).toEqual([
+        ['webhook.received', { event, triggeredAt: job.triggeredAt, outcome: 'canceled' }],
+        ['assessment.canceled', { event, previousStatus: 'sent' }],
+        ['assessment.canceled', { event, previousStatus: 'sent' }],
+      ]);
     },
   );
 
@@ -161,6 +167,11 @@ describe(LeverLifecycleService.name, () => {
       await expect(w.f.views.find(w.account.id, w.opportunity.id)).resolves.toBeNull();
       expect(w.leverSync.jobs).toEqual([]); // nothing left in Lever to write to
       expect(await w.outcome(job)).toBe('purged: 2 canceled, 2 scrubbed');
+      const timeline = (await w.f.events.listForOpportunity(w.account.id, w.opportunity.id)).filter(
+        (e) => e.correlationId === job.correlationId,
+      );
+      expect(timeline.map((e) => e.type)).toEqual(['webhook.received', 'assessment.canceled', 'assessment.canceled', 'candidate.purged']);
+      expect(JSON.stringify(timeline)).not.toContain('ada@candidates.example');
     });
 
     it('purges nothing while Lever still has the candidate', async () => {

@@ -1,9 +1,11 @@
 import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
-import { AssessmentStatus, LeverEventName } from '@lever-assess/domain';
+import { AssessmentStatus, CandidateEventType, LeverEventName } from '@lever-assess/domain';
 import { LeverNotFoundError, type LeverOpportunity } from '@lever-assess/lever-client';
 import {
   AssessmentsRepository,
+  CandidateEventsRepository,
   LeverDeliveriesRepository,
+  type CandidateEventBatch,
   LeverOpportunityViewsRepository,
   isForeignKeyViolation,
   type Assessment,
@@ -43,9 +45,20 @@ export class LeverLifecycleService {
     private readonly views: LeverOpportunityViewsRepository,
     private readonly platform: PlatformClient,
     private readonly sync: LeverSyncProducer,
+    private readonly timeline: CandidateEventsRepository,
   ) {}
 
   async handle(job: LeverLifecycleJob): Promise<DispatchOutcome> {
+    const steps = this.timeline.batch({ accountId: job.accountId, opportunityId: job.opportunityId, correlationId: job.correlationId });
+    const outcome = await this.process(job, steps);
+    if (outcome !== DispatchOutcome.AccountMissing) {
+      // The delivery and its outcome first, then what it did: the candidate's timeline (DESIGN.md).
+      await steps.addFirst(CandidateEventType.WebhookReceived, { event: job.event, triggeredAt: job.triggeredAt, outcome }).flush();
+    }
+    return outcome;
+  }
+
+  private async process(job: LeverLifecycleJob, steps: CandidateEventBatch): Promise<DispatchOutcome> {
     const claim = await this.claimDelivery(job);
     if (claim !== 'go') return claim;
 
@@ -64,14 +77,14 @@ export class LeverLifecycleService {
         this.logger.warn({ opportunityId: job.opportunityId, msg: 'deletion event for a candidate Lever still has: nothing purged' });
         return this.finish(job, DispatchOutcome.StillInLever);
       }
-      return this.purge(job);
+      return this.purge(job, steps);
     }
     if (!opportunity) return this.finish(job, DispatchOutcome.OpportunityGone);
     if (!opportunity.archived) {
       this.logger.log({ opportunityId: job.opportunityId, event: job.event, msg: 'candidate not archived in Lever: nothing canceled' });
       return this.finish(job, DispatchOutcome.NotArchived);
     }
-    const canceled = await this.cancelOpen(job, PENDING, { evenIfPlatformKeeps: false });
+    const canceled = await this.cancelOpen(job, PENDING, { evenIfPlatformKeeps: false }, steps);
     for (const assessment of canceled) await this.enqueueSync(job, assessment.id);
     return this.finish(job, canceled.length > 0 ? DispatchOutcome.Canceled : DispatchOutcome.NothingPending, ids(canceled));
   }
@@ -98,10 +111,11 @@ export class LeverLifecycleService {
     }
   }
 
-  private async purge(job: LeverLifecycleJob): Promise<DispatchOutcome> {
+  private async purge(job: LeverLifecycleJob, steps: CandidateEventBatch): Promise<DispatchOutcome> {
     // Canceled here even where the platform keeps the invitation: a late result must not bring a report URL back.
-    const canceled = await this.cancelOpen(job, OPEN, { evenIfPlatformKeeps: true });
+    const canceled = await this.cancelOpen(job, OPEN, { evenIfPlatformKeeps: true }, steps);
     const scrubbed = await this.assessments.purgePersonalData(job.accountId, job.opportunityId, LIFECYCLE_ACTOR);
+    steps.add(CandidateEventType.CandidatePurged, { assessmentsScrubbed: scrubbed });
     this.logger.log({
       canceled: canceled.length,
       scrubbed,
@@ -121,6 +135,7 @@ export class LeverLifecycleService {
     job: LeverLifecycleJob,
     statuses: readonly AssessmentStatus[],
     { evenIfPlatformKeeps }: { evenIfPlatformKeeps: boolean },
+    steps: CandidateEventBatch,
   ): Promise<Assessment[]> {
     const open = (await this.assessments.listForOpportunity(job.accountId, job.opportunityId)).filter((a) => statuses.includes(a.status));
     const canceled: Assessment[] = [];
@@ -130,6 +145,11 @@ export class LeverLifecycleService {
       const done = await this.assessments.transition(job.accountId, assessment.id, statuses, { status: AssessmentStatus.Canceled });
       if (!done) continue;
       assessmentsCanceledTotal.inc({ event: job.event });
+      steps.add(
+        CandidateEventType.AssessmentCanceled,
+        { event: job.event, previousStatus: assessment.status },
+        { assessmentId: assessment.id },
+      );
       this.logger.log({ assessmentId: assessment.id, previousStatus: assessment.status, event: job.event, msg: 'assessment canceled' });
       canceled.push(done);
     }

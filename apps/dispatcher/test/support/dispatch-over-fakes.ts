@@ -26,6 +26,7 @@ export function dispatchOverFakes(f: UnitFakes) {
     f.views.asRepository(),
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
+    f.events.asRepository(),
   );
   const lifecycle = new LeverLifecycleService(
     f.deliveries.asRepository(),
@@ -34,6 +35,7 @@ export function dispatchOverFakes(f: UnitFakes) {
     f.views.asRepository(),
     f.platform.asClient(),
     standIn<LeverSyncProducer>(leverSync),
+    f.events.asRepository(),
   );
   return { service, lifecycle, leverSync };
 }

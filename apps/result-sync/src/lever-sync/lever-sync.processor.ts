@@ -86,7 +86,7 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
         return outcome;
       }
       if (outcome.kind !== 'fail') return outcome;
-      await this.sync.recordFailure(data, err);
+      await this.sync.recordFailure(data, err, outcome.code);
       if (outcome.code === 'LEVER_NOT_FOUND') {
         // Deleted in Lever: there is nothing left to update, so the job ends here.
         this.logger.warn({ msg: 'opportunity gone from Lever; lever-sync dropped', opportunityId: data.opportunityId, code: outcome.code });

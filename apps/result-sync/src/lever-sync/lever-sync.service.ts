@@ -1,6 +1,7 @@
 import { LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import {
   AssessmentStatus,
+  CandidateEventType,
   desiredLinks,
   desiredStatusSuffix,
   linksToAdd,
@@ -14,10 +15,13 @@ import { LeverPermissionError, type LeverAuth, type LeverClient, type LeverNote 
 import {
   AssessmentNotesRepository,
   AssessmentsRepository,
+  CandidateEventsRepository,
   LeverOpportunityViewsRepository,
   TriggerRulesRepository,
+  isForeignKeyViolation,
   type Assessment,
   type AssessmentNote,
+  type CandidateEventBatch,
   type TriggerRule,
 } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
@@ -56,6 +60,7 @@ export class LeverSyncService {
     private readonly notes: AssessmentNotesRepository,
     private readonly views: LeverOpportunityViewsRepository,
     private readonly accounts: LeverAccountsService,
+    private readonly timeline: CandidateEventsRepository,
   ) {}
 
   /**
@@ -79,21 +84,29 @@ export class LeverSyncService {
     ]);
 
     let plan: SyncPlan | null = null;
-    await this.accounts.withLever(
-      job.accountId,
-      async (access, lever) => {
-        const known = view ?? (await this.readOpportunity(access, lever, assessment));
-        plan ??= planSync(access.account.tagPrefix, known, assessment, rule, ownsStatusTag, noteClaims);
-        for (const step of plan.tagSteps) await this.writeTags(access, lever, assessment, step, fence);
-        if (plan.links.length > 0) await this.addLinks(access, lever, assessment, plan.links, fence);
-        if (plan.note) await this.writeNoteOnce(access, lever, assessment, plan.note, fence);
-      },
-      (access) => {
-        if (!view) return { requests: REQUESTS_WITHOUT_VIEW, holdId: `lever-sync:${assessment.id}` };
-        plan = planSync(access.account.tagPrefix, view, assessment, rule, ownsStatusTag, noteClaims);
-        return { requests: plan.requests, holdId: `lever-sync:${assessment.id}` };
-      },
-    );
+    // Every Lever write made is recorded, in one insert, even when a later write fails.
+    const steps = this.timeline.batch({
+      accountId: job.accountId,
+      opportunityId: assessment.opportunityId,
+      correlationId: job.correlationId,
+    });
+    await this.accounts
+      .withLever(
+        job.accountId,
+        async (access, lever) => {
+          const known = view ?? (await this.readOpportunity(access, lever, assessment));
+          plan ??= planSync(access.account.tagPrefix, known, assessment, rule, ownsStatusTag, noteClaims);
+          for (const step of plan.tagSteps) await this.writeTags(access, lever, assessment, step, fence, steps);
+          if (plan.links.length > 0) await this.addLinks(access, lever, assessment, plan.links, fence, steps);
+          if (plan.note) await this.writeNoteOnce(access, lever, assessment, plan.note, fence, steps);
+        },
+        (access) => {
+          if (!view) return { requests: REQUESTS_WITHOUT_VIEW, holdId: `lever-sync:${assessment.id}` };
+          plan = planSync(access.account.tagPrefix, view, assessment, rule, ownsStatusTag, noteClaims);
+          return { requests: plan.requests, holdId: `lever-sync:${assessment.id}` };
+        },
+      )
+      .finally(() => steps.flush());
     await this.clearSyncError(assessment);
   }
 
@@ -102,12 +115,29 @@ export class LeverSyncService {
    * assessment (its own reason is what the recruiter needs). The status is kept: the assessment's
    * result stays true, and a replay after the account is fixed shows it in Lever.
    */
-  async recordFailure(job: LeverSyncJob, err: unknown): Promise<void> {
+  async recordFailure(job: LeverSyncJob, err: unknown, code?: string): Promise<void> {
+    await this.recordFailureStep(job, code ?? syncFailureRecord(err)?.errorCode ?? 'LEVER_SYNC_FAILED');
     const record = syncFailureRecord(err);
     if (!record) return;
     const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
     if (!assessment || assessment.status === AssessmentStatus.Error) return;
     await this.assessments.update(job.accountId, job.assessmentId, record);
+  }
+
+  private async recordFailureStep(job: LeverSyncJob, code: string): Promise<void> {
+    try {
+      await this.timeline.append({
+        accountId: job.accountId,
+        opportunityId: job.opportunityId,
+        assessmentId: job.assessmentId,
+        type: CandidateEventType.LeverSyncFailed,
+        correlationId: job.correlationId,
+        detail: { code },
+      });
+    } catch (err) {
+      // A deleted account has no timeline left to write to; anything else fails the job.
+      if (!isForeignKeyViolation(err)) throw err;
+    }
   }
 
   // One status tag per candidate, several assessments per opportunity (re-triggers, several pads
@@ -131,6 +161,7 @@ export class LeverSyncService {
     assessment: Assessment,
     step: TagStep,
     fence: WriteFence,
+    steps: CandidateEventBatch,
   ): Promise<void> {
     await fence();
     if (step.action === 'addTags') await lever.addTags(auth, assessment.opportunityId, step.tags, performAs ?? undefined);
@@ -139,6 +170,13 @@ export class LeverSyncService {
       assessment.accountId,
       assessment.opportunityId,
       step.action === 'addTags' ? { add: step.tags } : { remove: step.tags },
+    );
+    steps.add(
+      step.action === 'addTags' ? CandidateEventType.LeverTagsAdded : CandidateEventType.LeverTagsRemoved,
+      { tags: step.tags },
+      {
+        assessmentId: assessment.id,
+      },
     );
     this.logger.log({ msg: `Lever ${step.action}`, opportunityId: assessment.opportunityId, tags: step.tags });
   }
@@ -149,10 +187,19 @@ export class LeverSyncService {
     assessment: Assessment,
     links: readonly string[],
     fence: WriteFence,
+    steps: CandidateEventBatch,
   ): Promise<void> {
     await fence();
     await lever.addLinks(auth, assessment.opportunityId, links, performAs ?? undefined);
     await this.views.recordLinksAdded(assessment.accountId, assessment.opportunityId, links);
+    // Which kind of link, never the URL itself (a personal invitation or report).
+    steps.add(
+      CandidateEventType.LeverLinksAdded,
+      { count: links.length, kinds: links.map((link) => linkKind(assessment, link)) },
+      {
+        assessmentId: assessment.id,
+      },
+    );
     this.logger.log({ msg: 'Lever addLinks', opportunityId: assessment.opportunityId, links: links.length });
   }
 
@@ -167,6 +214,7 @@ export class LeverSyncService {
     assessment: Assessment,
     note: PlannedNote,
     fence: WriteFence,
+    steps: CandidateEventBatch,
   ): Promise<void> {
     const reference = noteReference(assessment.id, note.eventKey);
     await fence();
@@ -177,6 +225,11 @@ export class LeverSyncService {
       if (written === 'unknown') return; // cannot tell without notes:read: a lost note beats a duplicate
       if (written) {
         await this.notes.setNoteId(assessment.accountId, assessment.id, note.eventKey, written.id);
+        steps.add(
+          CandidateEventType.LeverNoteWritten,
+          { eventKey: note.eventKey, noteId: written.id, foundFromEarlierAttempt: true },
+          { assessmentId: assessment.id },
+        );
         this.logger.log({
           msg: 'Lever note of an earlier attempt found; not writing it again',
           eventKey: note.eventKey,
@@ -201,6 +254,7 @@ export class LeverSyncService {
       throw err;
     }
     await this.notes.setNoteId(assessment.accountId, assessment.id, note.eventKey, noteId);
+    steps.add(CandidateEventType.LeverNoteWritten, { eventKey: note.eventKey, noteId }, { assessmentId: assessment.id });
     this.logger.log({ msg: 'Lever note written', eventKey: note.eventKey, noteId });
   }
 
@@ -259,4 +313,11 @@ function ownsStatusTagAmong(assessment: Assessment, opportunityAssessments: read
     ? opportunityAssessments
     : [...opportunityAssessments, assessment];
   return statusTagOwner(items)?.id === assessment.id;
+}
+
+function linkKind(assessment: Assessment, link: string): string {
+  if (link === assessment.reportUrl) return 'report';
+  if (link === assessment.candidateUrl) return 'candidate';
+  if (link === assessment.interviewerUrl) return 'interviewer';
+  return 'other';
 }

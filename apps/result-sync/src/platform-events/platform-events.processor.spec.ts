@@ -26,7 +26,9 @@ async function setup() {
     f,
     leverSync,
     event,
-    processor: new PlatformEventsProcessor(new PlatformEventsService(f.assessments.asRepository(), standIn<LeverSyncProducer>(leverSync))),
+    processor: new PlatformEventsProcessor(
+      new PlatformEventsService(f.assessments.asRepository(), standIn<LeverSyncProducer>(leverSync), f.events.asRepository()),
+    ),
     stored: () => f.assessments.findById(account.id, assessment.id),
   };
 }

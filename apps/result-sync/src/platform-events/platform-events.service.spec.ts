@@ -19,7 +19,7 @@ async function setup() {
     leverSync,
     account,
     assessment,
-    service: new PlatformEventsService(f.assessments.asRepository(), standIn<LeverSyncProducer>(leverSync)),
+    service: new PlatformEventsService(f.assessments.asRepository(), standIn<LeverSyncProducer>(leverSync), f.events.asRepository()),
     /** A callback of the platform about this assessment's invitation. */
     event: (type: PlatformEventJob['type'], overrides: Partial<PlatformEventJob> = {}): PlatformEventJob => ({
       eventId: `evt-${type}`,

@@ -1,6 +1,6 @@
 import { withLogContext } from '@lever-assess/common';
-import { applyPlatformEvent, platformEventSources } from '@lever-assess/domain';
-import { AssessmentsRepository, type Assessment } from '@lever-assess/persistence';
+import { CandidateEventType, applyPlatformEvent, platformEventSources } from '@lever-assess/domain';
+import { AssessmentsRepository, CandidateEventsRepository, type Assessment } from '@lever-assess/persistence';
 import { LeverSyncProducer, type PlatformEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { InvalidPlatformEventError, UnknownPlatformReferenceError } from '../result-sync.errors';
@@ -16,6 +16,7 @@ export class PlatformEventsService {
   constructor(
     private readonly assessments: AssessmentsRepository,
     private readonly leverSync: LeverSyncProducer,
+    private readonly timeline: CandidateEventsRepository,
   ) {}
 
   /**
@@ -31,7 +32,8 @@ export class PlatformEventsService {
 
     return withLogContext({ accountId: assessment.accountId, assessmentId: assessment.id }, async () => {
       let outcome: PlatformEventOutcome = 'ignored';
-      if (applyPlatformEvent(assessment.status, event.type) !== null) {
+      const next = applyPlatformEvent(assessment.status, event.type);
+      if (next !== null) {
         // Conditional on the statuses the event applies from: a concurrent event that got there
         // first makes this a no-op instead of a step backwards.
         const moved = await this.assessments.transition(
@@ -42,6 +44,14 @@ export class PlatformEventsService {
         );
         if (moved) outcome = 'applied';
       }
+      await this.timeline.append({
+        accountId: assessment.accountId,
+        opportunityId: assessment.opportunityId,
+        assessmentId: assessment.id,
+        type: outcome === 'applied' ? CandidateEventType.PlatformEventApplied : CandidateEventType.PlatformEventIgnored,
+        correlationId: event.correlationId,
+        detail: { eventType: event.type, eventId: event.eventId, from: assessment.status, ...(outcome === 'applied' ? { to: next } : {}) },
+      });
       // Enqueued even when ignored: lever-sync is state-based, and if a previous attempt moved the
       // row but died before enqueueing, this retry is what brings Lever up to date.
       await this.leverSync.add({

@@ -18,6 +18,7 @@ export function leverSyncOverFakes(f: UnitFakes): LeverSyncService {
     f.notes.asRepository(),
     f.views.asRepository(),
     leverAccounts,
+    f.events.asRepository(),
   );
 }
 

@@ -3,12 +3,24 @@ import { AdminToken } from './admin-token.entity';
 import { Assessment } from './assessment.entity';
 import { AssessmentNote } from './assessment-note.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
+import { CandidateEvent } from './candidate-event.entity';
 import { LeverDelivery } from './lever-delivery.entity';
 import { LeverOpportunityView } from './lever-opportunity-view.entity';
 import { TestDefinition } from './test-definition.entity';
 import { TriggerRule } from './trigger-rule.entity';
 
-export { Account, AdminToken, Assessment, AssessmentNote, AuditLogEntry, LeverDelivery, LeverOpportunityView, TestDefinition, TriggerRule };
+export {
+  Account,
+  AdminToken,
+  Assessment,
+  AssessmentNote,
+  AuditLogEntry,
+  CandidateEvent,
+  LeverDelivery,
+  LeverOpportunityView,
+  TestDefinition,
+  TriggerRule,
+};
 export type { AccountWithSecrets } from './account.entity';
 export { UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from './assessment.entity';
 
@@ -23,4 +35,5 @@ export const ENTITIES = [
   LeverOpportunityView,
   AdminToken,
   AuditLogEntry,
+  CandidateEvent,
 ];

@@ -12,6 +12,8 @@ import {
   AssessmentsRepository,
   AuditLogEntry,
   AuditLogRepository,
+  CandidateEvent,
+  CandidateEventsRepository,
   LeverDeliveriesRepository,
   LeverDelivery,
   LeverOpportunityView,
@@ -35,6 +37,7 @@ export function makeRepositories(ds: DataSource) {
     views: new LeverOpportunityViewsRepository(ds.getRepository(LeverOpportunityView)),
     adminTokens: new AdminTokensRepository(ds.getRepository(AdminToken)),
     audit: new AuditLogRepository(ds.getRepository(AuditLogEntry)),
+    events: new CandidateEventsRepository(ds.getRepository(CandidateEvent)),
   };
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

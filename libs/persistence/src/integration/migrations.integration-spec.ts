@@ -42,6 +42,7 @@ describe('migrations', () => {
         'assessment_notes',
         'assessments',
         'audit_log',
+        'candidate_events',
         'lever_deliveries',
         'lever_opportunity_views',
         'tests',

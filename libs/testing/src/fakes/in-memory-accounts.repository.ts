@@ -156,6 +156,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     }
     for (const [key, note] of store.notes) if (!store.assessments.has(note.assessmentId)) store.notes.delete(key);
     for (const [key, delivery] of store.deliveries) if (delivery.accountId === id) store.deliveries.delete(key);
+    store.candidateEvents.splice(0, store.candidateEvents.length, ...store.candidateEvents.filter((e) => e.accountId !== id));
     return true;
   }
 }

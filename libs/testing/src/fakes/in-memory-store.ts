@@ -3,6 +3,7 @@ import type {
   AccountWithSecrets,
   Assessment,
   AssessmentNote,
+  CandidateEvent,
   LeverDelivery,
   LeverOpportunityView,
   TestDefinition,
@@ -23,6 +24,8 @@ export class InMemoryStore {
   /** Keyed by `<accountId>/<deliveryToken>`, the table's primary key. */
   readonly deliveries = new Map<string, LeverDelivery>();
   readonly views = new Map<string, LeverOpportunityView>();
+  /** The timeline, in insertion order. */
+  readonly candidateEvents: CandidateEvent[] = [];
 
   private lastTime = 0;
   private down: Error | null = null;

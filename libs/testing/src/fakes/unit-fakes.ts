@@ -8,6 +8,7 @@ import { FakePlatform } from './fake-platform';
 import { InMemoryAccountsRepository } from './in-memory-accounts.repository';
 import { InMemoryAssessmentNotesRepository } from './in-memory-assessment-notes.repository';
 import { InMemoryAssessmentsRepository } from './in-memory-assessments.repository';
+import { InMemoryCandidateEventsRepository } from './in-memory-candidate-events.repository';
 import { InMemoryLeverDeliveriesRepository } from './in-memory-lever-deliveries.repository';
 import { InMemoryLeverOpportunityViewsRepository } from './in-memory-lever-opportunity-views.repository';
 import { InMemoryStore } from './in-memory-store';
@@ -50,6 +51,7 @@ export class UnitFakes {
   readonly notes = new InMemoryAssessmentNotesRepository(this.store);
   readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store);
   readonly views = new InMemoryLeverOpportunityViewsRepository(this.store);
+  readonly events = new InMemoryCandidateEventsRepository(this.store);
   readonly lever = new FakeLever();
   readonly platform = new FakePlatform();
   readonly accountChanges = new RecordingAccountChanges();
