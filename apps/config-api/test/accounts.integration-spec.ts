@@ -47,6 +47,7 @@ describe('config-api accounts', () => {
       status: 'active',
       statusReason: null,
       platformAccountId: 'acme',
+      health: { status: 'unchecked', checkedAt: null, problem: null },
       notifyFollowers: false,
       lever: { performAsUserId: expect.any(String) },
       webhookUrl: expect.stringMatching(/^https:\/\/hooks\.example\.test\/webhooks\/lever\/[A-Za-z0-9_-]{32}$/),

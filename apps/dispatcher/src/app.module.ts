@@ -31,7 +31,11 @@ export class AppModule {
         ParkedJobsModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, queues: OWNED_QUEUES }),
         PlatformClientModule.forRoot({ baseUrl: env.PLATFORM_API_URL, apiKey: env.PLATFORM_API_KEY }),
         DispatchModule,
-        HousekeepingModule.forRoot({ retentionDays: env.LEVER_DELIVERY_RETENTION_DAYS, queuePrefix: env.QUEUE_PREFIX }),
+        HousekeepingModule.forRoot({
+          retentionDays: env.LEVER_DELIVERY_RETENTION_DAYS,
+          queuePrefix: env.QUEUE_PREFIX,
+          keyHealthIntervalMs: env.KEY_HEALTH_INTERVAL_MS,
+        }),
       ],
     };
   }

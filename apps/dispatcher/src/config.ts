@@ -15,6 +15,13 @@ export class DispatcherEnv extends IntegrationEnv {
   @Min(2)
   @Max(3650)
   LEVER_DELIVERY_RETENTION_DAYS = 30;
+
+  /** How often every active account's Lever key is checked with one cheap read (0: never). Default 15 minutes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60 * 60 * 1000)
+  KEY_HEALTH_INTERVAL_MS = 15 * 60 * 1000;
 }
 
 export const loadDispatcherEnv = (raw: NodeJS.ProcessEnv = process.env) => loadEnv(DispatcherEnv, raw);

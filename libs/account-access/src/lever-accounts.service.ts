@@ -1,6 +1,13 @@
 import { SecretBox } from '@lever-assess/common';
-import { AccountStatus } from '@lever-assess/domain';
-import { LeverAuthError, LeverClient, type LeverAuth } from '@lever-assess/lever-client';
+import { AccountStatus, KeyHealthStatus } from '@lever-assess/domain';
+import {
+  LeverAuthError,
+  LeverClient,
+  LeverError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  type LeverAuth,
+} from '@lever-assess/lever-client';
 import { AccountsRepository, accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { Injectable, Logger } from '@nestjs/common';
@@ -22,6 +29,9 @@ export interface LeverBudget {
   requests: number;
   holdId: string;
 }
+
+/** What a key check found; `skipped` when the key's budget had no turn for it now (tried next round). */
+export type KeyHealthResult = { status: KeyHealthStatus; problem: string | null } | 'skipped';
 
 /**
  * The one way workers reach Lever for an account: decrypts the key, refuses accounts that are
@@ -76,9 +86,43 @@ export class LeverAccountsService {
       const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;
       return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
-      if (err instanceof LeverAuthError) await this.markDisconnected(access, err.code);
+      if (err instanceof LeverAuthError) {
+        if (await this.markDisconnected(access, err.code)) await this.recordHealth(access, KeyHealthStatus.KeyRevoked, err.message);
+      } else if (err instanceof LeverPermissionError) {
+        // Shown on the account (GET /v1/accounts/:id), whichever job met it first.
+        await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
+      }
       throw err;
     }
+  }
+
+  /**
+   * The scheduled key check (DESIGN.md "Key health"): one cheap read, the list of opportunities
+   * with limit 1 (the permission every flow needs), on the key's budget like any job. A 401 marks
+   * the account disconnected (withLever), a 403 records the missing permission; either way the
+   * account shows it as `health`. Only active accounts are checked: a disconnected one waits for a
+   * new key, and its check starts again once an admin pastes it.
+   */
+  async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
+    const access = await this.open(accountId);
+    try {
+      await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1 }), { requests: 1, holdId });
+    } catch (err) {
+      if (err instanceof LeverRateLimitedError) return 'skipped';
+      if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
+      if (err instanceof LeverPermissionError) return { status: KeyHealthStatus.MissingPermission, problem: err.message };
+      if (!(err instanceof LeverError)) throw err;
+      const problem = `Lever did not answer the key check (${err.code}); the key may be fine, the next check tries again.`;
+      await this.recordHealth(access, KeyHealthStatus.Unreachable, problem);
+      return { status: KeyHealthStatus.Unreachable, problem };
+    }
+    await this.recordHealth(access, KeyHealthStatus.Ok, null);
+    return { status: KeyHealthStatus.Ok, problem: null };
+  }
+
+  // Only while the account still holds the key the finding is about (an admin may have replaced it meanwhile).
+  private async recordHealth(access: LeverAccount, status: KeyHealthStatus, problem: string | null): Promise<void> {
+    await this.accounts.recordHealthIfKey(access.account.id, access.account.leverApiKeyEnc, { status, problem });
   }
 
   /**

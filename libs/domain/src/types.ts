@@ -23,6 +23,22 @@ export const AccountStatus = { Active: 'active', Disconnected: 'disconnected', D
 export type AccountStatus = (typeof AccountStatus)[keyof typeof AccountStatus];
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = Object.values(AccountStatus);
 
+/**
+ * What the last check of an account's Lever key found (`GET /v1/accounts/:id` -> `health`):
+ * `unchecked` until the first check after the key was set, `ok`, `key_revoked` (401: the account
+ * is disconnected), `missing_permission` (403: named in the problem), `unreachable` (Lever did not
+ * answer the check; the key may well be fine).
+ */
+export const KeyHealthStatus = {
+  Unchecked: 'unchecked',
+  Ok: 'ok',
+  KeyRevoked: 'key_revoked',
+  MissingPermission: 'missing_permission',
+  Unreachable: 'unreachable',
+} as const;
+export type KeyHealthStatus = (typeof KeyHealthStatus)[keyof typeof KeyHealthStatus];
+export const KEY_HEALTH_STATUSES: readonly KeyHealthStatus[] = Object.values(KeyHealthStatus);
+
 export const PlatformEventType = {
   Completed: 'invitation.completed',
   Scored: 'invitation.scored',

@@ -84,6 +84,10 @@ export class LeverSandboxControl {
     return json('POST', `${this.url}/_sandbox/companies/${companyId}/keys`, { apiKey });
   }
 
+  setPermissions(keyId: string, permissions: string[]): Promise<unknown> {
+    return json('PUT', `${this.url}/_sandbox/keys/${keyId}/permissions`, { permissions });
+  }
+
   revokeKey(keyId: string): Promise<unknown> {
     return json('POST', `${this.url}/_sandbox/keys/${keyId}/revoke`);
   }

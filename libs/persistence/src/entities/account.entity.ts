@@ -1,4 +1,4 @@
-import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, AccountStatus, KeyHealthStatus } from '@lever-assess/domain';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { sqlIn } from './sql-check.util';
 
@@ -50,6 +50,17 @@ export class Account {
 
   @Column({ type: 'text' })
   platformAccountId: string;
+
+  /** The last key check's finding (KeyHealthStatus); reset to `unchecked` when the key is replaced. */
+  @Column({ type: 'text', default: KeyHealthStatus.Unchecked })
+  healthStatus: KeyHealthStatus;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  healthCheckedAt: Date | null;
+
+  /** What the check found wrong and what to do, in plain words (no secrets). */
+  @Column({ type: 'text', nullable: true })
+  healthProblem: string | null;
 
   /** Whether result notes notify the candidate's followers in Lever (a per-account choice). */
   @Column({ type: 'boolean', default: false })

@@ -3,6 +3,7 @@ import { LeverOpportunityViews1796170000000 } from './1796170000000-LeverOpportu
 import { AssessmentInvitationRequest1796300000000 } from './1796300000000-AssessmentInvitationRequest';
 import { LifecycleEvents1796400000000 } from './1796400000000-LifecycleEvents';
 import { CandidateEvents1796410000000 } from './1796410000000-CandidateEvents';
+import { AccountKeyHealth1796420000000 } from './1796420000000-AccountKeyHealth';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AssessmentInvitationRequest1796300000000,
   LifecycleEvents1796400000000,
   CandidateEvents1796410000000,
+  AccountKeyHealth1796420000000,
 ];

@@ -1,4 +1,4 @@
-import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, AccountStatus, KeyHealthStatus } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -111,12 +111,48 @@ export class AccountsRepository {
   /** Resolves the updated account (without secrets), or null when it does not exist. */
   async update(id: string, patch: AccountPatch): Promise<Account | null> {
     for (const field of SECRET_COLUMNS) assertSealed(field, patch[field]);
-    const values = definedFields(patch);
+    const values: Partial<Account> = definedFields(patch);
+    // A new key has not been checked yet: what the old one's check found says nothing about it.
+    if (patch.leverApiKeyEnc !== undefined)
+      Object.assign(values, { healthStatus: KeyHealthStatus.Unchecked, healthProblem: null, healthCheckedAt: null });
     if (Object.keys(values).length > 0) {
       const { affected } = await this.repo.update({ id }, values);
       if (!affected) return null;
     }
     return this.findById(id);
+  }
+
+  /** Records what a check of the account's Lever key found. Resolves false when the account does not exist. */
+  async recordHealth(
+    id: string,
+    health: { status: KeyHealthStatus; problem: string | null },
+    checkedAt: Date = new Date(),
+  ): Promise<boolean> {
+    const { affected } = await this.repo.update(
+      { id },
+      { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /** Like recordHealth, but only while the account still holds the sealed key the check used (one conditional UPDATE). */
+  async recordHealthIfKey(
+    id: string,
+    leverApiKeyEnc: string,
+    health: { status: KeyHealthStatus; problem: string | null },
+    checkedAt: Date = new Date(),
+  ): Promise<boolean> {
+    const { affected } = await this.repo.update(
+      { id, leverApiKeyEnc },
+      { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /** Ids of the accounts in `status`, oldest first (the key check walks the active ones). */
+  async listIdsWithStatus(status: AccountStatus): Promise<string[]> {
+    const rows = await this.repo.find({ select: { id: true }, where: { status }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => r.id);
   }
 
   /** Resolves false when the account does not exist. `reason` is cleared when not given. */

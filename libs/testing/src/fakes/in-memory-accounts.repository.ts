@@ -1,4 +1,4 @@
-import { ACCOUNT_STATUSES, AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, AccountStatus, KeyHealthStatus } from '@lever-assess/domain';
 import {
   UnsealedSecretError,
   generateWebhookKey,
@@ -54,6 +54,9 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       performAsUserId: input.performAsUserId ?? null,
       platformAccountId: input.platformAccountId,
       notifyFollowers: input.notifyFollowers ?? false,
+      healthStatus: KeyHealthStatus.Unchecked,
+      healthCheckedAt: null,
+      healthProblem: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -120,7 +123,35 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     const row = this.store.accounts.get(id);
     if (!row) return null;
     Object.assign(row, definedFields(patch), { updatedAt: this.store.now() });
+    if (patch.leverApiKeyEnc !== undefined)
+      Object.assign(row, { healthStatus: KeyHealthStatus.Unchecked, healthProblem: null, healthCheckedAt: null });
     return withoutSecrets(row);
+  }
+
+  async recordHealth(id: string, health: { status: KeyHealthStatus; problem: string | null }, checkedAt = new Date()): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row) return false;
+    Object.assign(row, { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt });
+    return true;
+  }
+
+  async recordHealthIfKey(
+    id: string,
+    leverApiKeyEnc: string,
+    health: { status: KeyHealthStatus; problem: string | null },
+    checkedAt = new Date(),
+  ): Promise<boolean> {
+    if (this.store.accounts.get(id)?.leverApiKeyEnc !== leverApiKeyEnc) return false;
+    return this.recordHealth(id, health, checkedAt);
+  }
+
+  async listIdsWithStatus(status: AccountStatus): Promise<string[]> {
+    this.store.assertReachable();
+    return [...this.store.accounts.values()]
+      .filter((a) => a.status === status)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map((a) => a.id);
   }
 
   async setStatus(id: string, status: AccountStatus, reason: string | null = null): Promise<boolean> {

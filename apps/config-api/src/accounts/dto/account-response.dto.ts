@@ -1,10 +1,20 @@
-import { ACCOUNT_STATUSES, type AccountStatus } from '@lever-assess/domain';
+import { ACCOUNT_STATUSES, KEY_HEALTH_STATUSES, type AccountStatus, type KeyHealthStatus } from '@lever-assess/domain';
 import type { Account } from '@lever-assess/persistence';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class AccountLeverDto {
   @ApiProperty({ type: String, nullable: true })
   performAsUserId: string | null;
+}
+
+/** What the last check of the account's Lever key found (scheduled, and whenever a job meets a 401 or 403). */
+export class AccountHealthDto {
+  @ApiProperty({ enum: KEY_HEALTH_STATUSES })
+  status: KeyHealthStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  checkedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'What is wrong and what to do, in plain words' })
+  problem: string | null;
 }
 
 /** An account as the API shows it: never a secret, never the sealed values. */
@@ -21,6 +31,8 @@ export class AccountDto {
   statusReason: string | null;
   @ApiProperty()
   platformAccountId: string;
+  @ApiProperty({ type: AccountHealthDto })
+  health: AccountHealthDto;
   @ApiProperty({ description: "Result notes notify the candidate's followers in Lever" })
   notifyFollowers: boolean;
   @ApiProperty({ type: AccountLeverDto })
@@ -40,6 +52,11 @@ export class AccountDto {
       status: account.status,
       statusReason: account.statusReason,
       platformAccountId: account.platformAccountId,
+      health: {
+        status: account.healthStatus,
+        checkedAt: account.healthCheckedAt?.toISOString() ?? null,
+        problem: account.healthProblem,
+      },
       notifyFollowers: account.notifyFollowers,
       lever: { performAsUserId: account.performAsUserId },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
