@@ -1,3 +1,4 @@
+import { createDataSource } from '@lever-assess/persistence';
 import { QUEUE_NAMES } from '@lever-assess/queues';
 import { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,13 @@ export const SIGNATURE_TOKEN = 'demo-signature-token';
 export const TAG_PREFIX = 'Acme Test';
 const WEBHOOK_KEY = 'e2e-acme-webhook-key';
 const PLATFORM_SECRET = 'e2e-platform-webhook-secret';
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+/** The sandbox's default per-event tokens, which seed-demo stores for the demo account. */
+export const EVENT_SIGNATURE_TOKENS = {
+  candidateArchiveChange: 'demo-archive-signature-token',
+  candidateHired: 'demo-hired-signature-token',
+  candidateDeleted: 'demo-deleted-signature-token',
+};
 
 export interface CandidateState {
   id: string;
@@ -56,12 +64,18 @@ export class FlowHarness {
   platformUrl = '';
   gatewayUrl = '';
   webhookUrl = '';
+  /** Set when started with `configApi: true`. */
+  configApiUrl = '';
 
   /** The environment every product app of this run gets (database, Redis prefix, keys, sandbox URLs). */
   env: Record<string, string> = {};
 
   /** Starts the product; `dispatchers` and `resultSyncs` replicas share the Redis, database and prefix. */
-  async start({ dispatchers = 1, resultSyncs = 1 }: { dispatchers?: number; resultSyncs?: number } = {}): Promise<void> {
+  async start({
+    dispatchers = 1,
+    resultSyncs = 1,
+    configApi = false,
+  }: { dispatchers?: number; resultSyncs?: number; configApi?: boolean } = {}): Promise<void> {
     this.db = await createTestDatabase('la_e2e_flow');
     this.ns = await createTestRedisNamespace('e2e_flow');
     const [leverPort, platformPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
@@ -110,6 +124,14 @@ export class FlowHarness {
     for (let i = 1; i <= resultSyncs; i++) {
       this.apps[i === 1 ? 'result-sync' : `result-sync-${i}`] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
     }
+    if (configApi) {
+      this.apps['config-api'] = await startBuiltApp(
+        'config-api',
+        { ...common, ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl },
+        { readyPath: '/health/ready' },
+      );
+      this.configApiUrl = this.apps['config-api'].url;
+    }
     this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
   }
 
@@ -118,6 +140,8 @@ export class FlowHarness {
     return {
       'Lever API key': LEVER_KEY,
       'Lever signature token': SIGNATURE_TOKEN,
+      ...Object.fromEntries(Object.entries(EVENT_SIGNATURE_TOKENS).map(([event, token]) => [`${event} signature token`, token])),
+      'admin token': ADMIN_TOKEN,
       'webhook key': WEBHOOK_KEY,
       'platform webhook secret': PLATFORM_SECRET,
       'platform API key': this.env.PLATFORM_API_KEY,
@@ -155,7 +179,7 @@ export class FlowHarness {
   async json<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const res = await fetch(url, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -257,6 +281,21 @@ export class FlowHarness {
       `${this.leverUrl}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`,
     );
     return data.filter((d) => d.body.data?.opportunityId === opportunityId) as never;
+  }
+
+  /** The config API as a vendor admin (start with `configApi: true`). */
+  admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.json<T>(method, `${this.configApiUrl}${path}`, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  }
+
+  /** The product's database, for what no API shows (purged columns). */
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const ds = await createDataSource(this.env.DATABASE_URL).initialize();
+    try {
+      return (await ds.query(sql, params)) as T[];
+    } finally {
+      await ds.destroy();
+    }
   }
 
   platform<T>(path: string, body: unknown = {}): Promise<T> {

@@ -14,7 +14,7 @@ import {
 } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
 import { createRedis } from '@lever-assess/redis';
-import { IsIn, IsString, Matches } from 'class-validator';
+import { IsIn, IsJSON, IsString, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -37,6 +37,16 @@ class SeedEnv extends IntegrationEnv {
   LEVER_SANDBOX_API_KEY = 'demo-lever-key';
   @IsString()
   LEVER_SANDBOX_SIGNATURE_TOKEN = 'demo-signature-token';
+  /**
+   * The sandbox's per-event signature tokens (its LEVER_SANDBOX_SIGNATURE_TOKENS defaults): archive,
+   * hire and delete deliveries are each signed with their own token, as Lever does.
+   */
+  @IsJSON()
+  LEVER_SANDBOX_SIGNATURE_TOKENS = JSON.stringify({
+    candidateArchiveChange: 'demo-archive-signature-token',
+    candidateHired: 'demo-hired-signature-token',
+    candidateDeleted: 'demo-deleted-signature-token',
+  });
   @IsString()
   DEMO_PERFORM_AS_EMAIL = 'assessment-bot@acme.example';
   @IsString()
@@ -66,6 +76,18 @@ const DEMO = { name: 'Acme (demo)', tagPrefix: 'Acme Test', platformAccountId: '
  * "Take Home" at the Flow A stage shows a tagged rule winning over that stage's untagged rule
  * (and the default time limit, 120 minutes); at Onsite it carries its own limit.
  */
+/**
+ * The per-event token map as the account stores it (`{ <eventName>: token }`), keeping only string
+ * values: an event the sandbox signs with the stage-change token (null) needs no token of its own.
+ * @throws Error naming the variable when it is not a JSON object
+ */
+function eventTokens(json: string): string {
+  const parsed: unknown = JSON.parse(json);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('LEVER_SANDBOX_SIGNATURE_TOKENS must be a JSON object');
+  return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([, token]) => typeof token === 'string' && token !== '')));
+}
+
 const DEMO_PAD_RULES: { stage: string; requiredTag: string; kind: RuleKind; test: string | null; timeLimitMinutes?: number }[] = [
   { stage: 'Onsite', requiredTag: 'Live Pad', kind: RuleKind.LiveInterview, test: null },
   { stage: 'Onsite', requiredTag: 'Take Home', kind: RuleKind.TakeHome, test: 'JavaScript Fundamentals', timeLimitMinutes: 90 },
@@ -94,6 +116,10 @@ async function main(): Promise<void> {
     const sealFor = (id: string) => ({
       leverApiKeyEnc: box.encrypt(env.LEVER_SANDBOX_API_KEY, accountSecretContext('leverApiKeyEnc', id)),
       leverSignatureTokenEnc: box.encrypt(env.LEVER_SANDBOX_SIGNATURE_TOKEN, accountSecretContext('leverSignatureTokenEnc', id)),
+      leverSignatureTokensEnc: box.encrypt(
+        eventTokens(env.LEVER_SANDBOX_SIGNATURE_TOKENS),
+        accountSecretContext('leverSignatureTokensEnc', id),
+      ),
     });
     let account = await accounts.findByWebhookKey(env.DEMO_WEBHOOK_KEY);
     if (account) {
