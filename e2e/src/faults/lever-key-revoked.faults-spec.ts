@@ -9,7 +9,9 @@ import {
   TriggerRulesRepository,
   createDataSource,
 } from '@lever-assess/persistence';
+import { QUEUE_NAMES, parkedJobsKey } from '@lever-assess/queues';
 import { AccountChangesPublisher } from '@lever-assess/redis';
+import { Queue } from 'bullmq';
 import { eventually } from '@lever-assess/testing';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -19,8 +21,8 @@ const BURST = 20;
 const PREFIX = 'Rotating Co';
 
 /**
- * Lever answers 401 mid-burst (the customer revoked the key), then the admin saves the customer's
- * new key and replays the failed jobs (README: what a recruiter sees when the key is revoked).
+ * Lever answers 401 mid-burst (the customer revoked the key): the account's jobs park; the admin
+ * saves the customer's new key and they resume (README: what a recruiter sees when the key is revoked).
  */
 describe('faults: Lever 401 mid-burst, then the key replaced', () => {
   const harness = new FaultHarness();
@@ -87,7 +89,7 @@ describe('faults: Lever 401 mid-burst, then the key replaced', () => {
     await harness.stop();
   }, 120_000);
 
-  it('the account is disconnected, its jobs kept; the new key and a replay bring every candidate to one Sent tag', async () => {
+  it('the account is disconnected and its jobs parked; the new key alone brings every candidate to one Sent tag', async () => {
     await harness.moveAll(candidates);
     const atRevoke = await harness.whenProgress(() => harness.withStatusCount(candidates, 'Sent', PREFIX), 2);
     await harness.json('POST', `${harness.leverUrl}/_sandbox/keys/${oldKeyId}/revoke`);
@@ -101,21 +103,33 @@ describe('faults: Lever 401 mid-burst, then the key replaced', () => {
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     expect(disconnected.statusReason).toBe('LEVER_KEY_REVOKED');
-    await harness.idle();
+    // Every job of the account ends parked (delayed, listed under the account), none failed.
+    const parked = await eventually(
+      async () => {
+        const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: harness.redisUrl }, prefix: harness.env.QUEUE_PREFIX }));
+        try {
+          let total = 0;
+          for (const queue of queues) {
+            const counts = await queue.getJobCounts('waiting', 'active', 'failed');
+            if (counts.waiting + counts.active > 0) return null;
+            expect(counts.failed).toBe(0);
+            const client = await queue.getBackend().client;
+            total += Object.keys(await client.hgetall(parkedJobsKey(queue.qualifiedName, accountId))).length;
+          }
+          return total > 0 ? total : null;
+        } finally {
+          await Promise.all(queues.map((q) => q.close()));
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(parked).toBeGreaterThan(0);
 
     await harness.admin('PATCH', `/v1/accounts/${accountId}`, { lever: { apiKey: newKey } });
     const account = await harness.admin<{ status: string }>('GET', `/v1/accounts/${accountId}`);
     expect(account.status).toBe('active');
 
-    // Replay every failed job of the account (lever-events: invite; lever-sync: tags), until none is left.
-    let retried = 0;
-    for (let round = 0; round < 5; round++) {
-      const res = await harness.admin<{ retried: number; more: boolean }>('POST', '/v1/failed-jobs/retry', { accountId });
-      retried += res.retried;
-      await harness.idle();
-      if (!res.more && res.retried === 0) break;
-    }
-    expect(retried).toBeGreaterThan(0);
+    // No replay: the parked jobs resume by themselves.
     await harness.assertFinalState(FaultHarness.sent(candidates, PREFIX), { timeoutMs: 120_000 });
   }, 300_000);
 });
