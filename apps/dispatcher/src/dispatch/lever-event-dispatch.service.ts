@@ -22,7 +22,6 @@ import {
   LeverOpportunityViewsRepository,
   TestsRepository,
   TriggerRulesRepository,
-  isForeignKeyViolation,
   type Account,
   type Assessment,
   type CandidateEventBatch,
@@ -40,7 +39,8 @@ import {
 import { LeverSyncProducer, type LeverEventJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DispatchOutcome, aggregateOutcome, deliveryOutcomeText, isFinishedDelivery, type RuleResult } from './dispatch-outcome';
+import { DispatchOutcome, aggregateOutcome, deliveryOutcomeText, type RuleResult } from './dispatch-outcome';
+import { claimDelivery } from './delivery-claim';
 import { invitationsCreatedTotal } from './dispatch.metrics';
 import { buildInvitationRequest } from './invitation-request.builder';
 
@@ -82,7 +82,13 @@ export class LeverEventDispatchService {
 
   async dispatch(event: LeverEventJob): Promise<DispatchOutcome> {
     const steps = this.stepsOf(event);
-    const claim = await this.claimDelivery(event);
+    const claim = await claimDelivery(this.deliveries, {
+      accountId: event.accountId,
+      deliveryToken: event.deliveryToken,
+      opportunityId: event.opportunityId,
+      toStageId: event.toStageId,
+      triggeredAt: new Date(event.triggeredAt),
+    });
     if (claim === DispatchOutcome.Duplicate) await this.webhookStep(event, steps, claim).flush();
     if (claim !== 'go') return claim;
 
@@ -190,35 +196,6 @@ export class LeverEventDispatchService {
         await this.enqueueSync(event, assessment.id);
       }
     }
-  }
-
-  /**
-   * 'go' for a new token, for a retry of this job, and for a delivery whose processing never
-   * finished (a concurrent duplicate is safe: everything below is idempotent).
-   */
-  private async claimDelivery(
-    event: LeverEventJob,
-  ): Promise<'go' | typeof DispatchOutcome.Duplicate | typeof DispatchOutcome.AccountMissing> {
-    try {
-      const first = await this.deliveries.recordOnce({
-        accountId: event.accountId,
-        deliveryToken: event.deliveryToken,
-        opportunityId: event.opportunityId,
-        toStageId: event.toStageId,
-        triggeredAt: new Date(event.triggeredAt),
-      });
-      if (first) return 'go';
-    } catch (err) {
-      // The account was deleted after the gateway accepted the webhook: nothing to record it on.
-      if (isForeignKeyViolation(err)) return DispatchOutcome.AccountMissing;
-      throw err;
-    }
-    const delivery = await this.deliveries.find(event.accountId, event.deliveryToken);
-    if (delivery && isFinishedDelivery(delivery.outcome)) {
-      this.logger.log({ outcome: delivery.outcome, msg: 'delivery already processed: duplicate dropped' });
-      return DispatchOutcome.Duplicate;
-    }
-    return 'go';
   }
 
   private async dispatchRule(

@@ -7,13 +7,13 @@ import {
   LeverDeliveriesRepository,
   type CandidateEventBatch,
   LeverOpportunityViewsRepository,
-  isForeignKeyViolation,
   type Assessment,
 } from '@lever-assess/persistence';
 import { PlatformClient, PlatformNotFoundError, PlatformRejectedError } from '@lever-assess/platform-client';
 import { LeverSyncProducer, type LeverLifecycleJob } from '@lever-assess/queues';
 import { Injectable, Logger } from '@nestjs/common';
-import { DispatchOutcome, deliveryOutcomeText, isFinishedDelivery } from './dispatch-outcome';
+import { claimDelivery } from './delivery-claim';
+import { DispatchOutcome, deliveryOutcomeText } from './dispatch-outcome';
 import { assessmentsCanceledTotal } from './dispatch.metrics';
 
 /** Who the audit row of a purge names. */
@@ -59,7 +59,14 @@ export class LeverLifecycleService {
   }
 
   private async process(job: LeverLifecycleJob, steps: CandidateEventBatch): Promise<DispatchOutcome> {
-    const claim = await this.claimDelivery(job);
+    const claim = await claimDelivery(this.deliveries, {
+      accountId: job.accountId,
+      deliveryToken: job.deliveryToken,
+      opportunityId: job.opportunityId,
+      event: job.event,
+      toStageId: null,
+      triggeredAt: new Date(job.triggeredAt),
+    });
     if (claim !== 'go') return claim;
 
     let access: LeverAccount;
@@ -184,27 +191,6 @@ export class LeverLifecycleService {
 
   private async enqueueSync(job: LeverLifecycleJob, assessmentId: string): Promise<void> {
     await this.sync.add({ accountId: job.accountId, opportunityId: job.opportunityId, assessmentId, correlationId: job.correlationId });
-  }
-
-  private async claimDelivery(
-    job: LeverLifecycleJob,
-  ): Promise<'go' | typeof DispatchOutcome.Duplicate | typeof DispatchOutcome.AccountMissing> {
-    try {
-      const first = await this.deliveries.recordOnce({
-        accountId: job.accountId,
-        deliveryToken: job.deliveryToken,
-        opportunityId: job.opportunityId,
-        event: job.event,
-        toStageId: null,
-        triggeredAt: new Date(job.triggeredAt),
-      });
-      if (first) return 'go';
-    } catch (err) {
-      if (isForeignKeyViolation(err)) return DispatchOutcome.AccountMissing;
-      throw err;
-    }
-    const delivery = await this.deliveries.find(job.accountId, job.deliveryToken);
-    return delivery && isFinishedDelivery(delivery.outcome) ? DispatchOutcome.Duplicate : 'go';
   }
 
   private async finish(job: LeverLifecycleJob, outcome: DispatchOutcome, detail?: string): Promise<DispatchOutcome> {
