@@ -87,7 +87,7 @@ export class LeverAccountsService {
       return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
       if (err instanceof LeverAuthError) {
-        if (await this.markDisconnected(access, err.code)) await this.recordHealth(access, KeyHealthStatus.KeyRevoked, err.message);
+        await this.markDisconnected(access, err.code, { status: KeyHealthStatus.KeyRevoked, problem: err.message });
       } else if (err instanceof LeverPermissionError) {
         // Shown on the account (GET /v1/accounts/:id), whichever job met it first.
         await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
@@ -131,9 +131,13 @@ export class LeverAccountsService {
    * late 401 for a key an admin has just replaced leaves the account as the admin left it. A
    * disabled account stays disabled. Resolves whether the account was marked.
    */
-  async markDisconnected(access: LeverAccount, reason: string): Promise<boolean> {
+  async markDisconnected(
+    access: LeverAccount,
+    reason: string,
+    health?: { status: KeyHealthStatus; problem: string | null },
+  ): Promise<boolean> {
     const accountId = access.account.id;
-    if (!(await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason))) {
+    if (!(await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason, health))) {
       this.logger.log({
         accountId,
         reason,

@@ -94,7 +94,8 @@ export abstract class QueueProcessor<Q extends QueueName, R = unknown> extends S
       isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       queueKey: job.queueQualifiedName,
     };
-    return applyOutcome(job, token, await this.run(job.data, context), this.worker);
+    // The worker is read only to park: a processor driven without a registered worker (tests) never parks.
+    return applyOutcome(job, token, await this.run(job.data, context), () => this.worker);
   }
 
   /**
@@ -140,7 +141,7 @@ export async function applyOutcome<R>(
   job: Job<unknown>,
   token: string | undefined,
   outcome: JobOutcome<R>,
-  worker: Worker,
+  worker: () => Worker,
 ): Promise<R | undefined> {
   switch (outcome.kind) {
     case 'done':
@@ -154,7 +155,7 @@ export async function applyOutcome<R>(
     case 'fail':
       throw new UnrecoverableError(`${outcome.code}: ${outcome.message}`);
     case 'park':
-      await parkJob(worker, job, token, outcome.accountId);
+      await parkJob(worker(), job, token, outcome.accountId);
       throw new DelayedError();
   }
 }

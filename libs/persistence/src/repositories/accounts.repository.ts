@@ -168,10 +168,17 @@ export class AccountsRepository {
    * conditional UPDATE, so a key replaced at the same moment is never marked. Resolves false when
    * nothing matched (key replaced, account disabled or gone).
    */
-  async markDisconnectedIfKey(id: string, leverApiKeyEnc: string, reason: string): Promise<boolean> {
+  async markDisconnectedIfKey(
+    id: string,
+    leverApiKeyEnc: string,
+    reason: string,
+    health?: { status: KeyHealthStatus; problem: string | null },
+  ): Promise<boolean> {
+    // The health finding goes in the same UPDATE: nobody reads a disconnected account with a stale health.
+    const healthValues = health ? { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: new Date() } : {};
     const { affected } = await this.repo.update(
       { id, leverApiKeyEnc, status: Not(AccountStatus.Disabled) },
-      { status: AccountStatus.Disconnected, statusReason: reason },
+      { status: AccountStatus.Disconnected, statusReason: reason, ...healthValues },
     );
     return (affected ?? 0) > 0;
   }

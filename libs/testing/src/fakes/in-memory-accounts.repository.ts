@@ -162,11 +162,17 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     return true;
   }
 
-  async markDisconnectedIfKey(id: string, leverApiKeyEnc: string, reason: string): Promise<boolean> {
+  async markDisconnectedIfKey(
+    id: string,
+    leverApiKeyEnc: string,
+    reason: string,
+    health?: { status: KeyHealthStatus; problem: string | null },
+  ): Promise<boolean> {
     this.store.assertReachable();
     const row = this.store.accounts.get(id);
     if (!row || row.leverApiKeyEnc !== leverApiKeyEnc || row.status === AccountStatus.Disabled) return false;
     Object.assign(row, { status: AccountStatus.Disconnected, statusReason: reason, updatedAt: this.store.now() });
+    if (health) Object.assign(row, { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: this.store.now() });
     return true;
   }
 
