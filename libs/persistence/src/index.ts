@@ -21,5 +21,6 @@ export * from './repositories/lever-deliveries.repository';
 export * from './repositories/lever-opportunity-views.repository';
 export * from './repositories/admin-tokens.repository';
 export * from './repositories/audit-log.repository';
+export * from './repositories/recruiter-actions.repository';
 export * from './secrets/account-secrets';
 export * from './secrets/reencrypt-secrets';

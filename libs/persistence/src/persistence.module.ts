@@ -11,6 +11,7 @@ import { AssessmentsRepository } from './repositories/assessments.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
 import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
+import { RecruiterActionsRepository } from './repositories/recruiter-actions.repository';
 import { TestsRepository } from './repositories/tests.repository';
 import { TriggerRulesRepository } from './repositories/trigger-rules.repository';
 
@@ -24,6 +25,7 @@ export const REPOSITORIES = [
   LeverOpportunityViewsRepository,
   AdminTokensRepository,
   AuditLogRepository,
+  RecruiterActionsRepository,
 ];
 
 export interface PersistenceModuleOptions {

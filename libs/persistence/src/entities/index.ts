@@ -5,10 +5,23 @@ import { AssessmentNote } from './assessment-note.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { LeverDelivery } from './lever-delivery.entity';
 import { LeverOpportunityView } from './lever-opportunity-view.entity';
+import { RecruiterActionRecord } from './recruiter-action.entity';
 import { TestDefinition } from './test-definition.entity';
 import { TriggerRule } from './trigger-rule.entity';
 
-export { Account, AdminToken, Assessment, AssessmentNote, AuditLogEntry, LeverDelivery, LeverOpportunityView, TestDefinition, TriggerRule };
+export {
+  Account,
+  AdminToken,
+  Assessment,
+  AssessmentNote,
+  AuditLogEntry,
+  LeverDelivery,
+  LeverOpportunityView,
+  RecruiterActionRecord,
+  TestDefinition,
+  TriggerRule,
+};
+export { RecruiterActionStatus } from './recruiter-action.entity';
 export type { AccountWithSecrets } from './account.entity';
 export { UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from './assessment.entity';
 
@@ -23,4 +36,5 @@ export const ENTITIES = [
   LeverOpportunityView,
   AdminToken,
   AuditLogEntry,
+  RecruiterActionRecord,
 ];

@@ -44,6 +44,7 @@ describe('migrations', () => {
         'audit_log',
         'lever_deliveries',
         'lever_opportunity_views',
+        'recruiter_actions',
         'tests',
         'trigger_rules',
         MIGRATIONS_TABLE,

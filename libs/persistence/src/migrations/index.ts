@@ -2,6 +2,7 @@ import { InitialSchema1795604724722 } from './1795604724722-InitialSchema';
 import { LeverOpportunityViews1796170000000 } from './1796170000000-LeverOpportunityViews';
 import { AssessmentInvitationRequest1796300000000 } from './1796300000000-AssessmentInvitationRequest';
 import { LifecycleEvents1796400000000 } from './1796400000000-LifecycleEvents';
+import { RecruiterActions1796500000000 } from './1796500000000-RecruiterActions';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   LeverOpportunityViews1796170000000,
   AssessmentInvitationRequest1796300000000,
   LifecycleEvents1796400000000,
+  RecruiterActions1796500000000,
 ];
