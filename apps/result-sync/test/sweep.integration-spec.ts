@@ -1,5 +1,5 @@
 import { SecretBox, createHttpApp } from '@lever-assess/common';
-import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
+import { AccountStatus, AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import {
   AccountsRepository,
   AssessmentsRepository,
@@ -9,7 +9,14 @@ import {
   type TriggerRule,
 } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
-import { QUEUE_CONFIG, QueueName, type AccountSweepResult, type LeverEventJob } from '@lever-assess/queues';
+import {
+  QUEUE_CONFIG,
+  QueueName,
+  SWEEP_ALL_ACCOUNTS,
+  accountSweepJobId,
+  type AccountSweepResult,
+  type LeverEventJob,
+} from '@lever-assess/queues';
 import { redisOptionsFromUrl } from '@lever-assess/redis';
 import {
   TEST_REDIS_URL,
@@ -28,6 +35,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { loadResultSyncEnv } from '../src/config';
+import { AccountSweepService } from '../src/sweep/account-sweep.service';
 import { SWEEP_SCHEDULER_ID } from '../src/sweep/sweep.settings';
 
 const PREFIX = 'Acme Test';
@@ -237,7 +245,13 @@ describe('account sweep against the Lever sandbox', () => {
     const enteredAt = Date.now() - HOUR;
     await sandbox.placeSilently(opportunityId, CODING, enteredAt);
 
-    const [first, second] = await Promise.all([sweep(accountId), sweep(accountId)]);
+    // Two replicas sweeping at once (the service directly: one process runs one sweep per account at a time).
+    const service = app.get(AccountSweepService);
+    const job = (n: number) => ({ accountId, reason: 'schedule' as const, correlationId: `replica-${n}` });
+    const [first, second] = await Promise.all([
+      service.sweep(job(1), `test-hold-1-${randomUUID()}`),
+      service.sweep(job(2), `test-hold-2-${randomUUID()}`),
+    ]);
     const jobs = await stageChangeJobs(opportunityId);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].data).toMatchObject({
@@ -455,5 +469,31 @@ describe('account sweep against the Lever sandbox', () => {
     expect(span).toBeGreaterThanOrEqual((listings.length - burst - 1) / rate);
     // The live sync did not wait behind the sweep.
     expect(syncMs).toBeLessThan(3_000);
+  });
+
+  it('the fan-out adds one sweep per active account per interval, however often it runs', async () => {
+    // Only the accounts of this test are active (the others' sweeps are not this test's business).
+    await dataSource.query(`UPDATE "accounts" SET "status" = 'disabled'`);
+    const active = await account(await sandbox.company(1));
+    const disabled = await account(await sandbox.company(1));
+    await accounts.setStatus(disabled.id, AccountStatus.Disabled, null);
+    const fanOut = async () => {
+      const job = await sweepQueue.add('fan-out', { accountId: SWEEP_ALL_ACCOUNTS, reason: 'schedule', correlationId: 'sweep-schedule' });
+      await eventually(async () => (await job.getState()) === 'completed');
+    };
+    const now = Date.now();
+    await Promise.all([fanOut(), fanOut()]);
+    // The scheduler's own next run waits delayed (a day away): wait for the sweep itself.
+    const sweeps = await eventually(async () => {
+      const jobs = (await sweepQueue.getJobs(['waiting', 'active', 'completed', 'failed'])).filter(
+        (j) => j.data.reason === 'schedule' && j.data.accountId !== SWEEP_ALL_ACCOUNTS,
+      );
+      return jobs.length > 0 && (await Promise.all(jobs.map((j) => j.getState()))).every((st) => st === 'completed') ? jobs : null;
+    });
+    const finished = await Promise.all(sweeps.map(async (j) => (await sweepQueue.getJob(j.id as string)) as Job));
+    expect(sweeps.map((j) => j.data.accountId)).toEqual([active.id]);
+    // Its id is the interval's (unless the interval turned between the two fan-outs and now).
+    expect([accountSweepJobId(active.id, 24 * HOUR, now), accountSweepJobId(active.id, 24 * HOUR)]).toContain(sweeps[0].id);
+    expect(finished[0].returnvalue).toMatchObject({ accountId: active.id, complete: true });
   });
 });
