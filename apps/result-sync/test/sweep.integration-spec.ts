@@ -32,6 +32,7 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, type Job } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { loadResultSyncEnv } from '../src/config';
@@ -495,5 +496,9 @@ describe('account sweep against the Lever sandbox', () => {
     // Its id is the interval's (unless the interval turned between the two fan-outs and now).
     expect([accountSweepJobId(active.id, 24 * HOUR, now), accountSweepJobId(active.id, 24 * HOUR)]).toContain(sweeps[0].id);
     expect(finished[0].returnvalue).toMatchObject({ accountId: active.id, complete: true });
+    const sweepsBy = async (outcome: string) =>
+      (await register.getSingleMetric('account_sweeps_total')?.get())?.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    expect(await sweepsBy('fan_out')).toBeGreaterThanOrEqual(2);
+    expect(await sweepsBy('swept')).toBeGreaterThanOrEqual(1);
   });
 });

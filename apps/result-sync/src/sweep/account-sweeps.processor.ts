@@ -13,6 +13,7 @@ import {
   type JobContext,
 } from '@lever-assess/queues';
 import { Inject } from '@nestjs/common';
+import { accountSweepsTotal, sweepFindingsTotal } from '../result-sync.metrics';
 import { AccountSweepService } from './account-sweep.service';
 import { SWEEP_SETTINGS, type SweepSettings } from './sweep.settings';
 
@@ -22,6 +23,19 @@ export interface SweepFanOutResult {
 }
 
 const ACCOUNTS_PAGE = 500;
+
+function count(result: AccountSweepResult): void {
+  accountSweepsTotal.inc({ outcome: result.complete ? 'swept' : 'incomplete' });
+  const findings: Record<string, number> = {
+    invited: result.invited.length,
+    before_lookback: result.skipped.beforeLookback,
+    before_rule: result.skipped.beforeRule,
+    already_handled: result.skipped.alreadyHandled,
+    tag_repaired: result.tagsRepaired.length,
+    action: result.actions.length,
+  };
+  for (const [kind, n] of Object.entries(findings)) if (n > 0) sweepFindingsTotal.inc({ kind }, n);
+}
 
 /**
  * `account-sweeps`: the scheduler's fan-out job (accountId '*') adds one sweep per active account
@@ -49,11 +63,19 @@ export class AccountSweepsProcessor extends QueueProcessor<typeof QueueName.Acco
 
   protected async handle(data: AccountSweepJob, job: JobContext): Promise<JobOutcome<AccountSweepResult | SweepFanOutResult>> {
     try {
-      if (data.accountId === SWEEP_ALL_ACCOUNTS) return JobOutcome.done(await this.fanOut(data));
+      if (data.accountId === SWEEP_ALL_ACCOUNTS) {
+        const fanned = await this.fanOut(data);
+        accountSweepsTotal.inc({ outcome: 'fan_out' });
+        return JobOutcome.done(fanned);
+      }
       // Turns held per job attempt: a re-run after a delay finds the turns it reserved.
-      return JobOutcome.done(await this.sweeps.sweep(data, `sweep:${job.id ?? data.correlationId}:${job.attempt}`));
+      const result = await this.sweeps.sweep(data, `sweep:${job.id ?? data.correlationId}:${job.attempt}`);
+      count(result);
+      return JobOutcome.done(result);
     } catch (err) {
-      return outcomeOfError(err);
+      const outcome = outcomeOfError(err);
+      accountSweepsTotal.inc({ outcome: outcome.kind === 'done' ? 'swept' : outcome.code });
+      return outcome;
     }
   }
 
