@@ -500,5 +500,10 @@ describe('account sweep against the Lever sandbox', () => {
       (await register.getSingleMetric('account_sweeps_total')?.get())?.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
     expect(await sweepsBy('fan_out')).toBeGreaterThanOrEqual(2);
     expect(await sweepsBy('swept')).toBeGreaterThanOrEqual(1);
+
+    // An account disabled after the fan-out: its scheduled sweep completes with nothing done (no failed job to replay).
+    const late = await sweepQueue.add(QueueName.AccountSweeps, { accountId: disabled.id, reason: 'schedule', correlationId: 'late' });
+    await eventually(async () => (await late.getState()) === 'completed');
+    expect(await sweepsBy('ACCOUNT_UNAVAILABLE')).toBe(1);
   });
 });

@@ -141,10 +141,12 @@ export class AccountSweepService {
     let offset: string | undefined;
     let listed = 0;
     for (let pages = 0; pages < MAX_PAGES;) {
-      const requestedAt = new Date();
-      const page: LeverPage<LeverOpportunity> = await this.call(run, (lever, auth) =>
-        lever.listOpportunities(auth, { ...query, limit: PAGE_LIMIT, offset }),
-      );
+      let requestedAt = new Date();
+      const page: LeverPage<LeverOpportunity> = await this.call(run, (lever, auth) => {
+        // After the pacing wait: the listing shows Lever as of (no earlier than) this moment.
+        requestedAt = new Date();
+        return lever.listOpportunities(auth, { ...query, limit: PAGE_LIMIT, offset });
+      });
       pages++;
       listed += page.data.length;
       await onPage(page.data, requestedAt);

@@ -1,3 +1,4 @@
+import { AccountUnavailableError } from '@lever-assess/account-access';
 import { AccountStatus } from '@lever-assess/domain';
 import { AccountsRepository } from '@lever-assess/persistence';
 import {
@@ -73,6 +74,12 @@ export class AccountSweepsProcessor extends QueueProcessor<typeof QueueName.Acco
       count(result);
       return JobOutcome.done(result);
     } catch (err) {
+      if (err instanceof AccountUnavailableError && data.reason === 'schedule') {
+        // Disabled or disconnected since the fan-out: nothing to sweep, nothing to replay.
+        accountSweepsTotal.inc({ outcome: err.code });
+        this.logger.log({ msg: 'account not active: scheduled sweep skipped', status: err.status });
+        return JobOutcome.done();
+      }
       const outcome = outcomeOfError(err);
       accountSweepsTotal.inc({ outcome: outcome.kind === 'done' ? 'swept' : outcome.code });
       return outcome;
