@@ -16,6 +16,7 @@ import { LeverModule } from './lever/lever.module';
 import { PreviewModule } from './preview/preview.module';
 import { SharedModule } from './shared/shared.module';
 import { TimelineModule } from './timeline/timeline.module';
+import { SweepModule } from './sweep/sweep.module';
 import { TriggerRulesModule } from './trigger-rules/trigger-rules.module';
 
 @Module({})
@@ -28,7 +29,10 @@ export class AppModule {
         ObservabilityModule,
         // Lists and replays failed jobs; enqueues lever-sync and re-triggers after admin actions.
         RedisModule.forRoot(redis),
-        QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync] }),
+        QueuesModule.forRoot({
+          redis,
+          queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync, QueueName.AccountSweeps],
+        }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         // SecretBox, the rate-limited LeverClient, LeverAccountsService.
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
@@ -45,6 +49,7 @@ export class AppModule {
         AuditModule,
         PreviewModule,
         TimelineModule,
+        SweepModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { IntegrationEnv, Sensitive, loadEnv } from '@lever-assess/common';
-import { IsString, IsUrl, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 export class ConfigApiEnv extends IntegrationEnv {
   override PORT = 3001;
@@ -13,6 +14,13 @@ export class ConfigApiEnv extends IntegrationEnv {
   /** Public URL of the webhook gateway, used to print the webhook URL an admin pastes into Lever. */
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  /** How long `POST /v1/accounts/:id/sweep` waits for the sweep before answering 202 (it goes on). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SWEEP_WAIT_MS = 60_000;
 }
 
 export const loadConfigApiEnv = (raw: NodeJS.ProcessEnv = process.env) => loadEnv(ConfigApiEnv, raw);

@@ -236,7 +236,7 @@ describe('config-api assessments and failed jobs', () => {
       });
       expect(res.text).not.toContain('must-not-show');
       const all = await h.call('GET', '/v1/failed-jobs');
-      expect(all.body.totals).toEqual({ 'lever-events': 0, 'platform-events': 1, 'lever-sync': 0 });
+      expect(all.body.totals).toEqual({ 'lever-events': 0, 'platform-events': 1, 'lever-sync': 0, 'account-sweeps': 0 });
       const bad = await h.call('GET', '/v1/failed-jobs?queue=nope');
       expect(bad.status).toBe(400);
       expect(bad.body.fields[0].field).toBe('queue');

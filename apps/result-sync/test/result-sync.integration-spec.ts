@@ -568,7 +568,7 @@ describe('result-sync against the Lever sandbox', () => {
 
   it('records a sync that failed for good, with its code', async () => {
     const s = await scenario();
-    await lever.revoke(s.lever.keyId);
+    await lever.setPermissions(s.lever.keyId, ['opportunities:read']);
     const job = syncJob(s);
     expect(await runJob(syncQueue, job, QUEUE_CONFIG[QueueName.LeverSync].job)).toMatchObject({ state: 'failed' });
     expect(await timeline(s)).toEqual([
@@ -576,7 +576,7 @@ describe('result-sync against the Lever sandbox', () => {
         type: CandidateEventType.LeverSyncFailed,
         correlationId: job.correlationId,
         assessmentId: s.assessment.id,
-        detail: { code: 'LEVER_KEY_REVOKED' },
+        detail: { code: 'LEVER_PERMISSION_MISSING' },
       },
     ]);
   });

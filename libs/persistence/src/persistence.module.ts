@@ -12,6 +12,7 @@ import { AuditLogRepository } from './repositories/audit-log.repository';
 import { CandidateEventsRepository } from './repositories/candidate-events.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
 import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
+import { RecruiterActionsRepository } from './repositories/recruiter-actions.repository';
 import { TestsRepository } from './repositories/tests.repository';
 import { TriggerRulesRepository } from './repositories/trigger-rules.repository';
 
@@ -26,6 +27,7 @@ export const REPOSITORIES = [
   AdminTokensRepository,
   AuditLogRepository,
   CandidateEventsRepository,
+  RecruiterActionsRepository,
 ];
 
 export interface PersistenceModuleOptions {

@@ -10,3 +10,7 @@ export const leverEventJobId = (job: Pick<LeverEventJob, 'accountId' | 'delivery
 
 /** One job per platform event id. */
 export const platformEventJobId = (job: Pick<PlatformEventJob, 'eventId'>) => `pe-${hash([job.eventId])}`;
+
+/** One scheduled sweep per (account, interval bucket): replicas fanning out the same interval make one job. */
+export const accountSweepJobId = (accountId: string, intervalMs: number, now = Date.now()) =>
+  `as-${hash([accountId, String(Math.floor(now / intervalMs))])}`;

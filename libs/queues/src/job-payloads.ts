@@ -65,10 +65,53 @@ export interface LeverSyncJob {
   correlationId: string;
 }
 
+/** Why a sweep runs: the cluster-wide schedule, or an admin's `POST /v1/accounts/:id/sweep`. */
+export const SWEEP_REASONS = ['schedule', 'admin'] as const;
+export type SweepReason = (typeof SWEEP_REASONS)[number];
+
+/**
+ * The `accountId` of the job the sweep scheduler makes every interval: it fans out one
+ * account-sweep job per active account (one schema for the queue; '*' is no account id).
+ */
+export const SWEEP_ALL_ACCOUNTS = '*';
+
+/** `account-sweeps`: reconcile one account with Lever (docs/sweep.md). */
+export interface AccountSweepJob {
+  /** An account id, or SWEEP_ALL_ACCOUNTS for the scheduler's fan-out job. */
+  accountId: string;
+  reason: SweepReason;
+  correlationId: string;
+}
+
+/**
+ * What one account sweep found and did: the account-sweep job's return value, answered by
+ * `POST /v1/accounts/:id/sweep`. Times are ISO strings.
+ */
+export interface AccountSweepResult {
+  accountId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Each trigger stage listed: opportunities seen and pages read. */
+  stages: { stageId: string; listed: number; pages: number }[];
+  /** Stage changes enqueued on lever-events as missed webhooks. */
+  invited: { opportunityId: string; stageId: string; enteredAt: string; jobId: string }[];
+  /** Candidates in a trigger stage left alone, by reason. */
+  skipped: { beforeLookback: number; beforeRule: number; alreadyHandled: number };
+  /** Opportunities whose status tag differed from their assessment's: lever-sync enqueued. */
+  tagsRepaired: { opportunityId: string; assessmentId: string }[];
+  /** Recruiter action tags handled (or only removed, when acted on earlier). */
+  actions: { opportunityId: string; action: string; assessmentId: string | null; outcome: string }[];
+  /** Lever requests this sweep sent. */
+  leverRequests: number;
+  /** False when a listing stopped at its page limit. */
+  complete: boolean;
+}
+
 export interface JobPayloads {
   'lever-events': LeverEventsJob;
   'platform-events': PlatformEventJob;
   'lever-sync': LeverSyncJob;
+  'account-sweeps': AccountSweepJob;
 }
 export type JobOf<Q extends QueueName> = JobPayloads[Q];
 
@@ -88,6 +131,8 @@ const isoDate: Check = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse
 const nullableScore: Check = (v) => (v === null || (typeof v === 'number' && Number.isFinite(v)) ? null : 'must be a number or null');
 const eventType: Check = (v) =>
   (PLATFORM_EVENT_TYPES as readonly unknown[]).includes(v) ? null : `must be one of ${PLATFORM_EVENT_TYPES.join(', ')}`;
+
+const sweepReason: Check = (v) => ((SWEEP_REASONS as readonly unknown[]).includes(v) ? null : `must be one of ${SWEEP_REASONS.join(', ')}`);
 
 const lifecycleEvent: Check = (v) =>
   (LEVER_LIFECYCLE_EVENTS as readonly unknown[]).includes(v) ? null : `must be one of ${LEVER_LIFECYCLE_EVENTS.join(', ')}`;
@@ -129,6 +174,7 @@ const SCHEMAS: Schemas = {
     correlationId: str,
   },
   'lever-sync': { accountId: str, opportunityId: str, assessmentId: str, correlationId: str },
+  'account-sweeps': { accountId: str, reason: sweepReason, correlationId: str },
 };
 
 /**

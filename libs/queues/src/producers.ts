@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, type Type } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { leverEventJobId, platformEventJobId } from './job-ids';
-import type { JobOf, LeverEventsJob, LeverSyncJob, PlatformEventJob } from './job-payloads';
+import { randomUUID } from 'node:crypto';
+import { accountSweepJobId, leverEventJobId, platformEventJobId } from './job-ids';
+import type { AccountSweepJob, JobOf, LeverEventsJob, LeverSyncJob, PlatformEventJob } from './job-payloads';
 import { QueueName } from './queue-names';
 
 export type AddResult = 'accepted' | 'duplicate';
@@ -71,9 +72,35 @@ export class LeverSyncProducer extends QueueProducer<typeof QueueName.LeverSync>
   }
 }
 
+/**
+ * `account-sweeps`: a scheduled sweep has one job per (account, interval bucket), so the
+ * fan-outs of several replicas make one; an admin's sweep gets a job of its own.
+ */
+@Injectable()
+export class AccountSweepsProducer extends QueueProducer<typeof QueueName.AccountSweeps> {
+  constructor(@InjectQueue(QueueName.AccountSweeps) private readonly sweeps: Queue<AccountSweepJob>) {
+    super(sweeps, QueueName.AccountSweeps, () => undefined);
+  }
+
+  /** The account's sweep of the current interval (kept when it exists); returns its job id. */
+  async addForInterval(payload: AccountSweepJob, intervalMs: number, now = Date.now()): Promise<string> {
+    const jobId = accountSweepJobId(payload.accountId, intervalMs, now);
+    await this.sweeps.add(QueueName.AccountSweeps, payload, { jobId });
+    return jobId;
+  }
+
+  /** A sweep of its own (an admin's); returns its job id. */
+  async addUnique(payload: AccountSweepJob): Promise<string> {
+    const jobId = `as-admin-${randomUUID()}`;
+    await this.sweeps.add(QueueName.AccountSweeps, payload, { jobId });
+    return jobId;
+  }
+}
+
 /** The producer of each queue; exhaustive, so a new queue without a producer does not compile. */
 export const PRODUCERS: { [Q in QueueName]: Type<QueueProducer<Q>> } = {
   [QueueName.LeverEvents]: LeverEventsProducer,
   [QueueName.PlatformEvents]: PlatformEventsProducer,
   [QueueName.LeverSync]: LeverSyncProducer,
+  [QueueName.AccountSweeps]: AccountSweepsProducer,
 };

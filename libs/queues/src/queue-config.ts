@@ -49,6 +49,13 @@ export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
     // More attempts: Lever maintenance windows (503) can last minutes; the 8th retry waits ~4 min.
     job: { attempts: 10, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, ...KEEP },
   },
+  // Its own small worker: a sweep paces itself to a share of the key's budget (docs/sweep.md), so
+  // its waits hold only these slots, never one that webhook work needs.
+  'account-sweeps': {
+    concurrency: 2,
+    slotsPerAccount: 1,
+    job: { attempts: 3, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 }, ...KEEP },
+  },
 };
 
 /**

@@ -21,6 +21,7 @@ const HAS_ACCOUNT = {
   'lever-events': true,
   'platform-events': false,
   'lever-sync': true,
+  'account-sweeps': true,
 } as const satisfies { [Q in QueueName]: 'accountId' extends keyof JobPayloads[Q] ? true : false };
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;

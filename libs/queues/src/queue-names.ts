@@ -6,6 +6,7 @@ export const QueueName = {
   LeverEvents: 'lever-events',
   PlatformEvents: 'platform-events',
   LeverSync: 'lever-sync',
+  AccountSweeps: 'account-sweeps',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

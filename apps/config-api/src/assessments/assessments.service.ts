@@ -1,18 +1,13 @@
 import { AssessmentStatus } from '@lever-assess/domain';
-import { AssessmentsRepository, TriggerRulesRepository, type Assessment } from '@lever-assess/persistence';
-import { PlatformClient, PlatformNotFoundError, PlatformRejectedError } from '@lever-assess/platform-client';
-import { LeverEventsProducer, LeverSyncProducer, QueueName } from '@lever-assess/queues';
+import { AssessmentActionError, AssessmentActionsService } from '@lever-assess/account-access';
+import { AssessmentsRepository, type Assessment } from '@lever-assess/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
 import { ConflictApiError, NotFoundApiError } from '../shared/errors/api.errors';
-import { AssessmentDto, ResendAction, type AssessmentPageDto, type AssessmentQueryDto, type ResendResultDto } from './dto/assessment.dto';
-
-// Still running or finished with a result: Lever only needs to show it again.
-const SYNC_ON_RESEND: readonly AssessmentStatus[] = [AssessmentStatus.Sent, AssessmentStatus.Completed, AssessmentStatus.Scored];
-const CANCELABLE: readonly AssessmentStatus[] = [AssessmentStatus.Sent, AssessmentStatus.Completed];
+import { AssessmentDto, type AssessmentPageDto, type AssessmentQueryDto, type ResendResultDto } from './dto/assessment.dto';
 
 const assessmentNotFound = (id: string) => new NotFoundApiError('ASSESSMENT_NOT_FOUND', `Assessment ${id} does not exist in this account`);
 
@@ -22,11 +17,8 @@ export class AssessmentsService {
 
   constructor(
     private readonly assessments: AssessmentsRepository,
-    private readonly rules: TriggerRulesRepository,
     private readonly lookup: AccountLookup,
-    private readonly platform: PlatformClient,
-    private readonly leverSync: LeverSyncProducer,
-    private readonly leverEvents: LeverEventsProducer,
+    private readonly actions: AssessmentActionsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -52,29 +44,12 @@ export class AssessmentsService {
    *   just reached the rule's stage. These statuses do not hold the active slot, so a new
    *   invitation can be created; the dispatcher still re-reads the candidate from Lever first.
    */
+  /** What AssessmentActionsService.resend does (lever-sync, or a retrigger of the rule's stage), audited. */
   async resend(actor: AdminActor, accountId: string, assessmentId: string): Promise<ResendResultDto> {
     const assessment = await this.require(accountId, assessmentId);
     const correlationId = `resend-${randomUUID()}`;
-    let result: ResendResultDto;
-    if (SYNC_ON_RESEND.includes(assessment.status)) {
-      const jobId = await this.leverSync.add({ accountId, opportunityId: assessment.opportunityId, assessmentId, correlationId });
-      result = { assessmentId, action: ResendAction.LeverSync, queue: QueueName.LeverSync, jobId };
-    } else {
-      const rule = await this.rules.findById(accountId, assessment.ruleId);
-      if (!rule) throw new ConflictApiError('RULE_MISSING', `The rule of assessment ${assessmentId} no longer exists`);
-      const jobId = await this.leverEvents.add({
-        accountId,
-        opportunityId: assessment.opportunityId,
-        candidateId: assessment.candidateId,
-        fromStageId: null,
-        toStageId: rule.stageId,
-        triggeredAt: new Date().toISOString(),
-        // A fresh delivery token: the original one was processed already and would be dropped.
-        deliveryToken: correlationId,
-        correlationId,
-      });
-      result = { assessmentId, action: ResendAction.Retrigger, queue: QueueName.LeverEvents, jobId };
-    }
+    const { action, queue, jobId } = await this.conflictOnRefusal(() => this.actions.resend(assessment, correlationId));
+    const result: ResendResultDto = { assessmentId, action, queue, jobId };
     await this.record(actor, accountId, 'assessment.resend', assessmentId, {
       action: result.action,
       status: assessment.status,
@@ -88,39 +63,21 @@ export class AssessmentsService {
   async cancel(actor: AdminActor, accountId: string, assessmentId: string): Promise<AssessmentDto> {
     const assessment = await this.require(accountId, assessmentId);
     if (assessment.status === AssessmentStatus.Canceled) return AssessmentDto.from(assessment);
-    if (!CANCELABLE.includes(assessment.status)) {
-      throw new ConflictApiError(
-        'ASSESSMENT_NOT_CANCELABLE',
-        `Assessment ${assessmentId} is ${assessment.status}; only sent or completed assessments can be canceled`,
-      );
-    }
-    if (!assessment.platformInvitationId) {
-      throw new ConflictApiError(
-        'ASSESSMENT_NOT_CANCELABLE',
-        `Assessment ${assessmentId} has no platform invitation yet; try again in a moment`,
-      );
-    }
-    try {
-      await this.platform.cancelInvitation(assessment.platformInvitationId);
-    } catch (err) {
-      if (err instanceof PlatformRejectedError || err instanceof PlatformNotFoundError) {
-        throw new ConflictApiError(
-          'ASSESSMENT_NOT_CANCELABLE',
-          `The platform refused to cancel the invitation: ${err instanceof PlatformRejectedError ? err.platformMessage : err.message}`,
-        );
-      }
-      throw err;
-    }
-    const canceled = await this.assessments.transition(accountId, assessmentId, CANCELABLE, { status: AssessmentStatus.Canceled });
-    const current = canceled ?? (await this.require(accountId, assessmentId));
-    if (current.status !== AssessmentStatus.Canceled) {
-      throw new ConflictApiError('ASSESSMENT_NOT_CANCELABLE', `Assessment ${assessmentId} became ${current.status} meanwhile`);
-    }
     const correlationId = `cancel-${randomUUID()}`;
-    await this.leverSync.add({ accountId, opportunityId: current.opportunityId, assessmentId, correlationId });
+    const { assessment: current } = await this.conflictOnRefusal(() => this.actions.cancel(assessment, correlationId));
     await this.record(actor, accountId, 'assessment.cancel', assessmentId, { previousStatus: assessment.status });
     this.logger.log({ accountId, assessmentId, correlationId, msg: 'assessment canceled' });
     return AssessmentDto.from(current);
+  }
+
+  /** A refused action is a 409 with the action's own code and reason. */
+  private async conflictOnRefusal<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (err) {
+      if (err instanceof AssessmentActionError) throw new ConflictApiError(err.code, err.message);
+      throw err;
+    }
   }
 
   private async require(accountId: string, assessmentId: string): Promise<Assessment> {

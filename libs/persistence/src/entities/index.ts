@@ -6,6 +6,7 @@ import { AuditLogEntry } from './audit-log-entry.entity';
 import { CandidateEvent } from './candidate-event.entity';
 import { LeverDelivery } from './lever-delivery.entity';
 import { LeverOpportunityView } from './lever-opportunity-view.entity';
+import { RecruiterActionRecord } from './recruiter-action.entity';
 import { TestDefinition } from './test-definition.entity';
 import { TriggerRule } from './trigger-rule.entity';
 
@@ -18,9 +19,11 @@ export {
   CandidateEvent,
   LeverDelivery,
   LeverOpportunityView,
+  RecruiterActionRecord,
   TestDefinition,
   TriggerRule,
 };
+export { RecruiterActionStatus } from './recruiter-action.entity';
 export type { AccountWithSecrets } from './account.entity';
 export { UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from './assessment.entity';
 
@@ -36,4 +39,5 @@ export const ENTITIES = [
   AdminToken,
   AuditLogEntry,
   CandidateEvent,
+  RecruiterActionRecord,
 ];

@@ -45,6 +45,7 @@ describe('migrations', () => {
         'candidate_events',
         'lever_deliveries',
         'lever_opportunity_views',
+        'recruiter_actions',
         'tests',
         'trigger_rules',
         MIGRATIONS_TABLE,

@@ -1,7 +1,7 @@
 import { LeverEventName } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
+import { LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { LeverDelivery } from '../entities/lever-delivery.entity';
 import type { Scoped } from './scoped';
 
@@ -41,6 +41,20 @@ export class LeverDeliveriesRepository {
 
   find(accountId: string, deliveryToken: string): Promise<LeverDelivery | null> {
     return this.repo.findOneBy({ accountId, deliveryToken });
+  }
+
+  /**
+   * True when a stage change of the opportunity to `toStageId` triggered at or after `since` was
+   * recorded: the sweep's test of "this move was delivered" (any token, webhook or sweep).
+   */
+  existsForMove(where: Scoped<{ opportunityId: string; toStageId: string; since: Date }>): Promise<boolean> {
+    return this.repo.existsBy({
+      accountId: where.accountId,
+      opportunityId: where.opportunityId,
+      toStageId: where.toStageId,
+      event: LeverEventName.StageChange,
+      triggeredAt: MoreThanOrEqual(where.since),
+    });
   }
 
   /** What processing decided, for support (e.g. `no_rule`, `assessment:<id>`). */

@@ -40,6 +40,18 @@ export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveri
     return row ? copyRow(row) : null;
   }
 
+  async existsForMove(where: { accountId: string; opportunityId: string; toStageId: string; since: Date }): Promise<boolean> {
+    this.store.assertReachable();
+    return [...this.store.deliveries.values()].some(
+      (d) =>
+        d.accountId === where.accountId &&
+        d.opportunityId === where.opportunityId &&
+        d.toStageId === where.toStageId &&
+        d.event === LeverEventName.StageChange &&
+        d.triggeredAt >= where.since,
+    );
+  }
+
   async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
     this.store.assertReachable();
     const row = this.store.deliveries.get(key(accountId, deliveryToken));
