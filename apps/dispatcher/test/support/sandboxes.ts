@@ -6,6 +6,9 @@ export interface CandidateInput {
   tags?: string[];
   stage?: string;
   archived?: boolean;
+  /** The posting (job) the candidate applied to. */
+  postingId?: string;
+  confidentiality?: 'confidential' | 'non-confidential';
 }
 
 /** What `POST /_sandbox/companies` answers (the parts the tests read). */
