@@ -62,7 +62,12 @@ export class LeverAccountsService {
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
     return {
       account,
-      auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)) },
+      auth: {
+        accountId,
+        apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)),
+        // The account's region (EU and others); absent: the client's LEVER_API_URL.
+        ...(account.leverApiUrl ? { baseUrl: account.leverApiUrl } : {}),
+      },
       performAs: account.performAsUserId,
     };
   }

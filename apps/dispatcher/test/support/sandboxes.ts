@@ -82,6 +82,11 @@ export class LeverSandboxControl {
     return (await json<{ data: LeverRequest[] }>('GET', `${this.url}/_sandbox/requests?keyId=${keyId}`)).data;
   }
 
+  /** Every request the sandbox served, any key (`keyId` null: a key it does not know). */
+  async allRequests(): Promise<(LeverRequest & { keyId: string | null })[]> {
+    return (await json<{ data: (LeverRequest & { keyId: string | null })[] }>('GET', `${this.url}/_sandbox/requests`)).data;
+  }
+
   /** A new active key for the company, as a Lever admin creates one to replace a revoked key. */
   addKey(companyId: string, apiKey: string): Promise<{ keyId: string; apiKey: string }> {
     return json('POST', `${this.url}/_sandbox/companies/${companyId}/keys`, { apiKey });

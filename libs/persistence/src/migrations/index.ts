@@ -5,6 +5,7 @@ import { LifecycleEvents1796400000000 } from './1796400000000-LifecycleEvents';
 import { CandidateEvents1796410000000 } from './1796410000000-CandidateEvents';
 import { AccountKeyHealth1796420000000 } from './1796420000000-AccountKeyHealth';
 import { TriggerRulePosting1796600000000 } from './1796600000000-TriggerRulePosting';
+import { AccountLeverApiUrl1796610000000 } from './1796610000000-AccountLeverApiUrl';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CandidateEvents1796410000000,
   AccountKeyHealth1796420000000,
   TriggerRulePosting1796600000000,
+  AccountLeverApiUrl1796610000000,
 ];
