@@ -49,7 +49,7 @@ describe('config-api accounts', () => {
       platformAccountId: 'acme',
       health: { status: 'unchecked', checkedAt: null, problem: null },
       notifyFollowers: false,
-      lever: { performAsUserId: expect.any(String) },
+      lever: { performAsUserId: expect.any(String), apiUrl: null },
       webhookUrl: expect.stringMatching(/^https:\/\/hooks\.example\.test\/webhooks\/lever\/[A-Za-z0-9_-]{32}$/),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -110,6 +110,31 @@ describe('config-api accounts', () => {
     for (const f of res.body.fields) expect(f.messages.length).toBeGreaterThan(0);
     // A refused secret is not echoed back.
     expect(res.text).not.toContain(h.leverApiKey);
+  });
+
+  it('takes a Lever region (lever.apiUrl, https), patches and clears it, and refuses what is not one', async () => {
+    const created = await h.createAccount({}, { apiUrl: 'https://api.eu.lever.co/v1' });
+    expect(created.lever.apiUrl).toBe('https://api.eu.lever.co/v1');
+    const path = `/v1/accounts/${created.id}`;
+    expect((await h.call('PATCH', path, { body: { lever: { apiUrl: 'https://api.lever.co/v1/' } } })).body.lever.apiUrl).toBe(
+      'https://api.lever.co/v1',
+    );
+    expect((await h.call('PATCH', path, { body: { lever: { apiUrl: null } } })).body.lever.apiUrl).toBeNull();
+    const audit = await h.call('GET', `/v1/accounts/${created.id}/audit?limit=1`);
+    expect(audit.body.items[0].details.changed).toEqual(['lever.apiUrl']);
+    for (const apiUrl of [
+      'http://api.eu.lever.co/v1',
+      'ftp://api.eu.lever.co',
+      'api.eu.lever.co/v1',
+      'https://u:p@api.eu.lever.co/v1',
+      '',
+      42,
+    ]) {
+      const res = await h.call('POST', '/v1/accounts', { body: h.accountBody({}, { apiUrl }) });
+      expect(res.status).toBe(400);
+      expect(res.body.fields.map((f: any) => f.field)).toEqual(['lever.apiUrl']);
+      expect((await h.call('PATCH', path, { body: { lever: { apiUrl } } })).status).toBe(400);
+    }
   });
 
   it('reads one and lists with pagination', async () => {

@@ -113,6 +113,7 @@ describe('config-api test catalog and trigger rules', () => {
         stageId: ACME.codingTestStageId,
         stageName: 'Coding Test',
         requiredTag: null,
+        postingId: null,
         kind: 'take_home',
         testId: test.id,
         passThreshold: 70,
@@ -166,6 +167,24 @@ describe('config-api test catalog and trigger rules', () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('VALIDATION_FAILED');
       expect(fieldsOf(res).sort()).toEqual([...fields].sort());
+    });
+
+    it('takes a posting id (trimmed), patches and clears it, and refuses a blank, too long or non-string one', async () => {
+      const created = await h.call('POST', rules(), {
+        body: { stageName: 'Coding Test', kind: 'live_interview', postingId: ' 6a1e4b79-75a3-454f-9417-ea79612b9585 ' },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.postingId).toBe('6a1e4b79-75a3-454f-9417-ea79612b9585');
+      const id = created.body.id;
+      expect((await h.call('PATCH', rules(`/${id}`), { body: { postingId: 'posting-2' } })).body.postingId).toBe('posting-2');
+      expect((await h.call('PATCH', rules(`/${id}`), { body: { requiredTag: 'Senior' } })).body.postingId).toBe('posting-2');
+      expect((await h.call('PATCH', rules(`/${id}`), { body: { postingId: null } })).body.postingId).toBeNull();
+      for (const postingId of ['  ', 'x'.repeat(201), 42]) {
+        const res = await h.call('POST', rules(), { body: { stageName: 'Coding Test', kind: 'live_interview', postingId } });
+        expect(res.status).toBe(400);
+        expect(fieldsOf(res)).toEqual(['postingId']);
+        expect(fieldsOf(await h.call('PATCH', rules(`/${id}`), { body: { postingId } }))).toEqual(['postingId']);
+      }
     });
 
     it("refuses a test of another account's catalog", async () => {

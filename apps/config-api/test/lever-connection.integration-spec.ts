@@ -133,6 +133,25 @@ describe('config-api Lever connection and stages', () => {
     expect(res.body.checks[1].detail).toBe('Not checked: Lever could not be reached');
   });
 
+  it("an account's own lever.apiUrl (its region) is where its connection test and stages go", async () => {
+    // This config-api's default Lever is unreachable; the account names the sandbox as its region.
+    const closedPort = await freePort();
+    const { url } = await h.startApp(h.envWith({ LEVER_API_URL: `http://127.0.0.1:${closedPort}/v1` }));
+    const created = await h.call('POST', '/v1/accounts', { body: h.accountBody({}, { apiUrl: `${h.lever.url}/v1/` }), baseUrl: url });
+    expect(created.status).toBe(201);
+    expect(created.body.lever.apiUrl).toBe(`${h.lever.url}/v1`);
+    const res = await testConnection(created.body.id, url);
+    expect(res.body).toMatchObject({ ok: true, accountStatus: 'active' });
+    const stages = await h.call('GET', `/v1/accounts/${created.body.id}/lever/stages`, { baseUrl: url });
+    expect(stages.body.items).toHaveLength(5);
+
+    // Back to the default: the cached stages are dropped with it, and Lever is unreachable there.
+    const patched = await h.call('PATCH', `/v1/accounts/${created.body.id}`, { body: { lever: { apiUrl: null } }, baseUrl: url });
+    expect(patched.body.lever.apiUrl).toBeNull();
+    expect((await h.call('GET', `/v1/accounts/${created.body.id}/lever/stages`, { baseUrl: url })).status).toBe(502);
+    expect((await testConnection(created.body.id, url)).body.checks[0].detail).toMatch(/^Lever could not be reached/);
+  });
+
   it('lists every page of stages and caches them briefly', async () => {
     const names = Array.from({ length: 130 }, (_, i) => `Stage ${String(i + 1).padStart(3, '0')}`);
     const key = await leverCompany({ stages: names });

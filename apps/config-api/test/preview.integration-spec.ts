@@ -81,6 +81,7 @@ describe('config-api preview (dry run of a stage change)', () => {
         stageId: 'a0000000-0000-4000-8000-000000000001',
         stageName: 'New applicant',
         tags: [],
+        postingIds: [expect.any(String)],
         archived: false,
         isAnonymized: false,
         hasEmail: true,
@@ -90,6 +91,7 @@ describe('config-api preview (dry run of a stage change)', () => {
           ruleId: codingRule.id,
           kind: 'take_home',
           requiredTag: null,
+          postingId: null,
           stageId: STAGE.coding,
           fires: true,
           test: { id: basics.id, name: 'Python Basics' },
@@ -290,5 +292,36 @@ describe('config-api preview (dry run of a stage change)', () => {
     const doc = (await h.call('GET', '/docs-json', { token: null })).body;
     expect(doc.paths['/v1/accounts/{id}/preview'].post).toBeDefined();
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['PreviewRequestDto', 'PreviewDto', 'PreviewRuleDto']));
+  });
+  it('rules by job posting: the posting rule fires for its candidates, the stage-only rule for the others', async () => {
+    const [backendCandidate, otherCandidate] = [randomUUID(), randomUUID()];
+    await h.sandbox(h.lever, 'POST', `/_sandbox/companies/${ACME_COMPANY_ID}/candidates`, {
+      candidates: [
+        {
+          id: backendCandidate,
+          name: 'Bea Backend',
+          emails: ['bea@candidates.example'],
+          stage: STAGE.screen,
+          postingId: 'posting-backend',
+        },
+        { id: otherCandidate, name: 'Otto Other', emails: ['otto@candidates.example'], stage: STAGE.screen, postingId: 'posting-other' },
+      ],
+    });
+    const post = async (body: unknown) => (await h.call('POST', `/v1/accounts/${account.id}/trigger-rules`, { body })).body;
+    const plain = await post({ stageId: STAGE.offer, kind: 'take_home', testId: basics.id });
+    const backend = await post({ stageId: STAGE.offer, kind: 'take_home', testId: advanced.id, postingId: 'posting-backend' });
+    expect(backend.postingId).toBe('posting-backend');
+
+    const forBackend = await preview({ opportunityId: backendCandidate, stageId: STAGE.offer });
+    expect(forBackend.body.opportunity.postingIds).toEqual(['posting-backend']);
+    expect(ruleOf(forBackend, backend.id)).toMatchObject({ fires: true, postingId: 'posting-backend', test: { id: advanced.id } });
+    expect(ruleOf(forBackend, plain.id)).toMatchObject({ fires: false, reason: { code: 'POSTING_RULE_WINS' } });
+
+    const forOther = await preview({ opportunityId: otherCandidate, stageId: STAGE.offer });
+    expect(ruleOf(forOther, plain.id)).toMatchObject({ fires: true, test: { id: basics.id } });
+    expect(ruleOf(forOther, backend.id)).toMatchObject({
+      fires: false,
+      reason: { code: 'POSTING_MISMATCH', message: expect.stringContaining('posting-other') },
+    });
   });
 });

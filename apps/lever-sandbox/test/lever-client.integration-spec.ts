@@ -3,6 +3,7 @@ import {
   LeverBadRequestError,
   LeverClient,
   LeverNotFoundError,
+  LeverConfidentialAccessError,
   LeverPermissionError,
   LeverRateLimitedError,
   LeverUnavailableError,
@@ -306,6 +307,39 @@ describe('LeverClient against lever-sandbox', () => {
         constructor: LeverPermissionError,
         endpoint: 'POST /opportunities/:id/notes',
       });
+    });
+
+    it('a key without confidential access: a confidential candidate is a LeverConfidentialAccessError, lists leave it out', async () => {
+      const { auth, company } = await createTestCompany(sandbox.control, {
+        permissions: ['opportunities:read', 'opportunities:write', 'notes:write', 'stages:read'],
+        candidates: [
+          { name: 'Secret Candidate', emails: ['s@test.example'], confidentiality: 'confidential' },
+          { name: 'Open Candidate', emails: ['o@test.example'] },
+        ],
+      });
+      const [secret, open] = company.opportunities;
+      const refused = await client.getOpportunity(auth, secret.id).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(LeverConfidentialAccessError);
+      expect(refused).toBeInstanceOf(LeverPermissionError);
+      expect(refused).toMatchObject({
+        code: 'LEVER_CONFIDENTIAL_ACCESS',
+        status: 403,
+        retryable: false,
+        endpoint: 'GET /opportunities/:id',
+      });
+      expect((refused as Error).message).toContain('create a key with confidential access');
+      await expect(client.addTags(auth, secret.id, ['x'])).rejects.toMatchObject({ code: 'LEVER_PERMISSION_MISSING', status: 403 });
+      await expect(client.getOpportunity(auth, open.id)).resolves.toMatchObject({ id: open.id });
+      const all = await client.listAllOpportunities(auth, { confidentiality: 'all' });
+      expect(all.data.map((o) => o.id)).toEqual([open.id]);
+
+      // The same company with a key that has it sees both.
+      const { apiKey } = await sandbox.control.call<{ apiKey: string }>('POST', `/companies/${company.id}/keys`, {
+        apiKey: `confidential-${Date.now()}`,
+      });
+      const full = { ...auth, apiKey };
+      await expect(client.getOpportunity(full, secret.id)).resolves.toMatchObject({ confidentiality: 'confidential' });
+      expect((await client.listAllOpportunities(full, { confidentiality: 'all' })).data).toHaveLength(2);
     });
 
     it('retries a timed-out read, then succeeds', async () => {

@@ -1,6 +1,7 @@
 import { SecretBox } from '@lever-assess/common';
 import { AccountStatus, KeyHealthStatus } from '@lever-assess/domain';
 import {
+  CONFIDENTIAL_ACCESS_FIX,
   LeverAuthError,
   LeverClient,
   LeverError,
@@ -62,7 +63,12 @@ export class LeverAccountsService {
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
     return {
       account,
-      auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)) },
+      auth: {
+        accountId,
+        apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)),
+        // The account's region (EU and others); absent: the client's LEVER_API_URL.
+        ...(account.leverApiUrl ? { baseUrl: account.leverApiUrl } : {}),
+      },
       performAs: account.performAsUserId,
     };
   }
@@ -106,7 +112,10 @@ export class LeverAccountsService {
   async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
     const access = await this.open(accountId);
     try {
-      await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1 }), { requests: 1, holdId });
+      await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' }), {
+        requests: 1,
+        holdId,
+      });
     } catch (err) {
       if (err instanceof LeverRateLimitedError) return 'skipped';
       if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
@@ -115,6 +124,13 @@ export class LeverAccountsService {
       const problem = `Lever did not answer the key check (${err.code}); the key may be fine, the next check tries again.`;
       await this.recordHealth(access, KeyHealthStatus.Unreachable, problem);
       return { status: KeyHealthStatus.Unreachable, problem };
+    }
+    // Lists leave confidential candidates out for a key without that access, so this read cannot
+    // see what a job found; a key's permissions cannot change, so only a new key clears it.
+    const { healthStatus, healthProblem } = access.account;
+    if (healthStatus === KeyHealthStatus.MissingPermission && healthProblem?.includes(CONFIDENTIAL_ACCESS_FIX)) {
+      await this.recordHealth(access, healthStatus, healthProblem);
+      return { status: healthStatus, problem: healthProblem };
     }
     await this.recordHealth(access, KeyHealthStatus.Ok, null);
     return { status: KeyHealthStatus.Ok, problem: null };

@@ -55,6 +55,7 @@ export class AccountsService {
       tagPrefix: dto.tagPrefix,
       platformAccountId: dto.platformAccountId,
       performAsUserId: dto.lever.performAsUserId ?? null,
+      leverApiUrl: normalizeApiUrl(dto.lever.apiUrl),
       notifyFollowers: dto.notifyFollowers ?? false,
       leverApiKeyEnc: seal('leverApiKeyEnc', dto.lever.apiKey),
       leverSignatureTokenEnc: seal('leverSignatureTokenEnc', dto.lever.signatureToken),
@@ -87,6 +88,8 @@ export class AccountsService {
     if (dto.tagPrefix !== undefined && dto.tagPrefix !== current.tagPrefix) await this.assertPrefixFree(accountId);
     const { patch, changed } = this.toPatch(accountId, dto);
     const keyReplaced = dto.lever?.apiKey !== undefined;
+    // Another region is another Lever: its stages are not the cached ones.
+    const leverMoved = dto.lever?.apiUrl !== undefined && normalizeApiUrl(dto.lever.apiUrl) !== current.leverApiUrl;
     if (Object.keys(patch).length > 0 && !(await this.accounts.update(accountId, patch))) throw new AccountNotFoundError(accountId);
 
     const status = this.nextStatus(current, dto.status, keyReplaced);
@@ -94,7 +97,7 @@ export class AccountsService {
       await this.accounts.setStatus(accountId, status.status, status.reason);
       changed.push('status');
     }
-    if (keyReplaced) this.stages.forget(accountId);
+    if (keyReplaced || leverMoved) this.stages.forget(accountId);
     await this.changed(actor, accountId, 'account.update', { changed, ...(status ? { status: status.status } : {}) });
     return this.get(accountId);
   }
@@ -167,6 +170,7 @@ export class AccountsService {
     const lever = dto.lever;
     if (lever) {
       set('performAsUserId', lever.performAsUserId, 'lever.performAsUserId');
+      set('leverApiUrl', lever.apiUrl === undefined ? undefined : normalizeApiUrl(lever.apiUrl), 'lever.apiUrl');
       set('leverApiKeyEnc', lever.apiKey === undefined ? undefined : seal('leverApiKeyEnc', lever.apiKey), 'lever.apiKey');
       set(
         'leverSignatureTokenEnc',
@@ -193,4 +197,9 @@ export class AccountsService {
   private toDto(account: Account): AccountDto {
     return AccountDto.from(account, this.env.PUBLIC_BASE_URL);
   }
+}
+
+/** Stored without a trailing slash, so the same URL compares equal; null or absent: the default. */
+function normalizeApiUrl(apiUrl: string | null | undefined): string | null {
+  return apiUrl ? apiUrl.replace(/\/+$/, '') : null;
 }

@@ -90,7 +90,8 @@ export class LeverConnectionService {
       return { ok: true, detail: `The key can read stages (${stages.length} found)` };
     });
     await run('opportunities', true, async () => {
-      await this.lever.listOpportunities(auth, { limit: 1 });
+      // Like every list of ours: confidential candidates included when the key may see them.
+      await this.lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' });
       return { ok: true, detail: 'The key can read candidates (opportunities)' };
     });
     await run('performAsUser', false, () => this.checkPerformAs(auth, account.performAsUserId));

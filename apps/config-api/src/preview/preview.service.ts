@@ -6,8 +6,11 @@ import {
   checkCandidate,
   desiredLinks,
   desiredStatusSuffix,
+  applicationPostingIds,
+  isPostingRule,
   isTaggedRule,
   primaryEmail,
+  ruleSpecificity,
   resolveTest,
   selectTriggerRules,
   statusTagOwner,
@@ -115,7 +118,8 @@ export class PreviewService {
       );
     }
 
-    const firing = new Set(selectTriggerRules(stageRules, opportunity.tags).map((r) => r.id));
+    const postingIds = applicationPostingIds(opportunity.applications);
+    const firing = new Set(selectTriggerRules(stageRules, opportunity.tags, postingIds).map((r) => r.id));
     const candidateProblem = checkCandidate(opportunity);
     const catalog = await this.tests.list(accountId);
     const rules: PreviewRuleDto[] = [];
@@ -123,11 +127,12 @@ export class PreviewService {
       const resolved = resolveTest(rule, opportunity.tags, catalog);
       const { outcome, why } = firing.has(rule.id)
         ? await this.outcomeOf(accountId, opportunityId, rule, candidateProblem, resolved.test !== null)
-        : { outcome: 'nothing' as const, why: notFiringReason(rule, stageRules, opportunity.tags) };
+        : { outcome: 'nothing' as const, why: notFiringReason(rule, stageRules, opportunity.tags, postingIds) };
       rules.push({
         ruleId: rule.id,
         kind: rule.kind,
         requiredTag: rule.requiredTag,
+        postingId: rule.postingId,
         stageId: rule.stageId,
         fires: firing.has(rule.id),
         test: resolved.test ? { id: resolved.test.id, name: resolved.test.name } : null,
@@ -276,29 +281,60 @@ function opportunityView(o: LeverOpportunity): PreviewOpportunityDto {
     stageId: o.stageId,
     stageName: o.stageName,
     tags: o.tags,
+    postingIds: applicationPostingIds(o.applications),
     archived: o.archived,
     isAnonymized: o.isAnonymized,
     hasEmail: primaryEmail(o.emails) !== null,
   };
 }
 
-function notFiringReason(rule: TriggerRule, stageRules: readonly TriggerRule[], tags: readonly string[]): PreviewReasonDto {
-  if (isTaggedRule(rule)) {
+function notFiringReason(
+  rule: TriggerRule,
+  stageRules: readonly TriggerRule[],
+  tags: readonly string[],
+  postingIds: readonly string[],
+): PreviewReasonDto {
+  if (isPostingRule(rule) && !postingIds.includes((rule.postingId as string).trim())) {
+    return reason(
+      PreviewReasonCode.PostingMismatch,
+      `This rule is only for candidates who applied to the Lever posting ${rule.postingId}; the candidate applied to ${
+        postingIds.length ? postingIds.join(', ') : 'no posting'
+      }.`,
+    );
+  }
+  if (isTaggedRule(rule) && !selectTriggerRules([rule], tags, postingIds).length) {
     return reason(
       PreviewReasonCode.RequiredTagMissing,
       `This rule is only for candidates tagged "${rule.requiredTag}" in Lever; the candidate is not.`,
     );
   }
-  const winners = selectTriggerRules(stageRules, tags).map((r) => `"${r.requiredTag}"`);
+  const winners = selectTriggerRules(stageRules, tags, postingIds);
+  if (winners.some(isPostingRule)) {
+    return reason(
+      PreviewReasonCode.PostingRuleWins,
+      `Another rule at this stage is for the candidate's posting${winners.some(isTaggedRule) ? ' and tag' : ''}; ` +
+        'a more specific rule replaces this one (posting + tag > posting > tag > neither).',
+    );
+  }
+  const names = winners.filter((r) => ruleSpecificity(r) > ruleSpecificity(rule)).map((r) => `"${r.requiredTag}"`);
   return reason(
     PreviewReasonCode.TaggedRuleWins,
-    `The candidate carries the tag ${[...new Set(winners)].join(', ')} of another rule at this stage; tagged rules replace the rules without a tag.`,
+    `The candidate carries the tag ${[...new Set(names)].join(', ')} of another rule at this stage; tagged rules replace the rules without a tag.`,
   );
 }
 
 /** Why nothing at all would be sent: no rule fires, or each firing rule's own reason. */
 function overallReasons(rules: readonly PreviewRuleDto[], stageRules: readonly TriggerRule[]): PreviewReasonDto[] {
   if (!rules.some((r) => r.fires)) {
+    if (stageRules.some(isPostingRule)) {
+      const needs = [...new Set(stageRules.map((r) => (isPostingRule(r) ? `posting ${r.postingId}` : `tag "${r.requiredTag}"`)))];
+      return [
+        reason(
+          PreviewReasonCode.RulesNeedTags,
+          `Every rule at this stage is limited to a posting or a tag the candidate does not have (${needs.join(', ')}). Add a rule without a posting or tag to cover everyone else.`,
+        ),
+      ];
+    }
     const tags = [...new Set(stageRules.map((r) => `"${r.requiredTag}"`))].join(', ');
     return [
       reason(

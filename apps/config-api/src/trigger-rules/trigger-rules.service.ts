@@ -41,6 +41,7 @@ export class TriggerRulesService {
       stageId: resolution.stage.id,
       stageName: resolution.stage.text,
       requiredTag: dto.requiredTag ?? null,
+      postingId: dto.postingId ?? null,
       kind: dto.kind,
       testId: dto.testId ?? null,
       passThreshold: dto.passThreshold ?? null,
@@ -80,6 +81,7 @@ export class TriggerRulesService {
     const errors = [...ruleShapeErrors(shape), ...(await this.testErrors(accountId, dto.testId))];
     const patch: TriggerRulePatch = {
       requiredTag: dto.requiredTag,
+      postingId: dto.postingId,
       kind: dto.kind,
       testId: dto.testId,
       passThreshold: dto.passThreshold,

@@ -423,11 +423,11 @@ describe(LeverEventDispatchService.name, () => {
       const opportunity = w.candidate();
       const event = w.event(opportunity);
       w.f.lever.failNext('getOpportunity', 403);
-      await expect(w.service.dispatch(event)).rejects.toMatchObject({ code: 'LEVER_PERMISSION_MISSING' });
+      await expect(w.service.dispatch(event)).rejects.toMatchObject({ code: 'LEVER_CONFIDENTIAL_ACCESS' });
 
-      await w.service.recordFailure(event, 'LEVER_PERMISSION_MISSING');
+      await w.service.recordFailure(event, 'LEVER_CONFIDENTIAL_ACCESS');
 
-      await expect(w.deliveryOutcome(event)).resolves.toBe('failed: LEVER_PERMISSION_MISSING');
+      await expect(w.deliveryOutcome(event)).resolves.toBe('failed: LEVER_CONFIDENTIAL_ACCESS');
       await expect(w.service.dispatch(event)).resolves.toBe(DispatchOutcome.Sent);
     });
   });

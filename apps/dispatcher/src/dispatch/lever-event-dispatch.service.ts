@@ -4,7 +4,9 @@ import {
   AssessmentStatus,
   CandidateEventType,
   RuleKind,
+  applicationPostingIds,
   checkCandidate,
+  isPostingRule,
   noTestResolvableProblem,
   platformRejectedProblem,
   platformUnavailableProblem,
@@ -125,13 +127,17 @@ export class LeverEventDispatchService {
       return this.finish(event, steps, DispatchOutcome.StaleStage, undefined, { currentStageId: opportunity.stageId });
     }
 
-    const selected = selectTriggerRules(stageRules, opportunity.tags);
+    // The read expands applications, so the posting comes with it: still one request.
+    const postingIds = applicationPostingIds(opportunity.applications);
+    const selected = selectTriggerRules(stageRules, opportunity.tags, postingIds);
     if (selected.length === 0) {
       steps.add(CandidateEventType.RuleNotMatched, {
         reason: DispatchOutcome.NoMatchingRule,
         stageId: event.toStageId,
         ruleIds: stageRules.map((r) => r.id),
         requiredTags: stageRules.map((r) => r.requiredTag),
+        // Posting details only when a rule names a posting: the timeline of tag-only stages stays as it was.
+        ...(stageRules.some(isPostingRule) ? { postingIds: stageRules.map((r) => r.postingId), candidatePostingIds: postingIds } : {}),
       });
       return this.finish(event, steps, DispatchOutcome.NoMatchingRule);
     }

@@ -84,7 +84,8 @@ describe(LeverEventsProcessor.name, () => {
 
   it.each([
     [404, 'LEVER_NOT_FOUND'],
-    [403, 'LEVER_PERMISSION_MISSING'],
+    // A 403 on the opportunity read: a confidential candidate for a key without that access (issue 17).
+    [403, 'LEVER_CONFIDENTIAL_ACCESS'],
     [400, 'LEVER_BAD_REQUEST'],
   ])('fails the job for good on a Lever %i and records the delivery as failed (%s)', async (status, code) => {
     w.f.lever.failNext('getOpportunity', status);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module';
 import { loadDispatcherEnv } from '../../src/config';
 import { LeverSandboxControl, PlatformSandboxControl, type CandidateInput } from './sandboxes';
-import { createScenario, type Scenario } from './scenario';
+import { createScenario, type Scenario, type ScenarioOptions } from './scenario';
 
 const PLATFORM_API_KEY = 'dispatcher-test-platform-key';
 
@@ -119,8 +119,8 @@ export class DispatcherHarness {
   }
 
   /** One customer with its own Lever company and key, account, catalog and rules. */
-  scenario(candidates: CandidateInput[]): Promise<Scenario> {
-    return createScenario(this, candidates);
+  scenario(candidates: CandidateInput[], options?: ScenarioOptions): Promise<Scenario> {
+    return createScenario(this, candidates, options);
   }
 
   /** Adds the job as the gateway does (or under `jobId`) and waits until it completed or failed. */

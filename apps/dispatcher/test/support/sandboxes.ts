@@ -6,6 +6,9 @@ export interface CandidateInput {
   tags?: string[];
   stage?: string;
   archived?: boolean;
+  /** The posting (job) the candidate applied to. */
+  postingId?: string;
+  confidentiality?: 'confidential' | 'non-confidential';
 }
 
 /** What `POST /_sandbox/companies` answers (the parts the tests read). */
@@ -77,6 +80,11 @@ export class LeverSandboxControl {
   /** The requests the sandbox served for one key, oldest first. */
   async requests(keyId: string): Promise<LeverRequest[]> {
     return (await json<{ data: LeverRequest[] }>('GET', `${this.url}/_sandbox/requests?keyId=${keyId}`)).data;
+  }
+
+  /** Every request the sandbox served, any key (`keyId` null: a key it does not know). */
+  async allRequests(): Promise<(LeverRequest & { keyId: string | null })[]> {
+    return (await json<{ data: (LeverRequest & { keyId: string | null })[] }>('GET', `${this.url}/_sandbox/requests`)).data;
   }
 
   /** A new active key for the company, as a Lever admin creates one to replace a revoked key. */

@@ -10,7 +10,7 @@ import {
 import type { LeverEventJob } from '@lever-assess/queues';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DispatcherHarness } from './dispatcher-harness';
-import type { CandidateInput } from './sandboxes';
+import type { CandidateInput, LeverSandboxControl } from './sandboxes';
 
 const STAGES = ['New applicant', 'Coding Test', 'Onsite'];
 
@@ -22,14 +22,21 @@ function found<T>(value: T | undefined, what: string): T {
 
 export type Scenario = Awaited<ReturnType<typeof createScenario>>;
 
+export interface ScenarioOptions {
+  /** The Lever sandbox of the account's region (its `leverApiUrl`); default the harness's (LEVER_API_URL). */
+  lever?: LeverSandboxControl;
+}
+
 /**
  * One customer: a Lever company in the sandbox (own key, so faults and revocation stay local)
  * and its account, catalog and rules in Postgres, sealed with the dispatcher's ENCRYPTION_KEY.
  * Candidates start at "Coding Test" with one email made from their name unless told otherwise.
  */
-export async function createScenario(h: DispatcherHarness, candidates: CandidateInput[]) {
+export async function createScenario(h: DispatcherHarness, candidates: CandidateInput[], options: ScenarioOptions = {}) {
+  // Another Lever (a region) for this account: its own sandbox, named by the account's lever.apiUrl.
+  const lever = options.lever ?? h.lever;
   const apiKey = `key-${randomUUID()}`;
-  const company = await h.lever.createCompany({
+  const company = await lever.createCompany({
     name: 'Dispatch Co',
     keys: [{ apiKey }],
     stages: STAGES.map((text) => ({ text })),
@@ -53,6 +60,7 @@ export async function createScenario(h: DispatcherHarness, candidates: Candidate
     leverApiKeyEnc: h.box.encrypt(apiKey),
     leverSignatureTokenEnc: h.box.encrypt('signature-token'),
     performAsUserId: company.users[0].id,
+    leverApiUrl: options.lever ? `${options.lever.url}/v1` : null,
     platformAccountId,
   });
   const tests = h.app.get(TestsRepository);
@@ -101,6 +109,6 @@ export async function createScenario(h: DispatcherHarness, candidates: Candidate
       (await h.syncs.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => j.data.accountId === account.id),
     delivery: (e: LeverEventJob) => h.app.get(LeverDeliveriesRepository).find(account.id, e.deliveryToken),
     /** Requests the Lever sandbox served for this company's key. */
-    leverRequests: () => h.lever.requests(keyId),
+    leverRequests: () => lever.requests(keyId),
   };
 }

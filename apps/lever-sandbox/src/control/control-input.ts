@@ -49,6 +49,7 @@ export function parseCandidates(value: unknown): CandidateInput[] {
           : o.confidentiality === 'confidential' || o.confidentiality === 'non-confidential'
             ? o.confidentiality
             : bad(`${p}.confidentiality must be confidential or non-confidential`),
+      postingId: optString(o.postingId, `${p}.postingId`),
       followers: optStrings(o.followers, `${p}.followers`),
       isAnonymized: o.isAnonymized === true,
       origin: optString(o.origin, `${p}.origin`),

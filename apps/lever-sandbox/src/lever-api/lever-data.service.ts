@@ -34,7 +34,8 @@ export class LeverDataService {
     return renderOpportunity(company, this.opportunity(company, id), new Set(queryList(query.expand)));
   }
 
-  listOpportunities(company: Company, query: Query): LeverListPage<Rendered> {
+  /** `confidentialAccess`: the key may see confidential opportunities (else lists leave them out, as Lever's do). */
+  listOpportunities(company: Company, query: Query, confidentialAccess = true): LeverListPage<Rendered> {
     const tags = queryList(query.tag);
     const emails = queryList(query.email).map((e) => e.toLowerCase());
     const contactIds = queryList(query.contact_id);
@@ -52,11 +53,12 @@ export class LeverDataService {
         (!stageIds.length || stageIds.includes(o.stageId)) &&
         (archived === undefined || (o.archivedAt !== null) === archived) &&
         (confidentiality === 'all' || o.confidentiality === confidentiality) &&
+        (confidentialAccess || o.confidentiality !== 'confidential') &&
         (updatedStart === undefined || o.updatedAt >= updatedStart) &&
         (updatedEnd === undefined || o.updatedAt <= updatedEnd)
       );
     });
-    const filters = [tags, emails, contactIds, stageIds, archived, confidentiality, updatedStart, updatedEnd];
+    const filters = [tags, emails, contactIds, stageIds, archived, confidentiality, confidentialAccess, updatedStart, updatedEnd];
     const page = this.state.paginator.page(matches, `${company.id}:opportunities:${JSON.stringify(filters)}`, query);
     const expand = new Set(queryList(query.expand));
     return { ...page, data: page.data.map((o) => renderOpportunity(company, o, expand)) };

@@ -54,6 +54,8 @@ export interface CandidateInput {
   /** Archive reason id or text; default the first non-hired reason (only with `archived`). */
   archiveReason?: string;
   confidentiality?: 'confidential' | 'non-confidential';
+  /** The posting (job) of the candidate's application; default a new random id. */
+  postingId?: string;
   /** User ids; default the owner, if any. */
   followers?: string[];
   isAnonymized?: boolean;

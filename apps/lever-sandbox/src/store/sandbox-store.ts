@@ -116,7 +116,7 @@ export class SandboxStore {
         ownerId: c.ownerId ?? null,
         origin: c.origin ?? 'applied',
         applicationId: randomUUID(),
-        postingId: randomUUID(),
+        postingId: c.postingId ?? randomUUID(),
         createdAt: at,
         updatedAt: at,
         lastAdvancedAt: at,

@@ -10,6 +10,8 @@ export const LEVER_PERMISSIONS = [
   'users:read',
   'tags:read',
   'archive_reasons:read',
+  /** Lever's "Allow access to confidential data": without it a confidential opportunity answers 403 and lists leave it out. */
+  'confidential:read',
 ] as const;
 export type LeverPermission = (typeof LEVER_PERMISSIONS)[number];
 

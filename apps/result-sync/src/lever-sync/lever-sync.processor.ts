@@ -94,7 +94,7 @@ export class LeverSyncProcessor extends QueueProcessor<typeof QueueName.LeverSyn
       }
       this.logger.warn({
         msg:
-          outcome.code === 'LEVER_PERMISSION_MISSING'
+          outcome.code === 'LEVER_PERMISSION_MISSING' || outcome.code === 'LEVER_CONFIDENTIAL_ACCESS'
             ? 'Lever key lacks a permission: the recruiter cannot be told in Lever'
             : outcome.message,
         code: outcome.code,

@@ -18,6 +18,7 @@ export function syncMetricOutcome(outcome: JobOutcome<never>): string {
 const FAILURE_LABELS: Record<string, string> = {
   LEVER_NOT_FOUND: 'opportunity_not_found',
   LEVER_PERMISSION_MISSING: 'permission_missing',
+  LEVER_CONFIDENTIAL_ACCESS: 'permission_missing',
   LEVER_KEY_REVOKED: 'key_revoked',
   ACCOUNT_UNAVAILABLE: 'account_unavailable',
   ASSESSMENT_NOT_FOUND: 'assessment_missing',
@@ -27,6 +28,7 @@ const FAILURE_LABELS: Record<string, string> = {
 export const SYNC_ERROR_CODES = new Set([
   'LEVER_KEY_REVOKED',
   'LEVER_PERMISSION_MISSING',
+  'LEVER_CONFIDENTIAL_ACCESS',
   'LEVER_NOT_FOUND',
   'ACCOUNT_UNAVAILABLE',
   'LEVER_SYNC_FAILED',
@@ -55,6 +57,9 @@ export function syncFailureRecord(err: unknown): { errorCode: string; errorText:
           'and the recruiter could not be told in Lever. Create a Lever key with opportunities and notes read and write permissions, ' +
           'update the account, then retry the failed lever-sync job.',
       };
+    case 'LEVER_CONFIDENTIAL_ACCESS':
+      // The message says what to do (create a key with confidential access); a retry after the new key syncs.
+      return { errorCode: 'LEVER_CONFIDENTIAL_ACCESS', errorText: `${err.message} Then retry the failed lever-sync job.` };
     case 'LEVER_NOT_FOUND':
       return {
         errorCode: 'LEVER_NOT_FOUND',

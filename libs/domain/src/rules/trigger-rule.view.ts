@@ -8,6 +8,8 @@ export interface TriggerRuleView {
   id: string;
   /** Blank or null: the rule applies to every candidate reaching the stage. */
   requiredTag: string | null;
+  /** Lever posting id; blank, null or absent: the rule applies whatever job the candidate applied to. */
+  postingId?: string | null;
   kind: RuleKind;
   /** The rule's own test (catalog id); required for take_home, optional for live_interview. */
   testId: string | null;

@@ -1,5 +1,5 @@
 import { pause } from '@lever-assess/common';
-import { LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
+import { LeverConfidentialAccessError, LeverPermissionError, LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
 import { leverKeyId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
@@ -68,14 +68,27 @@ export class LeverClient {
     return runWithPrepaid(keyId, requests, work);
   }
 
+  /** @throws LeverConfidentialAccessError on a 403 (a confidential candidate, for a key without that access) */
   async getOpportunity(auth: LeverAuth, opportunityId: string): Promise<LeverOpportunity> {
-    const body = await this.call(auth, {
-      method: 'GET',
-      route: '/opportunities/:id',
-      params: { id: opportunityId },
-      query: { expand: ['stage', 'applications'] },
-      idempotent: true,
-    });
+    let body: unknown;
+    try {
+      body = await this.call(auth, {
+        method: 'GET',
+        route: '/opportunities/:id',
+        params: { id: opportunityId },
+        query: { expand: ['stage', 'applications'] },
+        idempotent: true,
+      });
+    } catch (err) {
+      if (!(err instanceof LeverPermissionError)) throw err;
+      throw new LeverConfidentialAccessError({
+        accountId: auth.accountId,
+        endpoint: err.endpoint,
+        status: err.status,
+        leverCode: err.leverCode,
+        leverMessage: err.leverMessage,
+      });
+    }
     return this.parse(auth, 'GET /opportunities/:id', () => parseOpportunity(unwrapData(body, 'opportunity')));
   }
 

@@ -67,7 +67,7 @@ export class LeverHttp {
   }
 
   async request(auth: LeverAuth, req: LeverRequest): Promise<unknown> {
-    const url = this.url(req);
+    const url = this.url(auth, req);
     const endpoint = `${req.method} ${req.route}`;
     const base: LeverFailure = { accountId: auth.accountId, endpoint };
     const call = {
@@ -137,7 +137,7 @@ export class LeverHttp {
     await pause(waitMs);
   }
 
-  private url(req: LeverRequest): string {
+  private url(auth: LeverAuth, req: LeverRequest): string {
     const path = req.route.replace(/:(\w+)/g, (_m, name: string) => {
       const value = req.params?.[name];
       if (!value) throw new TypeError(`Lever ${req.route}: missing value for :${name}`);
@@ -150,7 +150,9 @@ export class LeverHttp {
       for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
     }
     const qs = search.toString();
-    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+    // Per account (region); the key's rate limiter is keyed by the key alone, wherever it is sent.
+    const base = auth.baseUrl ? auth.baseUrl.replace(/\/+$/, '') : this.baseUrl;
+    return `${base}${path}${qs ? `?${qs}` : ''}`;
   }
 
   private headers(auth: LeverAuth, hasBody: boolean): Record<string, string> {

@@ -1,7 +1,23 @@
-import { LeverAuthError, LeverPermissionError, LeverRateLimitedError, LeverUnavailableError } from './lever.errors';
+import {
+  CONFIDENTIAL_ACCESS_FIX,
+  LeverAuthError,
+  LeverConfidentialAccessError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnavailableError,
+} from './lever.errors';
 
 describe('lever errors', () => {
   const f = { accountId: 'acct-1', endpoint: 'GET /stages', leverCode: 'Forbidden', leverMessage: 'no stages read' };
+
+  it('a confidential candidate: a permission error of its own code that says to create a key with confidential access', () => {
+    const err = new LeverConfidentialAccessError({ ...f, endpoint: 'GET /opportunities/:id', status: 403 });
+    expect(err).toBeInstanceOf(LeverPermissionError);
+    expect(err).toMatchObject({ code: 'LEVER_CONFIDENTIAL_ACCESS', retryable: false, status: 403, endpoint: 'GET /opportunities/:id' });
+    expect(err.name).toBe('LeverConfidentialAccessError');
+    expect(err.message).toContain(CONFIDENTIAL_ACCESS_FIX);
+    expect(err.message).toContain('GET /opportunities/:id -> 403');
+  });
 
   it('gives stable codes and retryability', () => {
     expect(new LeverAuthError({ ...f, status: 401 })).toMatchObject({

@@ -57,7 +57,7 @@ export class LeverAuthError extends LeverError {
 
 /** 403: the key lacks the permission for this endpoint (Lever key permissions cannot be edited). */
 export class LeverPermissionError extends LeverError {
-  readonly code = 'LEVER_PERMISSION_MISSING';
+  readonly code: string = 'LEVER_PERMISSION_MISSING';
   readonly retryable = false;
   constructor(
     f: LeverFailure,
@@ -70,6 +70,25 @@ export class LeverPermissionError extends LeverError {
       f.leverCode,
       f.leverMessage,
     );
+  }
+}
+
+/** The fix for a key without confidential access, in the words shown to admins (account health, failed jobs). */
+export const CONFIDENTIAL_ACCESS_FIX = 'create a key with confidential access';
+
+/**
+ * 403 reading one opportunity. A key that reads candidates at all is refused a confidential one
+ * when it was created without access to confidential data (Lever cannot add that to a key), so
+ * that is what the message leads with; the 403 itself does not say which permission is missing.
+ */
+export class LeverConfidentialAccessError extends LeverPermissionError {
+  override readonly code = 'LEVER_CONFIDENTIAL_ACCESS';
+  constructor(f: LeverFailure) {
+    super(f);
+    this.message =
+      'Lever refused to show this candidate: it is confidential and the API key was created without access to confidential data. ' +
+      `Lever cannot add that access to an existing key: ${CONFIDENTIAL_ACCESS_FIX} ("Allow access to confidential data") and save it on the account. ` +
+      `(If the key cannot read any candidate, it lacks opportunities read instead.) ${detail(f)}`;
   }
 }
 

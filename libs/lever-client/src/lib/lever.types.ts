@@ -2,6 +2,8 @@
 export interface LeverAuth {
   accountId: string;
   apiKey: string;
+  /** The account's own Lever API base URL (EU and other regions); unset: the client's baseUrl. */
+  baseUrl?: string;
 }
 
 /** One page of a Lever list endpoint. `next` is Lever's opaque offset token. */

@@ -48,6 +48,10 @@ export class Account {
   @Column({ type: 'text', nullable: true })
   performAsUserId: string | null;
 
+  /** The account's Lever API base URL (EU and other regions); null: the deployment's LEVER_API_URL. */
+  @Column({ type: 'text', nullable: true })
+  leverApiUrl: string | null;
+
   @Column({ type: 'text' })
   platformAccountId: string;
 

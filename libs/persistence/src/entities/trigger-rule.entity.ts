@@ -35,6 +35,10 @@ export class TriggerRule {
   @Column({ type: 'text', nullable: true })
   requiredTag: string | null;
 
+  /** Lever posting id: the rule applies only to candidates who applied to that job (beats a stage-only rule). */
+  @Column({ type: 'text', nullable: true })
+  postingId: string | null;
+
   @Column({ type: 'text' })
   kind: RuleKind;
 

@@ -5,6 +5,8 @@ import { LifecycleEvents1796400000000 } from './1796400000000-LifecycleEvents';
 import { CandidateEvents1796410000000 } from './1796410000000-CandidateEvents';
 import { AccountKeyHealth1796420000000 } from './1796420000000-AccountKeyHealth';
 import { RecruiterActions1796500000000 } from './1796500000000-RecruiterActions';
+import { TriggerRulePosting1796600000000 } from './1796600000000-TriggerRulePosting';
+import { AccountLeverApiUrl1796610000000 } from './1796610000000-AccountLeverApiUrl';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   CandidateEvents1796410000000,
   AccountKeyHealth1796420000000,
   RecruiterActions1796500000000,
+  TriggerRulePosting1796600000000,
+  AccountLeverApiUrl1796610000000,
 ];

@@ -19,6 +19,8 @@ export interface NewAccount {
   leverSignatureTokenEnc: string;
   leverSignatureTokensEnc?: string | null;
   performAsUserId?: string | null;
+  /** Lever API base URL of the account's region; null: LEVER_API_URL. */
+  leverApiUrl?: string | null;
   platformAccountId: string;
   /** Result notes notify the candidate's followers in Lever (default false). */
   notifyFollowers?: boolean;
@@ -48,6 +50,7 @@ export class AccountsRepository {
       leverSignatureTokenEnc: input.leverSignatureTokenEnc,
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
       performAsUserId: input.performAsUserId ?? null,
+      leverApiUrl: input.leverApiUrl ?? null,
       platformAccountId: input.platformAccountId,
       notifyFollowers: input.notifyFollowers ?? false,
       webhookKey: generateWebhookKey(),

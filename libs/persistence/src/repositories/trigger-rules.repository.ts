@@ -13,6 +13,8 @@ export interface NewTriggerRule {
   stageId: string;
   stageName?: string | null;
   requiredTag?: string | null;
+  /** Lever posting id; null: any job. */
+  postingId?: string | null;
   kind: RuleKind;
   testId?: string | null;
   passThreshold?: number | null;

@@ -2,6 +2,7 @@ import {
   LeverAuthError,
   LeverBadRequestError,
   LeverNotFoundError,
+  LeverConfidentialAccessError,
   LeverPermissionError,
   LeverRateLimitedError,
   LeverUnavailableError,
@@ -90,7 +91,8 @@ const FAKE_ARCHIVE_REASONS: LeverArchiveReason[] = [
 export function leverErrorFor(method: LeverMethod, status: number, failure: LeverFailure): Error {
   const f = { ...failure, status };
   if (status === 401) return new LeverAuthError(f);
-  if (status === 403) return new LeverPermissionError(f);
+  // The real getOpportunity names the confidential case (lever-client).
+  if (status === 403) return method === 'getOpportunity' ? new LeverConfidentialAccessError(f) : new LeverPermissionError(f);
   if (status === 404) return new LeverNotFoundError(f);
   if (status === 429) return new LeverRateLimitedError(f, 1_000);
   // Only a non-idempotent write (createNote) may have been stored when the answer is a 5xx.

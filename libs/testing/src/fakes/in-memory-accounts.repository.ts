@@ -52,6 +52,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       leverSignatureTokenEnc: input.leverSignatureTokenEnc,
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
       performAsUserId: input.performAsUserId ?? null,
+      leverApiUrl: input.leverApiUrl ?? null,
       platformAccountId: input.platformAccountId,
       notifyFollowers: input.notifyFollowers ?? false,
       healthStatus: KeyHealthStatus.Unchecked,

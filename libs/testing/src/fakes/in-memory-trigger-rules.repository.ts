@@ -41,6 +41,7 @@ export class InMemoryTriggerRulesRepository implements PublicOf<TriggerRulesRepo
       stageId: input.stageId,
       stageName: input.stageName ?? null,
       requiredTag: input.requiredTag ?? null,
+      postingId: input.postingId ?? null,
       kind: input.kind,
       testId: input.testId ?? null,
       passThreshold: input.passThreshold ?? null,

@@ -5,6 +5,8 @@ import { ApiProperty } from '@nestjs/swagger';
 export class AccountLeverDto {
   @ApiProperty({ type: String, nullable: true })
   performAsUserId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The account's Lever API base URL; null: the deployment's LEVER_API_URL" })
+  apiUrl: string | null;
 }
 
 /** What the last check of the account's Lever key found (scheduled, and whenever a job meets a 401 or 403). */
@@ -58,7 +60,7 @@ export class AccountDto {
         problem: account.healthProblem,
       },
       notifyFollowers: account.notifyFollowers,
-      lever: { performAsUserId: account.performAsUserId },
+      lever: { performAsUserId: account.performAsUserId, apiUrl: account.leverApiUrl },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
       createdAt: account.createdAt.toISOString(),
       updatedAt: account.updatedAt.toISOString(),

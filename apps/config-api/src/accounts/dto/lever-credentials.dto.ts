@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
+import { IsLeverApiUrl } from './lever-api-url.validator';
 import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
 import { IsSignatureTokenMap } from './signature-token-map.validator';
 
@@ -8,6 +9,14 @@ const SIGNATURE_TOKENS_DOC = {
   additionalProperties: { type: 'string' },
   description: 'Lever signs each event type with its own token: { <eventName>: token }. Write-only.',
   example: { candidateHired: 'token-of-the-hired-webhook' },
+} as const;
+
+const LEVER_API_URL_DOC = {
+  type: String,
+  nullable: true,
+  maxLength: 500,
+  example: 'https://api.eu.lever.co/v1',
+  description: "The account's Lever API base URL (EU and other regions), https; unset or null: the deployment's LEVER_API_URL",
 } as const;
 
 /** Lever connection of a new account. Secrets are write-only: encrypted at rest, never returned. */
@@ -27,6 +36,11 @@ export class LeverCredentialsDto {
   @IsString()
   @Length(1, 200)
   performAsUserId?: string | null;
+
+  @ApiPropertyOptional({ ...LEVER_API_URL_DOC })
+  @IsOptional()
+  @IsLeverApiUrl()
+  apiUrl?: string | null;
 
   @ApiPropertyOptional({ ...SIGNATURE_TOKENS_DOC, writeOnly: true })
   @IsOptional()
@@ -53,6 +67,11 @@ export class UpdateLeverCredentialsDto {
   @IsString()
   @Length(1, 200)
   performAsUserId?: string | null;
+
+  @ApiPropertyOptional({ ...LEVER_API_URL_DOC, description: `${LEVER_API_URL_DOC.description}; null: back to the default` })
+  @IsOptional()
+  @IsLeverApiUrl()
+  apiUrl?: string | null;
 
   @ApiPropertyOptional({ ...SIGNATURE_TOKENS_DOC, nullable: true, writeOnly: true, description: 'Replaces the whole map; null clears it' })
   @IsOptional()

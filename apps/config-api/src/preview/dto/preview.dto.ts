@@ -27,6 +27,8 @@ export const PreviewReasonCode = {
   RulesNeedTags: 'RULES_NEED_TAGS',
   RequiredTagMissing: 'REQUIRED_TAG_MISSING',
   TaggedRuleWins: 'TAGGED_RULE_WINS',
+  PostingMismatch: 'POSTING_MISMATCH',
+  PostingRuleWins: 'POSTING_RULE_WINS',
   CandidateArchived: 'CANDIDATE_ARCHIVED',
   CandidateAnonymized: 'CANDIDATE_ANONYMIZED',
   CandidateNoEmail: 'CANDIDATE_NO_EMAIL',
@@ -76,9 +78,13 @@ export class PreviewRuleDto {
   kind: RuleKind;
   @ApiProperty({ type: String, nullable: true })
   requiredTag: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Lever posting id the rule is limited to' })
+  postingId: string | null;
   @ApiProperty()
   stageId: string;
-  @ApiProperty({ description: 'Selected at this stage for this candidate (tagged rules the candidate matches beat untagged ones)' })
+  @ApiProperty({
+    description: 'Selected at this stage for this candidate (the most specific matching rules: posting + tag > posting > tag > neither)',
+  })
   fires: boolean;
   @ApiProperty({ type: PreviewTestDto, nullable: true, description: 'The test it would send (also shown when the rule does not fire)' })
   test: PreviewTestDto | null;
@@ -116,6 +122,8 @@ export class PreviewOpportunityDto {
   stageName: string | null;
   @ApiProperty({ type: [String] })
   tags: string[];
+  @ApiProperty({ type: [String], description: "Postings (jobs) of the candidate's applications" })
+  postingIds: string[];
   @ApiProperty()
   archived: boolean;
   @ApiProperty()

@@ -38,6 +38,21 @@ export class CreateTriggerRuleDto {
   @Length(1, 200)
   requiredTag?: string | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 200,
+    example: '6a1e4b79-75a3-454f-9417-ea79612b9585',
+    description:
+      'Lever posting (job) id: the rule fires only for candidates who applied to it. At one stage the most specific ' +
+      'matching rules fire: posting + tag > posting > tag > neither',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  postingId?: string | null;
+
   @ApiProperty({ enum: RULE_KINDS })
   @IsIn(RULE_KINDS)
   kind: RuleKind;
@@ -85,7 +100,7 @@ export class CreateTriggerRuleDto {
   enabled?: boolean;
 }
 
-/** Every field optional; null clears requiredTag, testId and the thresholds. */
+/** Every field optional; null clears requiredTag, postingId, testId and the thresholds. */
 export class UpdateTriggerRuleDto {
   @ApiPropertyOptional()
   @OptionalNotNull()
@@ -106,6 +121,13 @@ export class UpdateTriggerRuleDto {
   @IsString()
   @Length(1, 200)
   requiredTag?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, description: 'Lever posting id; null: any posting' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  postingId?: string | null;
 
   @ApiPropertyOptional({ enum: RULE_KINDS })
   @OptionalNotNull()
@@ -153,6 +175,8 @@ export class TriggerRuleDto {
   stageName: string | null;
   @ApiProperty({ type: String, nullable: true })
   requiredTag: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Lever posting id; null: any posting' })
+  postingId: string | null;
   @ApiProperty({ enum: RULE_KINDS })
   kind: RuleKind;
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
@@ -176,6 +200,7 @@ export class TriggerRuleDto {
       stageId: r.stageId,
       stageName: r.stageName,
       requiredTag: r.requiredTag,
+      postingId: r.postingId,
       kind: r.kind,
       testId: r.testId,
       passThreshold: r.passThreshold,
