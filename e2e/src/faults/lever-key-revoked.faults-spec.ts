@@ -106,7 +106,9 @@ describe('faults: Lever 401 mid-burst, then the key replaced', () => {
     // Every job of the account ends parked (delayed, listed under the account), none failed.
     const parked = await eventually(
       async () => {
-        const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: harness.redisUrl }, prefix: harness.env.QUEUE_PREFIX }));
+        const queues = QUEUE_NAMES.map(
+          (name) => new Queue(name, { connection: { url: harness.redisUrl }, prefix: harness.env.QUEUE_PREFIX }),
+        );
         try {
           let total = 0;
           for (const queue of queues) {
