@@ -55,6 +55,9 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
       leverApiKeyEnc: `lever-key-${randomUUID()}`,
       leverSignatureTokenEnc: `sig-${randomUUID()}`,
       leverSignatureTokensEnc: withTokens ? JSON.stringify({ candidateHired: `hired-${randomUUID()}` }) : null,
+      // API-key accounts have no OAuth tokens.
+      leverOauthAccessTokenEnc: null,
+      leverOauthRefreshTokenEnc: null,
     };
     const sealed = (p: AccountSecretProperty) => (values[p] === null ? null : seal(values[p] as string, accountSecretContext(p, id)));
     await accounts.create({

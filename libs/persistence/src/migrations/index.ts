@@ -4,6 +4,7 @@ import { AssessmentInvitationRequest1796300000000 } from './1796300000000-Assess
 import { LifecycleEvents1796400000000 } from './1796400000000-LifecycleEvents';
 import { CandidateEvents1796410000000 } from './1796410000000-CandidateEvents';
 import { AccountKeyHealth1796420000000 } from './1796420000000-AccountKeyHealth';
+import { LeverOAuth1796700000000 } from './1796700000000-LeverOAuth';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   LifecycleEvents1796400000000,
   CandidateEvents1796410000000,
   AccountKeyHealth1796420000000,
+  LeverOAuth1796700000000,
 ];
