@@ -3,3 +3,4 @@ export * from './account-access.options';
 export * from './account-access.module';
 export * from './lever-accounts.service';
 export * from './parked-jobs.resumer';
+export * from './lever-oauth.session';

@@ -10,8 +10,9 @@ import {
 } from '@lever-assess/lever-client';
 import { AccountsRepository, accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { AccountChangesPublisher } from '@lever-assess/redis';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
+import { LEVER_OAUTH_REVOKED, LeverOAuthSession } from './lever-oauth.session';
 
 /** An account ready to be acted for in Lever. */
 export interface LeverAccount {
@@ -47,6 +48,8 @@ export class LeverAccountsService {
     private readonly box: SecretBox,
     readonly lever: LeverClient,
     private readonly accountChanges: AccountChangesPublisher,
+    /** OAuth accounts' token refresh; without it they use the stored access token as it is. */
+    @Optional() private readonly oauth?: LeverOAuthSession,
   ) {}
 
   /**
@@ -60,11 +63,24 @@ export class LeverAccountsService {
     if (!account) throw new AccountUnavailableError(accountId, 'missing');
     if (!anyStatus && account.status !== AccountStatus.Active)
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
+    if (account.leverAuthKind === 'oauth') return this.openOAuth(account);
+    if (!account.leverApiKeyEnc)
+      throw new AccountUnavailableError(accountId, AccountStatus.Disconnected, account.statusReason ?? 'LEVER_NOT_CONNECTED');
     return {
       account,
       auth: { accountId, apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)) },
       performAs: account.performAsUserId,
     };
+  }
+
+  /** An OAuth account: its access token, refreshed first when it expires within the margin (or `force`). */
+  private async openOAuth(account: AccountWithSecrets, force = false): Promise<LeverAccount> {
+    const current = this.oauth ? await this.oauth.fresh(account, { force }) : account;
+    const accessToken = this.box.decrypt(
+      current.leverOauthAccessTokenEnc as string,
+      accountSecretContext('leverOauthAccessTokenEnc', current.id),
+    );
+    return { account: current, auth: { accountId: current.id, accessToken }, performAs: current.performAsUserId };
   }
 
   /**
@@ -86,11 +102,40 @@ export class LeverAccountsService {
       const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;
       return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
+      if (err instanceof LeverAuthError && err.credential === 'oauth' && this.oauth?.configured) {
+        // A 401 on an access token: one refresh (unless another replica already did) and one retry.
+        return this.retryWithFreshToken(access, work, err);
+      }
       if (err instanceof LeverAuthError) {
         if (await this.markDisconnected(access, err.code)) await this.recordHealth(access, KeyHealthStatus.KeyRevoked, err.message);
       } else if (err instanceof LeverPermissionError) {
         // Shown on the account (GET /v1/accounts/:id), whichever job met it first.
         await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
+      }
+      throw err;
+    }
+  }
+
+  private async retryWithFreshToken<T>(
+    access: LeverAccount,
+    work: (access: LeverAccount, lever: LeverClient) => Promise<T>,
+    first: LeverAuthError,
+  ): Promise<T> {
+    const refreshed = await this.openOAuth(access.account, true);
+    try {
+      // The retry's requests take turns from the shared limiter (the reserved turn was spent).
+      return await work(refreshed, this.lever);
+    } catch (err) {
+      if (err instanceof LeverAuthError) {
+        if (await this.markDisconnected(refreshed, LEVER_OAUTH_REVOKED)) {
+          await this.recordHealth(
+            refreshed,
+            KeyHealthStatus.KeyRevoked,
+            `${first.message} Refreshed, and Lever refused the new token too.`,
+          );
+        }
+      } else if (err instanceof LeverPermissionError) {
+        await this.recordHealth(refreshed, KeyHealthStatus.MissingPermission, err.message);
       }
       throw err;
     }
@@ -122,7 +167,8 @@ export class LeverAccountsService {
 
   // Only while the account still holds the key the finding is about (an admin may have replaced it meanwhile).
   private async recordHealth(access: LeverAccount, status: KeyHealthStatus, problem: string | null): Promise<void> {
-    await this.accounts.recordHealthIfKey(access.account.id, access.account.leverApiKeyEnc, { status, problem });
+    if (access.account.leverAuthKind === 'oauth') await this.accounts.recordHealthIfOAuth(access.account.id, { status, problem });
+    else await this.accounts.recordHealthIfKey(access.account.id, access.account.leverApiKeyEnc, { status, problem });
   }
 
   /**
@@ -133,7 +179,13 @@ export class LeverAccountsService {
    */
   async markDisconnected(access: LeverAccount, reason: string): Promise<boolean> {
     const accountId = access.account.id;
-    if (!(await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason))) {
+    // An OAuth account is compared on its refresh token: a reconnect meanwhile stores a new one.
+    const marked =
+      access.account.leverAuthKind === 'oauth'
+        ? !!access.account.leverOauthRefreshTokenEnc &&
+          (await this.accounts.markDisconnectedIfRefreshToken(accountId, access.account.leverOauthRefreshTokenEnc, reason))
+        : await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason);
+    if (!marked) {
       this.logger.log({
         accountId,
         reason,
