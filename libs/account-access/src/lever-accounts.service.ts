@@ -10,7 +10,7 @@ import {
 } from '@lever-assess/lever-client';
 import { AccountsRepository, accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { AccountChangesPublisher } from '@lever-assess/redis';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
 import { LEVER_OAUTH_REVOKED, LeverOAuthSession } from './lever-oauth.session';
 
@@ -49,7 +49,7 @@ export class LeverAccountsService {
     readonly lever: LeverClient,
     private readonly accountChanges: AccountChangesPublisher,
     /** OAuth accounts' token refresh; without it they use the stored access token as it is. */
-    @Optional() private readonly oauth?: LeverOAuthSession,
+    @Optional() @Inject(LeverOAuthSession) private readonly oauth?: LeverOAuthSession,
   ) {}
 
   /**

@@ -38,7 +38,7 @@ export class LeverOAuthSession {
     private readonly accountChanges: AccountChangesPublisher,
     @Inject(ACCOUNT_ACCESS_OPTIONS) private readonly options: AccountAccessOptions,
     // Provided as null when LEVER_OAUTH_* is not set.
-    @Optional() client?: LeverOAuthClient | null,
+    @Optional() @Inject(LeverOAuthClient) client?: LeverOAuthClient | null,
   ) {
     this.client = client ?? undefined;
     this.marginMs = options.leverOAuthRefreshMarginMs ?? DEFAULT_MARGIN_MS;
