@@ -5,6 +5,12 @@ import { ApiProperty } from '@nestjs/swagger';
 export class AccountLeverDto {
   @ApiProperty({ type: String, nullable: true })
   performAsUserId: string | null;
+
+  @ApiProperty({ enum: ['api_key', 'oauth'], description: 'How the account reaches Lever: its API key, or OAuth tokens' })
+  authKind: 'api_key' | 'oauth';
+
+  @ApiProperty({ type: String, nullable: true, description: 'OAuth: when the stored access token expires (it is refreshed before)' })
+  oauthExpiresAt: string | null;
 }
 
 /** What the last check of the account's Lever key found (scheduled, and whenever a job meets a 401 or 403). */
@@ -58,7 +64,11 @@ export class AccountDto {
         problem: account.healthProblem,
       },
       notifyFollowers: account.notifyFollowers,
-      lever: { performAsUserId: account.performAsUserId },
+      lever: {
+        performAsUserId: account.performAsUserId,
+        authKind: account.leverAuthKind,
+        oauthExpiresAt: account.leverOauthExpiresAt?.toISOString() ?? null,
+      },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
       createdAt: account.createdAt.toISOString(),
       updatedAt: account.updatedAt.toISOString(),
