@@ -4,6 +4,7 @@ import {
   LeverAuthError,
   LeverClient,
   LeverError,
+  LeverOAuthUnavailableError,
   LeverPermissionError,
   LeverRateLimitedError,
   type LeverAuth,
@@ -12,7 +13,7 @@ import { AccountsRepository, accountSecretContext, type AccountWithSecrets } fro
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
-import { LEVER_OAUTH_REVOKED, LeverOAuthSession } from './lever-oauth.session';
+import { LEVER_OAUTH_REVOKED, LEVER_OAUTH_REVOKED_MESSAGE, LeverOAuthSession } from './lever-oauth.session';
 
 /** An account ready to be acted for in Lever. */
 export interface LeverAccount {
@@ -149,13 +150,25 @@ export class LeverAccountsService {
    * new key, and its check starts again once an admin pastes it.
    */
   async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
-    const access = await this.open(accountId);
+    let access: LeverAccount;
+    try {
+      access = await this.open(accountId);
+    } catch (err) {
+      // An OAuth account whose refresh Lever refused is already marked (LEVER_OAUTH_REVOKED) by the session.
+      if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
+        return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
+      if (err instanceof LeverOAuthUnavailableError) return 'skipped'; // Lever's OAuth server: the next round tries again
+      throw err;
+    }
     try {
       await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1 }), { requests: 1, holdId });
     } catch (err) {
       if (err instanceof LeverRateLimitedError) return 'skipped';
       if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
       if (err instanceof LeverPermissionError) return { status: KeyHealthStatus.MissingPermission, problem: err.message };
+      if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
+        return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
+      if (err instanceof LeverOAuthUnavailableError) return 'skipped';
       if (!(err instanceof LeverError)) throw err;
       const problem = `Lever did not answer the key check (${err.code}); the key may be fine, the next check tries again.`;
       await this.recordHealth(access, KeyHealthStatus.Unreachable, problem);

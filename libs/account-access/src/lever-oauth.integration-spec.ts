@@ -194,4 +194,15 @@ describe('LeverAccountsService with OAuth (lever-sandbox over HTTP)', () => {
     await expect(sut.open(id)).rejects.toBeInstanceOf(AccountUnavailableError);
     expect(await refreshRequests()).toBe(before);
   });
+
+  it('the scheduled key check: ok through OAuth, and the plain reason once the grant is revoked', async () => {
+    const { id, grantId } = await connectedAccount();
+    await expect(replica().checkKeyHealth(id, `hold-${id}`)).resolves.toEqual({ status: KeyHealthStatus.Ok, problem: null });
+    await control('POST', `/_sandbox/oauth/grants/${grantId}/revoke`);
+    await expect(replica(60_000).checkKeyHealth(id, `hold-${id}-2`)).resolves.toEqual({
+      status: KeyHealthStatus.KeyRevoked,
+      problem: LEVER_OAUTH_REVOKED_MESSAGE,
+    });
+    await expect(accounts.findById(id)).resolves.toMatchObject({ status: AccountStatus.Disconnected, statusReason: LEVER_OAUTH_REVOKED });
+  });
 });
