@@ -77,10 +77,9 @@ export class LeverAccountsService {
   /** An OAuth account: its access token, refreshed first when it expires within the margin (or `force`). */
   private async openOAuth(account: AccountWithSecrets, force = false): Promise<LeverAccount> {
     const current = this.oauth ? await this.oauth.fresh(account, { force }) : account;
-    const accessToken = this.box.decrypt(
-      current.leverOauthAccessTokenEnc as string,
-      accountSecretContext('leverOauthAccessTokenEnc', current.id),
-    );
+    // An admin pasted an API key meanwhile: the account is on its key again.
+    if (current.leverAuthKind !== 'oauth' || !current.leverOauthAccessTokenEnc) return this.open(current.id);
+    const accessToken = this.box.decrypt(current.leverOauthAccessTokenEnc, accountSecretContext('leverOauthAccessTokenEnc', current.id));
     return { account: current, auth: { accountId: current.id, accessToken }, performAs: current.performAsUserId };
   }
 
