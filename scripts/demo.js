@@ -10,6 +10,10 @@
 //   5. tag "Live Pad", moved to "Onsite"          -> live pad, candidate + interviewer links, "Acme Test - Live Pad"
 //   6. tag "Take Home", moved to "Onsite"         -> take-home pad (90 min), candidate link, "Acme Test - Sent";
 //      completed and scored 85                    -> "Acme Test - Pass" + report link
+// OAuth (docs/oauth.md):
+//   7. an account created without an API key is connected with OAuth: start -> Lever's authorize
+//      page (the sandbox approves as the admin of a fresh company) -> callback -> account active,
+//      and its Lever calls go out as Bearer tokens
 // Each run creates fresh candidates, so it can be repeated.
 'use strict';
 
@@ -27,6 +31,8 @@ const APPS = {
   'platform-sandbox': 4020,
 };
 const TIMEOUT_MS = 30_000;
+const CONFIG_API = process.env.CONFIG_API_URL ?? 'http://127.0.0.1:3001';
+const ADMIN = { authorization: `Bearer ${process.env.ADMIN_TOKEN ?? 'dev-admin-token-change-me'}` };
 
 const started = Date.now();
 const log = (msg) => console.log(`[demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
@@ -100,11 +106,16 @@ async function findInvitation(email) {
 }
 
 async function main() {
-  for (const [app, port] of Object.entries(APPS)) {
-    await http('GET', `http://127.0.0.1:${port}/health/ready`).catch(() => {
-      throw new Error(`${app} is not ready on port ${port}: start everything first with \`npm start\``);
+  // `npm run demo -- --oauth-only`: step 7 alone, needing only config-api and the Lever sandbox.
+  const oauthOnly = process.argv.includes('--oauth-only');
+  const needed = oauthOnly ? { 'config-api': CONFIG_API, 'lever-sandbox': LEVER } : APPS;
+  for (const [app, target] of Object.entries(needed)) {
+    const base = typeof target === 'number' ? `http://127.0.0.1:${target}` : target;
+    await http('GET', `${base}/health/ready`).catch(() => {
+      throw new Error(`${app} is not ready at ${base}: start everything first with \`npm start\``);
     });
   }
+  if (oauthOnly) return oauthConnect(Date.now().toString(36));
   log('all six apps are ready');
 
   const run = Date.now().toString(36);
@@ -174,7 +185,42 @@ async function main() {
       return state && state.links.some((l) => l.includes(`/reports/${pad.id}`)) ? state : null;
     }),
   );
+  await oauthConnect(run);
   log('done: every step reached Lever as a recruiter would see it');
+}
+
+async function oauthConnect(run) {
+  log('7. An admin connects a new account with OAuth instead of pasting an API key');
+  const company = await http('POST', `${LEVER}/_sandbox/companies`, { name: `Globex ${run}`, stages: ['Screen', 'Coding Test'] });
+  const account = await http(
+    'POST',
+    `${CONFIG_API}/v1/accounts`,
+    { name: `Globex ${run}`, tagPrefix: `Globex ${run}`, platformAccountId: 'globex', lever: { signatureToken: `globex-${run}` } },
+    ADMIN,
+  );
+  log(`   account ${account.id} created without a key: ${account.status} (${account.statusReason})`);
+  const res = await fetch(`${CONFIG_API}/v1/accounts/${account.id}/lever/oauth/start`, { method: 'POST', headers: ADMIN });
+  if (res.status === 409) return log(`   skipped: ${(await res.json()).message}`);
+  const { authorizeUrl } = await res.json();
+  log(`   POST /v1/accounts/:id/lever/oauth/start -> ${authorizeUrl.split('?')[0]}?client_id=…&state=…&audience=…&scope=…`);
+  // The admin's browser: Lever's page (the sandbox approves as the company's admin) redirects to our callback.
+  const approved = await fetch(`${authorizeUrl}&sandbox_company=${company.id}`, { redirect: 'manual' });
+  const callbackUrl = approved.headers.get('location');
+  log(`   Lever redirects the browser to ${callbackUrl.split('?')[0]}?code=…&state=…`);
+  const page = await fetch(callbackUrl);
+  log(`   callback -> HTTP ${page.status}: ${/<p>(.*?)<\/p>/.exec(await page.text())?.[1]}`);
+  const connected = await http('GET', `${CONFIG_API}/v1/accounts/${account.id}`, undefined, ADMIN);
+  log(`   account is ${connected.status}, lever.authKind=${connected.lever.authKind}, token expires ${connected.lever.oauthExpiresAt}`);
+  const test = await http('POST', `${CONFIG_API}/v1/accounts/${account.id}/lever/test-connection`, {}, ADMIN);
+  log(`   test connection: ${test.checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'failed'}`).join(', ')}`);
+  const { grants } = await http('GET', `${LEVER}/_sandbox/oauth`);
+  const grant = grants.find((g) => g.companyId === company.id);
+  const { data } = await http('GET', `${LEVER}/_sandbox/requests?keyId=${grant.keyId}`);
+  log(
+    `   Lever saw ${data.length} call(s) with the grant's Bearer token: ${data.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ')}`,
+  );
+  // Leave the demo tenant list tidy: the OAuth account was only for this step.
+  await fetch(`${CONFIG_API}/v1/accounts/${account.id}`, { method: 'DELETE', headers: ADMIN });
 }
 
 main().catch((err) => {

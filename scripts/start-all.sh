@@ -29,6 +29,13 @@ export LEVER_SANDBOX_SIGNATURE_TOKEN="${LEVER_SANDBOX_SIGNATURE_TOKEN:-demo-sign
 export LEVER_SANDBOX_WEBHOOK_URL="${LEVER_SANDBOX_WEBHOOK_URL:-$PUBLIC_BASE_URL/webhooks/lever/$DEMO_WEBHOOK_KEY}"
 export PLATFORM_CALLBACK_URL="${PLATFORM_CALLBACK_URL:-$PUBLIC_BASE_URL/webhooks/platform}"
 export PLATFORM_PUBLIC_URL="${PLATFORM_PUBLIC_URL:-http://127.0.0.1:4020}"
+# OAuth connect (docs/oauth.md): the Lever sandbox is the auth server; the client matches its defaults.
+export LEVER_OAUTH_URL="${LEVER_OAUTH_URL:-http://127.0.0.1:4010}"
+export LEVER_OAUTH_CLIENT_ID="${LEVER_OAUTH_CLIENT_ID:-demo-oauth-client}"
+export LEVER_OAUTH_CLIENT_SECRET="${LEVER_OAUTH_CLIENT_SECRET:-demo-oauth-secret}"
+export LEVER_OAUTH_REDIRECT_URL="${LEVER_OAUTH_REDIRECT_URL:-http://127.0.0.1:3001/oauth/lever/callback}"
+export LEVER_SANDBOX_OAUTH_CLIENT_ID="${LEVER_SANDBOX_OAUTH_CLIENT_ID:-$LEVER_OAUTH_CLIENT_ID}"
+export LEVER_SANDBOX_OAUTH_CLIENT_SECRET="${LEVER_SANDBOX_OAUTH_CLIENT_SECRET:-$LEVER_OAUTH_CLIENT_SECRET}"
 
 declare -A PORTS=([lever-sandbox]=4010 [platform-sandbox]=4020 [webhook-gateway]=3000 [config-api]=3001 [dispatcher]=3002 [result-sync]=3003)
 APPS=(lever-sandbox platform-sandbox webhook-gateway config-api dispatcher result-sync)
@@ -88,6 +95,7 @@ lever-assess is running with the sandboxes and the demo account "Acme".
   Lever webhook URL of the demo account: $LEVER_SANDBOX_WEBHOOK_URL
   Config API:        http://127.0.0.1:3001   (Authorization: Bearer $ADMIN_TOKEN)
   Lever sandbox:     $LEVER_API_URL          (API key $LEVER_SANDBOX_API_KEY)
+  Lever OAuth:       $LEVER_OAUTH_URL/authorize (client $LEVER_OAUTH_CLIENT_ID; callback $LEVER_OAUTH_REDIRECT_URL)
   Platform sandbox:  $PLATFORM_API_URL
   Logs:              .run/logs/<app>.log
 Press Ctrl-C to stop everything.

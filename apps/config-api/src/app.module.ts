@@ -13,6 +13,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import type { ConfigApiEnv } from './config';
 import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
+import { LeverOAuthModule } from './lever-oauth/lever-oauth.module';
 import { PreviewModule } from './preview/preview.module';
 import { SharedModule } from './shared/shared.module';
 import { TimelineModule } from './timeline/timeline.module';
@@ -42,6 +43,7 @@ export class AppModule {
         AdminTokensModule,
         AccountsModule,
         LeverModule,
+        LeverOAuthModule,
         CatalogModule,
         TriggerRulesModule,
         AssessmentsModule,

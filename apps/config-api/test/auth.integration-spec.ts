@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { ADMIN_TOKEN, ConfigApiHarness } from './config-api.harness';
 
 // Probes, scrapes and the OpenAPI document are public on purpose (docs/config-api.md).
-const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/];
+// Lever's OAuth callback is public on purpose (the admin's browser carries no token; its one-time state is the proof).
+const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/, /^\/oauth\/lever\/callback$/];
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000001';
 
 describe('config-api authentication', () => {

@@ -55,6 +55,9 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
       leverApiKeyEnc: `lever-key-${randomUUID()}`,
       leverSignatureTokenEnc: `sig-${randomUUID()}`,
       leverSignatureTokensEnc: withTokens ? JSON.stringify({ candidateHired: `hired-${randomUUID()}` }) : null,
+      // API-key accounts have no OAuth tokens.
+      leverOauthAccessTokenEnc: null,
+      leverOauthRefreshTokenEnc: null,
     };
     const sealed = (p: AccountSecretProperty) => (values[p] === null ? null : seal(values[p] as string, accountSecretContext(p, id)));
     await accounts.create({
@@ -97,6 +100,9 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
       'accounts.lever_api_key_enc': 6,
       'accounts.lever_signature_token_enc': 6,
       'accounts.lever_signature_tokens_enc': 5,
+      // API-key accounts only here: nothing to rotate in the OAuth columns.
+      'accounts.lever_oauth_access_token_enc': 0,
+      'accounts.lever_oauth_refresh_token_enc': 0,
     });
   });
 
@@ -107,7 +113,13 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
       dryRun: true,
       rows: 7,
       rowsChanged: 6,
-      valuesChanged: { 'accounts.lever_api_key_enc': 6, 'accounts.lever_signature_token_enc': 6, 'accounts.lever_signature_tokens_enc': 5 },
+      valuesChanged: {
+        'accounts.lever_api_key_enc': 6,
+        'accounts.lever_signature_token_enc': 6,
+        'accounts.lever_signature_tokens_enc': 5,
+        'accounts.lever_oauth_access_token_enc': 0,
+        'accounts.lever_oauth_refresh_token_enc': 0,
+      },
       failures: [],
     });
     expect(messages).toEqual(
@@ -125,6 +137,8 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
       'accounts.lever_api_key_enc': 0,
       'accounts.lever_signature_token_enc': 0,
       'accounts.lever_signature_tokens_enc': 0,
+      'accounts.lever_oauth_access_token_enc': 0,
+      'accounts.lever_oauth_refresh_token_enc': 0,
     });
 
     // The already-current account was left exactly as it was.
@@ -152,7 +166,7 @@ describe('secrets:reencrypt (reencrypt-secrets.js) against a real database', () 
     const before = await snapshot();
     const { summary, messages } = await run([]);
     expect(summary).toMatchObject({ rows: 7, rowsChanged: 0, conflicts: 0, failures: [] });
-    expect(Object.values(summary.valuesChanged)).toEqual([0, 0, 0]);
+    expect(Object.values(summary.valuesChanged)).toEqual([0, 0, 0, 0, 0]);
     expect(messages).toContain('re-encrypted 0 value(s) in 0 of 7 rows');
     expect(await snapshot()).toBe(before);
   });

@@ -9,6 +9,7 @@ import { LeverDataService } from './lever-api/lever-data.service';
 import { LeverErrorFilter } from './lever-api/lever-error.filter';
 import { OpportunitiesController } from './lever-api/opportunities.controller';
 import { ReferenceDataController } from './lever-api/reference-data.controller';
+import { OAuthController } from './oauth/oauth.controller';
 import { SANDBOX_ENV, SANDBOX_LOGGER } from './sandbox.tokens';
 import { SandboxState } from './store/sandbox-state.service';
 import { WebhookSender } from './webhooks/webhook-sender.service';
@@ -20,7 +21,7 @@ export class AppModule {
       module: AppModule,
       // /health/live, /health/ready (no dependencies to check) and /metrics.
       imports: [ObservabilityModule],
-      controllers: [OpportunitiesController, ReferenceDataController, SandboxControlController],
+      controllers: [OpportunitiesController, ReferenceDataController, SandboxControlController, OAuthController],
       providers: [
         { provide: SANDBOX_ENV, useValue: env },
         { provide: SANDBOX_LOGGER, useValue: logger },

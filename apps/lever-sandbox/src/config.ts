@@ -60,6 +60,22 @@ export class LeverSandboxEnv extends BaseEnv {
   @Max(10)
   LEVER_SANDBOX_WEBHOOK_RETRIES = 5;
 
+  /** The OAuth client the sandbox's auth server knows (LEVER_OAUTH_CLIENT_ID of the product). */
+  @IsString()
+  @MinLength(1)
+  LEVER_SANDBOX_OAUTH_CLIENT_ID = 'demo-oauth-client';
+
+  @Sensitive()
+  @IsString()
+  @MinLength(1)
+  LEVER_SANDBOX_OAUTH_CLIENT_SECRET = 'demo-oauth-secret';
+
+  /** Access token lifetime (Lever: 3600 s); short in tests of the refresh. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LEVER_SANDBOX_OAUTH_ACCESS_TTL_S = 3_600;
+
   validateCrossField(): string[] {
     try {
       this.acmeSignatureTokens();

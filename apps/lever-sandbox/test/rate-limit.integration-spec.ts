@@ -2,7 +2,7 @@ import {
   LeverClient,
   LeverRateLimitedError,
   RedisTokenBucketLimiter,
-  leverKeyId,
+  leverCredentialId,
   type LeverAuth,
   type LeverRateLimiter,
 } from '@lever-assess/lever-client';
@@ -126,7 +126,7 @@ describe('per-key rate limiting shared through Redis', () => {
 
   it('penalize on one replica holds back the other replica too: its call is refused with the wait', async () => {
     const { auth, keyId } = await createTestCompany(sandbox.control);
-    await replicaA.limiter.penalize(leverKeyId(auth.apiKey), 1_500);
+    await replicaA.limiter.penalize(leverCredentialId(auth), 1_500);
     const refused = await replicaB.client.listStages(auth).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(LeverRateLimitedError);
     expect((refused as LeverRateLimitedError).retryAfterMs).toBeGreaterThanOrEqual(1_300);

@@ -1,10 +1,11 @@
 import { SecretBox } from '@lever-assess/common';
-import { LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
+import { LeverClient, LeverOAuthClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
 import { REDIS } from '@lever-assess/redis';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ACCOUNT_ACCESS_OPTIONS, leverRateLimitKeyPrefix, type AccountAccessOptions } from './account-access.options';
 import { LeverAccountsService } from './lever-accounts.service';
+import { LeverOAuthSession } from './lever-oauth.session';
 import { PARKED_JOBS_OPTIONS, ParkedJobsResumer, type ParkedJobsOptions } from './parked-jobs.resumer';
 
 /**
@@ -44,9 +45,12 @@ export class AccountAccessModule {
               }),
             }),
         },
+        // Null while LEVER_OAUTH_* is unset: OAuth connect is off, API keys work as before.
+        { provide: LeverOAuthClient, useValue: options.leverOAuth ? new LeverOAuthClient(options.leverOAuth) : null },
+        LeverOAuthSession,
         LeverAccountsService,
       ],
-      exports: [SecretBox, LeverClient, LeverAccountsService],
+      exports: [SecretBox, LeverClient, LeverOAuthClient, LeverOAuthSession, LeverAccountsService],
     };
   }
 }

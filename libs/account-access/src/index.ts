@@ -4,3 +4,4 @@ export * from './account-access.module';
 export * from './lever-accounts.service';
 export * from './parked-jobs.resumer';
 export * from './assessment-actions.service';
+export * from './lever-oauth.session';

@@ -5,14 +5,16 @@ import {
   LeverAuthError,
   LeverClient,
   LeverError,
+  LeverOAuthUnavailableError,
   LeverPermissionError,
   LeverRateLimitedError,
   type LeverAuth,
 } from '@lever-assess/lever-client';
 import { AccountsRepository, accountSecretContext, type AccountWithSecrets } from '@lever-assess/persistence';
 import { AccountChangesPublisher } from '@lever-assess/redis';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
+import { LEVER_OAUTH_REVOKED, LEVER_OAUTH_REVOKED_MESSAGE, LeverOAuthSession } from './lever-oauth.session';
 
 /** An account ready to be acted for in Lever. */
 export interface LeverAccount {
@@ -48,6 +50,8 @@ export class LeverAccountsService {
     private readonly box: SecretBox,
     readonly lever: LeverClient,
     private readonly accountChanges: AccountChangesPublisher,
+    /** OAuth accounts' token refresh; without it they use the stored access token as it is. */
+    @Optional() @Inject(LeverOAuthSession) private readonly oauth?: LeverOAuthSession,
   ) {}
 
   /**
@@ -61,6 +65,9 @@ export class LeverAccountsService {
     if (!account) throw new AccountUnavailableError(accountId, 'missing');
     if (!anyStatus && account.status !== AccountStatus.Active)
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
+    if (account.leverAuthKind === 'oauth') return this.openOAuth(account);
+    if (!account.leverApiKeyEnc)
+      throw new AccountUnavailableError(accountId, AccountStatus.Disconnected, account.statusReason ?? 'LEVER_NOT_CONNECTED');
     return {
       account,
       auth: {
@@ -71,6 +78,15 @@ export class LeverAccountsService {
       },
       performAs: account.performAsUserId,
     };
+  }
+
+  /** An OAuth account: its access token, refreshed first when it expires within the margin (or `force`). */
+  private async openOAuth(account: AccountWithSecrets, force = false): Promise<LeverAccount> {
+    const current = this.oauth ? await this.oauth.fresh(account, { force }) : account;
+    // An admin pasted an API key meanwhile: the account is on its key again.
+    if (current.leverAuthKind !== 'oauth' || !current.leverOauthAccessTokenEnc) return this.open(current.id);
+    const accessToken = this.box.decrypt(current.leverOauthAccessTokenEnc, accountSecretContext('leverOauthAccessTokenEnc', current.id));
+    return { account: current, auth: { accountId: current.id, accessToken }, performAs: current.performAsUserId };
   }
 
   /**
@@ -92,11 +108,40 @@ export class LeverAccountsService {
       const { requests, holdId } = typeof budget === 'function' ? budget(access) : budget;
       return await this.lever.withBudget(access.auth, requests, holdId, () => work(access, this.lever));
     } catch (err) {
+      if (err instanceof LeverAuthError && err.credential === 'oauth' && this.oauth?.configured) {
+        // A 401 on an access token: one refresh (unless another replica already did) and one retry.
+        return this.retryWithFreshToken(access, work, err);
+      }
       if (err instanceof LeverAuthError) {
         await this.markDisconnected(access, err.code, { status: KeyHealthStatus.KeyRevoked, problem: err.message });
       } else if (err instanceof LeverPermissionError) {
         // Shown on the account (GET /v1/accounts/:id), whichever job met it first.
         await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
+      }
+      throw err;
+    }
+  }
+
+  private async retryWithFreshToken<T>(
+    access: LeverAccount,
+    work: (access: LeverAccount, lever: LeverClient) => Promise<T>,
+    first: LeverAuthError,
+  ): Promise<T> {
+    const refreshed = await this.openOAuth(access.account, true);
+    try {
+      // The retry's requests take turns from the shared limiter (the reserved turn was spent).
+      return await work(refreshed, this.lever);
+    } catch (err) {
+      if (err instanceof LeverAuthError) {
+        if (await this.markDisconnected(refreshed, LEVER_OAUTH_REVOKED)) {
+          await this.recordHealth(
+            refreshed,
+            KeyHealthStatus.KeyRevoked,
+            `${first.message} Refreshed, and Lever refused the new token too.`,
+          );
+        }
+      } else if (err instanceof LeverPermissionError) {
+        await this.recordHealth(refreshed, KeyHealthStatus.MissingPermission, err.message);
       }
       throw err;
     }
@@ -110,7 +155,16 @@ export class LeverAccountsService {
    * new key, and its check starts again once an admin pastes it.
    */
   async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
-    const access = await this.open(accountId);
+    let access: LeverAccount;
+    try {
+      access = await this.open(accountId);
+    } catch (err) {
+      // An OAuth account whose refresh Lever refused is already marked (LEVER_OAUTH_REVOKED) by the session.
+      if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
+        return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
+      if (err instanceof LeverOAuthUnavailableError) return 'skipped'; // Lever's OAuth server: the next round tries again
+      throw err;
+    }
     try {
       await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' }), {
         requests: 1,
@@ -120,6 +174,9 @@ export class LeverAccountsService {
       if (err instanceof LeverRateLimitedError) return 'skipped';
       if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
       if (err instanceof LeverPermissionError) return { status: KeyHealthStatus.MissingPermission, problem: err.message };
+      if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
+        return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
+      if (err instanceof LeverOAuthUnavailableError) return 'skipped';
       if (!(err instanceof LeverError)) throw err;
       const problem = `Lever did not answer the key check (${err.code}); the key may be fine, the next check tries again.`;
       await this.recordHealth(access, KeyHealthStatus.Unreachable, problem);
@@ -138,7 +195,8 @@ export class LeverAccountsService {
 
   // Only while the account still holds the key the finding is about (an admin may have replaced it meanwhile).
   private async recordHealth(access: LeverAccount, status: KeyHealthStatus, problem: string | null): Promise<void> {
-    await this.accounts.recordHealthIfKey(access.account.id, access.account.leverApiKeyEnc, { status, problem });
+    if (access.account.leverAuthKind === 'oauth') await this.accounts.recordHealthIfOAuth(access.account.id, { status, problem });
+    else await this.accounts.recordHealthIfKey(access.account.id, access.account.leverApiKeyEnc, { status, problem });
   }
 
   /**
@@ -153,7 +211,13 @@ export class LeverAccountsService {
     health?: { status: KeyHealthStatus; problem: string | null },
   ): Promise<boolean> {
     const accountId = access.account.id;
-    if (!(await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason, health))) {
+    // An OAuth account is compared on its refresh token: a reconnect meanwhile stores a new one.
+    const marked =
+      access.account.leverAuthKind === 'oauth'
+        ? !!access.account.leverOauthRefreshTokenEnc &&
+          (await this.accounts.markDisconnectedIfRefreshToken(accountId, access.account.leverOauthRefreshTokenEnc, reason, health))
+        : await this.accounts.markDisconnectedIfKey(accountId, access.account.leverApiKeyEnc, reason, health);
+    if (!marked) {
       this.logger.log({
         accountId,
         reason,

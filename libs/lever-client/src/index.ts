@@ -4,4 +4,5 @@ export * from './lib/lever.errors';
 export type * from './lib/lever.types';
 export type { LeverRateLimiter } from './lib/rate-limit/lever-rate-limiter';
 export { RedisTokenBucketLimiter, type RedisTokenBucketLimiterOptions } from './lib/rate-limit/redis-token-bucket.limiter';
-export { leverKeyId } from './lib/rate-limit/lever-budget';
+export { leverCredentialId, leverKeyId } from './lib/rate-limit/lever-budget';
+export * from './lib/lever-oauth';

@@ -23,6 +23,9 @@ import { AccountDto, type AccountPageDto } from './dto/account-response.dto';
 import type { CreateAccountDto } from './dto/create-account.dto';
 import type { UpdateAccountDto } from './dto/update-account.dto';
 
+/** statusReason of an account created without an API key, until it connects with OAuth. */
+export const LEVER_NOT_CONNECTED = 'LEVER_NOT_CONNECTED';
+
 /** Set when an admin disables an account (statusReason shows who decided, not a failure). */
 export const DISABLED_BY_ADMIN = 'DISABLED_BY_ADMIN';
 
@@ -57,7 +60,9 @@ export class AccountsService {
       performAsUserId: dto.lever.performAsUserId ?? null,
       leverApiUrl: normalizeApiUrl(dto.lever.apiUrl),
       notifyFollowers: dto.notifyFollowers ?? false,
-      leverApiKeyEnc: seal('leverApiKeyEnc', dto.lever.apiKey),
+      leverApiKeyEnc: dto.lever.apiKey === undefined ? null : seal('leverApiKeyEnc', dto.lever.apiKey),
+      // Without a key the account waits for its admin to connect it with OAuth.
+      ...(dto.lever.apiKey === undefined ? { status: AccountStatus.Disconnected, statusReason: LEVER_NOT_CONNECTED } : {}),
       leverSignatureTokenEnc: seal('leverSignatureTokenEnc', dto.lever.signatureToken),
       leverSignatureTokensEnc: dto.lever.signatureTokens
         ? seal('leverSignatureTokensEnc', JSON.stringify(dto.lever.signatureTokens))

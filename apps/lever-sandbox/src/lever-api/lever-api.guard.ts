@@ -63,9 +63,17 @@ export class LeverApiGuard implements CanActivate {
     return true;
   }
 
-  /** Basic auth, API key as the user name; Lever ignores the (empty) password. */
+  /** Basic auth, API key as the user name; Lever ignores the (empty) password. Or an OAuth access token as Bearer. */
   private authenticate(req: SandboxRequest): ApiKeyRecord {
     const header = req.headers.authorization;
+    const bearer = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (bearer) {
+      // The grant's synthetic key carries its scopes as permissions, its own bucket and faults.
+      const grant = this.state.oauth.authenticate(bearer[1]);
+      if (!grant) throw UNAUTHORIZED();
+      if (req.sandboxLogEntry) req.sandboxLogEntry.keyId = grant.key.id;
+      return grant.key;
+    }
     const match = typeof header === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
     if (!match) throw UNAUTHORIZED();
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');

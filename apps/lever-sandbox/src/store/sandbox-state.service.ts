@@ -5,6 +5,7 @@ import { RequestLog } from '../control/request-log';
 import { KeyRateLimiter } from '../lever-api/key-rate-limiter';
 import { SANDBOX_ENV } from '../sandbox.tokens';
 import { acmeSeed } from '../seed/acme.seed';
+import { OAuthStore } from '../oauth/oauth-store';
 import { Paginator } from './paginator';
 import { SandboxStore } from './sandbox-store';
 
@@ -16,9 +17,11 @@ export class SandboxState {
   readonly faults = new FaultInjector();
   readonly requests = new RequestLog();
   readonly limiter: KeyRateLimiter;
+  readonly oauth: OAuthStore;
 
   constructor(@Inject(SANDBOX_ENV) private readonly env: LeverSandboxEnv) {
     this.limiter = new KeyRateLimiter(env.LEVER_SANDBOX_RATE_PER_SECOND, env.LEVER_SANDBOX_BURST);
+    this.oauth = new OAuthStore(() => env.LEVER_SANDBOX_OAUTH_ACCESS_TTL_S);
     this.seed();
   }
 
@@ -28,6 +31,7 @@ export class SandboxState {
     this.faults.clear();
     this.requests.clear();
     this.limiter.clear();
+    this.oauth.clear();
     this.seed();
   }
 

@@ -4,7 +4,7 @@ import { RecruiterAction, recruiterActionTag, requestedRecruiterActions, statusT
 import {
   LeverError,
   LeverRateLimitedError,
-  leverKeyId,
+  leverCredentialId,
   type LeverClient,
   type LeverOpportunity,
   type LeverPage,
@@ -80,7 +80,7 @@ export class AccountSweepService {
     const run: SweepRun = {
       job,
       access,
-      keyId: leverKeyId(access.auth.apiKey),
+      keyId: leverCredentialId(access.auth),
       holdBase,
       result: {
         accountId: job.accountId,

@@ -29,7 +29,7 @@ export class SweepPacer {
     });
   }
 
-  /** Waits for the sweep's next request turn on this key (keyId = leverKeyId of the key). */
+  /** Waits for the sweep's next request turn on this key (keyId = leverCredentialId of the account's credential). */
   async take(keyId: string): Promise<void> {
     for (;;) {
       const { granted, waitMs } = await this.limiter.acquire(keyId, 1, MAX_WAIT_MS);

@@ -93,8 +93,42 @@ export class IntegrationEnv extends EncryptionEnv {
   @Max(20)
   LEVER_RATE_BURST = 18;
 
+  /** Lever's OAuth server (authorize at /authorize, token at /oauth/token); the sandbox root locally. */
+  @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
+  LEVER_OAUTH_URL = 'https://auth.lever.co';
+
+  /** Issued by Lever's partner programme; OAuth connect is off while unset (API keys still work). */
+  @IsOptional()
+  @IsString()
+  LEVER_OAUTH_CLIENT_ID?: string;
+
+  @IsOptional()
+  @Sensitive()
+  @IsString()
+  LEVER_OAUTH_CLIENT_SECRET?: string;
+
+  /** config-api's public callback, registered with Lever: `<config-api>/oauth/lever/callback`. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
+  LEVER_OAUTH_REDIRECT_URL?: string;
+
+  /** The OAuth client when all three of its variables are set, else null (OAuth connect off). */
+  leverOAuth(): { url: string; clientId: string; clientSecret: string; redirectUrl: string } | null {
+    if (!this.LEVER_OAUTH_CLIENT_ID || !this.LEVER_OAUTH_CLIENT_SECRET || !this.LEVER_OAUTH_REDIRECT_URL) return null;
+    return {
+      url: this.LEVER_OAUTH_URL,
+      clientId: this.LEVER_OAUTH_CLIENT_ID,
+      clientSecret: this.LEVER_OAUTH_CLIENT_SECRET,
+      redirectUrl: this.LEVER_OAUTH_REDIRECT_URL,
+    };
+  }
+
   override validateCrossField(): string[] {
     const problems = super.validateCrossField();
+    const oauth = [this.LEVER_OAUTH_CLIENT_ID, this.LEVER_OAUTH_CLIENT_SECRET, this.LEVER_OAUTH_REDIRECT_URL].filter(Boolean).length;
+    if (oauth > 0 && oauth < 3) {
+      problems.push('LEVER_OAUTH_CLIENT_ID, LEVER_OAUTH_CLIENT_SECRET, LEVER_OAUTH_REDIRECT_URL: set all three or none');
+    }
     if (this.NODE_ENV === 'production' && this.PLATFORM_API_KEY === DEV_PLATFORM_API_KEY) {
       problems.push('PLATFORM_API_KEY: must be set (not the development default) when NODE_ENV=production');
     }

@@ -1,6 +1,6 @@
 import { pause } from '@lever-assess/common';
 import { LeverConfidentialAccessError, LeverPermissionError, LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
-import { leverKeyId, runWithPrepaid } from './rate-limit/lever-budget';
+import { leverCredentialId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
   LeverResponseShapeError,
@@ -59,7 +59,7 @@ export class LeverClient {
   async withBudget<T>(auth: LeverAuth, requests: number, holdId: string, work: () => Promise<T>): Promise<T> {
     // Nothing to send (a repeated sync): no turn to wait for.
     if (requests <= 0) return work();
-    const keyId = leverKeyId(auth.apiKey);
+    const keyId = leverCredentialId(auth);
     const { waitMs } = await this.options.limiter.reserve(keyId, requests, holdId, this.http.maxInlineWaitMs);
     if (waitMs > this.http.maxInlineWaitMs) {
       throw new LeverRateLimitedError({ accountId: auth.accountId, endpoint: 'rate limiter (turn reserved)' }, waitMs);

@@ -13,7 +13,7 @@ import {
 import type { LeverAuth, LeverClientLogger } from './lever.types';
 import { leverRateLimitWait, leverRequestDuration, leverRequestsTotal } from './lever-metrics';
 import { parseErrorBody } from './lever-parsers';
-import { leverKeyId, spendPrepaid } from './rate-limit/lever-budget';
+import { leverCredentialId, spendPrepaid } from './rate-limit/lever-budget';
 import type { LeverRateLimiter } from './rate-limit/lever-rate-limiter';
 
 export interface LeverHttpOptions {
@@ -77,7 +77,7 @@ export class LeverHttp {
       timeoutMs: this.timeoutMs,
     };
 
-    const keyId = leverKeyId(auth.apiKey);
+    const keyId = leverCredentialId(auth);
     for (let attempt = 1; ; attempt++) {
       // Every attempt, retries included, takes its turn of the key's budget.
       await this.admit(keyId, base);
@@ -103,7 +103,7 @@ export class LeverHttp {
       if (status >= 200 && status < 300) return this.parseJson(text, { ...base, status });
 
       const failure: LeverFailure = { ...base, status, ...parseErrorBody(text) };
-      if (status === 401) throw new LeverAuthError(failure);
+      if (status === 401) throw new LeverAuthError(failure, auth.accessToken ? 'oauth' : 'api_key');
       if (status === 403) throw new LeverPermissionError(failure);
       if (status === 404) throw new LeverNotFoundError(failure);
       if (!isRetryableStatus(status)) throw new LeverBadRequestError(failure);
@@ -156,9 +156,9 @@ export class LeverHttp {
   }
 
   private headers(auth: LeverAuth, hasBody: boolean): Record<string, string> {
-    // Lever: Basic auth with the key as user name and an empty password ("key:").
+    // Lever: Basic auth with the key as user name and an empty password ("key:"); OAuth: Bearer.
     const headers: Record<string, string> = {
-      Authorization: `Basic ${Buffer.from(`${auth.apiKey}:`).toString('base64')}`,
+      Authorization: auth.accessToken ? `Bearer ${auth.accessToken}` : `Basic ${Buffer.from(`${auth.apiKey ?? ''}:`).toString('base64')}`,
       Accept: 'application/json',
       'User-Agent': 'lever-assess',
     };

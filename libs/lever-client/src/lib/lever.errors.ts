@@ -39,9 +39,15 @@ function detail(f: LeverFailure): string {
 export class LeverAuthError extends LeverError {
   readonly code = 'LEVER_KEY_REVOKED';
   readonly retryable = false;
-  constructor(f: LeverFailure) {
+  constructor(
+    f: LeverFailure,
+    /** Which credential Lever refused: an OAuth access token is refreshed once before the account counts as revoked. */
+    readonly credential: 'api_key' | 'oauth' = 'api_key',
+  ) {
     super(
-      `Lever rejected the API key as invalid or revoked; paste a new key for this account. ${detail(f)}`,
+      credential === 'oauth'
+        ? `Lever rejected the OAuth access token. ${detail(f)}`
+        : `Lever rejected the API key as invalid or revoked; paste a new key for this account. ${detail(f)}`,
       f.accountId,
       f.status ?? 401,
       f.leverCode,

@@ -1,7 +1,10 @@
 /** Credentials of one Lever account. One client serves many accounts; every call names its own. */
 export interface LeverAuth {
   accountId: string;
-  apiKey: string;
+  /** An API key: sent as Basic auth (key as user name, empty password). */
+  apiKey?: string;
+  /** An OAuth access token (the account connected with OAuth): sent as Bearer. Wins over apiKey. */
+  accessToken?: string;
   /** The account's own Lever API base URL (EU and other regions); unset: the client's baseUrl. */
   baseUrl?: string;
 }

@@ -2,6 +2,10 @@ import { ACCOUNT_STATUSES, AccountStatus, KeyHealthStatus } from '@lever-assess/
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { sqlIn } from './sql-check.util';
 
+/** How the account reaches Lever: a pasted API key (Basic) or OAuth tokens (Bearer). */
+export const LEVER_AUTH_KINDS = ['api_key', 'oauth'] as const;
+export type LeverAuthKind = (typeof LEVER_AUTH_KINDS)[number];
+
 /**
  * A customer company connected to Lever. The `*_enc` columns hold values sealed by SecretBox
  * (@lever-assess/common) before they get here; they are `select: false` so that an ordinary read
@@ -9,6 +13,11 @@ import { sqlIn } from './sql-check.util';
  */
 @Entity('accounts')
 @Check('ck_accounts_status', sqlIn('status', ACCOUNT_STATUSES))
+@Check('ck_accounts_lever_auth_kind', sqlIn('lever_auth_kind', LEVER_AUTH_KINDS))
+@Check(
+  'ck_accounts_lever_oauth_tokens',
+  `"lever_auth_kind" <> 'oauth' OR ("lever_oauth_access_token_enc" IS NOT NULL AND "lever_oauth_refresh_token_enc" IS NOT NULL AND "lever_oauth_expires_at" IS NOT NULL)`,
+)
 export class Account {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -32,9 +41,24 @@ export class Account {
   @Column({ type: 'text' })
   webhookKey: string;
 
-  /** Sealed. Absent unless selected explicitly. */
-  @Column({ type: 'text', select: false })
-  leverApiKeyEnc?: string;
+  /** Sealed. Absent unless selected explicitly. Null for an OAuth account (and one created for OAuth, until connected). */
+  @Column({ type: 'text', nullable: true, select: false })
+  leverApiKeyEnc?: string | null;
+
+  @Column({ type: 'text', default: 'api_key' })
+  leverAuthKind: LeverAuthKind;
+
+  /** Sealed OAuth access token (oauth accounts). Absent unless selected. */
+  @Column({ type: 'text', nullable: true, select: false })
+  leverOauthAccessTokenEnc?: string | null;
+
+  /** Sealed OAuth refresh token; Lever rotates it on every refresh. Absent unless selected. */
+  @Column({ type: 'text', nullable: true, select: false })
+  leverOauthRefreshTokenEnc?: string | null;
+
+  /** When the stored access token expires (not secret). */
+  @Column({ type: 'timestamptz', nullable: true })
+  leverOauthExpiresAt: Date | null;
 
   /** Sealed signature token of the candidateStageChange webhook. Absent unless selected. */
   @Column({ type: 'text', select: false })
@@ -79,7 +103,9 @@ export class Account {
 
 /** An account read with its sealed secrets (for calling Lever / verifying its webhooks). */
 export type AccountWithSecrets = Account & {
-  leverApiKeyEnc: string;
+  leverApiKeyEnc: string | null;
+  leverOauthAccessTokenEnc: string | null;
+  leverOauthRefreshTokenEnc: string | null;
   leverSignatureTokenEnc: string;
   leverSignatureTokensEnc: string | null;
 };

@@ -4,7 +4,13 @@ import { Account, UnsealedSecretError } from '..';
 import { makeRepositories, newAccount, type Repositories } from './fixtures';
 import { createMigratedTestDatabase, seal, type TestDatabase } from './test-database';
 
-const SECRET_FIELDS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+const SECRET_FIELDS = [
+  'leverApiKeyEnc',
+  'leverSignatureTokenEnc',
+  'leverSignatureTokensEnc',
+  'leverOauthAccessTokenEnc',
+  'leverOauthRefreshTokenEnc',
+] as const;
 
 function expectNoSecrets(account: Account) {
   for (const field of SECRET_FIELDS) expect(account[field]).toBeUndefined();
@@ -108,6 +114,47 @@ describe('AccountsRepository', () => {
     await expect(repos.accounts.setStatus(missing, AccountStatus.Disabled)).resolves.toBe(false);
     await expect(repos.accounts.setStatus(account.id, 'paused' as AccountStatus)).rejects.toMatchObject({
       driverError: expect.objectContaining({ constraint: 'ck_accounts_status' }),
+    });
+  });
+
+  it('moves an account to OAuth, stores refreshed tokens only over the refresh token they replace, and disconnects on that token only', async () => {
+    const account = await newAccount(repos);
+    const first = { accessTokenEnc: seal('at-1'), refreshTokenEnc: seal('rt-1'), expiresAt: new Date(Date.now() + 3_600_000) };
+    await expect(repos.accounts.connectOAuth(account.id, first)).resolves.toBe(true);
+    const connected = (await repos.accounts.findByIdWithSecrets(account.id))!;
+    expect(connected).toMatchObject({ leverAuthKind: 'oauth', leverApiKeyEnc: null, leverOauthRefreshTokenEnc: first.refreshTokenEnc });
+    await expect(repos.accounts.connectOAuth(account.id, { ...first, accessTokenEnc: 'plain-token' })).rejects.toBeInstanceOf(
+      UnsealedSecretError,
+    );
+
+    const second = { accessTokenEnc: seal('at-2'), refreshTokenEnc: seal('rt-2'), expiresAt: new Date(Date.now() + 3_600_000) };
+    await expect(repos.accounts.replaceOAuthTokensIf(account.id, first.refreshTokenEnc, second)).resolves.toBe(true);
+    // A second writer that refreshed with the old token loses: the newest refresh token stays.
+    const stale = { accessTokenEnc: seal('at-x'), refreshTokenEnc: seal('rt-x'), expiresAt: new Date() };
+    await expect(repos.accounts.replaceOAuthTokensIf(account.id, first.refreshTokenEnc, stale)).resolves.toBe(false);
+    expect((await repos.accounts.findByIdWithSecrets(account.id))!.leverOauthRefreshTokenEnc).toBe(second.refreshTokenEnc);
+
+    await expect(repos.accounts.markDisconnectedIfRefreshToken(account.id, first.refreshTokenEnc, 'LEVER_OAUTH_REVOKED')).resolves.toBe(
+      false,
+    );
+    await expect(repos.accounts.markDisconnectedIfRefreshToken(account.id, second.refreshTokenEnc, 'LEVER_OAUTH_REVOKED')).resolves.toBe(
+      true,
+    );
+    await expect(repos.accounts.findById(account.id)).resolves.toMatchObject({
+      status: AccountStatus.Disconnected,
+      statusReason: 'LEVER_OAUTH_REVOKED',
+    });
+
+    // A pasted key puts the account back on its key and drops the tokens (the CHECK allows no half state).
+    await repos.accounts.update(account.id, { leverApiKeyEnc: seal('key-again') });
+    expect(await repos.accounts.findByIdWithSecrets(account.id)).toMatchObject({
+      leverAuthKind: 'api_key',
+      leverOauthAccessTokenEnc: null,
+      leverOauthRefreshTokenEnc: null,
+      leverOauthExpiresAt: null,
+    });
+    await expect(db.dataSource.query(`UPDATE accounts SET lever_auth_kind = 'oauth' WHERE id = $1`, [account.id])).rejects.toMatchObject({
+      driverError: expect.objectContaining({ constraint: 'ck_accounts_lever_oauth_tokens' }),
     });
   });
 

@@ -7,6 +7,7 @@ import { AccountKeyHealth1796420000000 } from './1796420000000-AccountKeyHealth'
 import { RecruiterActions1796500000000 } from './1796500000000-RecruiterActions';
 import { TriggerRulePosting1796600000000 } from './1796600000000-TriggerRulePosting';
 import { AccountLeverApiUrl1796610000000 } from './1796610000000-AccountLeverApiUrl';
+import { LeverOAuth1796700000000 } from './1796700000000-LeverOAuth';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RecruiterActions1796500000000,
   TriggerRulePosting1796600000000,
   AccountLeverApiUrl1796610000000,
+  LeverOAuth1796700000000,
 ];

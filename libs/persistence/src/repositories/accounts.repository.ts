@@ -2,7 +2,7 @@ import { ACCOUNT_STATUSES, AccountStatus, KeyHealthStatus } from '@lever-assess/
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Not, type Repository } from 'typeorm';
+import { IsNull, Not, type Repository } from 'typeorm';
 import { Account, type AccountWithSecrets } from '../entities/account.entity';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
@@ -15,7 +15,8 @@ export interface NewAccount {
   id?: string;
   name: string;
   tagPrefix: string;
-  leverApiKeyEnc: string;
+  /** Null for an account that will connect with OAuth (it starts disconnected, see `status`). */
+  leverApiKeyEnc: string | null;
   leverSignatureTokenEnc: string;
   leverSignatureTokensEnc?: string | null;
   performAsUserId?: string | null;
@@ -24,11 +25,33 @@ export interface NewAccount {
   platformAccountId: string;
   /** Result notes notify the candidate's followers in Lever (default false). */
   notifyFollowers?: boolean;
+  /** Default active; an account without a key yet starts disconnected until it connects with OAuth. */
+  status?: AccountStatus;
+  statusReason?: string | null;
 }
 
-export type AccountPatch = Partial<NewAccount>;
+export type AccountPatch = Partial<Omit<NewAccount, 'status' | 'statusReason'>>;
 
-const SECRET_COLUMNS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+/** OAuth tokens as stored: both sealed with SecretBox (accountSecretContext). */
+export interface SealedOAuthTokens {
+  accessTokenEnc: string;
+  refreshTokenEnc: string;
+  expiresAt: Date;
+}
+
+const SECRET_COLUMNS = [
+  'leverApiKeyEnc',
+  'leverSignatureTokenEnc',
+  'leverSignatureTokensEnc',
+  'leverOauthAccessTokenEnc',
+  'leverOauthRefreshTokenEnc',
+] as const;
+const PATCHABLE_SECRET_COLUMNS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+
+/** A key check's finding as columns, written in the same UPDATE as what it caused (nobody reads one without the other). */
+function healthValues(health?: { status: KeyHealthStatus; problem: string | null }): Partial<Account> {
+  return health ? { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: new Date() } : {};
+}
 
 /** 24 random bytes, base64url: 32 URL-safe characters, not guessable. */
 export function generateWebhookKey(): string {
@@ -41,7 +64,7 @@ export class AccountsRepository {
 
   /** Creates the account with a fresh webhook key. Resolves it without secrets. */
   async create(input: NewAccount): Promise<Account> {
-    for (const field of SECRET_COLUMNS) assertSealed(field, input[field]);
+    for (const field of PATCHABLE_SECRET_COLUMNS) assertSealed(field, input[field]);
     const { identifiers } = await this.repo.insert({
       ...(input.id ? { id: input.id } : {}),
       name: input.name,
@@ -53,6 +76,7 @@ export class AccountsRepository {
       leverApiUrl: input.leverApiUrl ?? null,
       platformAccountId: input.platformAccountId,
       notifyFollowers: input.notifyFollowers ?? false,
+      ...(input.status ? { status: input.status, statusReason: input.statusReason ?? null } : {}),
       webhookKey: generateWebhookKey(),
     });
     return this.repo.findOneByOrFail({ id: identifiers[0].id as string });
@@ -113,11 +137,19 @@ export class AccountsRepository {
 
   /** Resolves the updated account (without secrets), or null when it does not exist. */
   async update(id: string, patch: AccountPatch): Promise<Account | null> {
-    for (const field of SECRET_COLUMNS) assertSealed(field, patch[field]);
+    for (const field of PATCHABLE_SECRET_COLUMNS) assertSealed(field, patch[field]);
     const values: Partial<Account> = definedFields(patch);
     // A new key has not been checked yet: what the old one's check found says nothing about it.
     if (patch.leverApiKeyEnc !== undefined)
       Object.assign(values, { healthStatus: KeyHealthStatus.Unchecked, healthProblem: null, healthCheckedAt: null });
+    // A pasted key replaces an OAuth connection: the account is back on its key, the tokens go.
+    if (patch.leverApiKeyEnc)
+      Object.assign(values, {
+        leverAuthKind: 'api_key',
+        leverOauthAccessTokenEnc: null,
+        leverOauthRefreshTokenEnc: null,
+        leverOauthExpiresAt: null,
+      });
     if (Object.keys(values).length > 0) {
       const { affected } = await this.repo.update({ id }, values);
       if (!affected) return null;
@@ -141,13 +173,87 @@ export class AccountsRepository {
   /** Like recordHealth, but only while the account still holds the sealed key the check used (one conditional UPDATE). */
   async recordHealthIfKey(
     id: string,
-    leverApiKeyEnc: string,
+    leverApiKeyEnc: string | null,
     health: { status: KeyHealthStatus; problem: string | null },
     checkedAt: Date = new Date(),
   ): Promise<boolean> {
     const { affected } = await this.repo.update(
-      { id, leverApiKeyEnc },
+      { id, leverApiKeyEnc: leverApiKeyEnc ?? IsNull() },
       { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /** Like recordHealthIfKey for an account on OAuth (its tokens rotate, so the finding is kept while it stays on OAuth). */
+  async recordHealthIfOAuth(
+    id: string,
+    health: { status: KeyHealthStatus; problem: string | null },
+    checkedAt: Date = new Date(),
+  ): Promise<boolean> {
+    const { affected } = await this.repo.update(
+      { id, leverAuthKind: 'oauth' },
+      { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * The admin approved in Lever: the account moves to OAuth with these tokens, its API key is
+   * dropped, and it is active again (a disabled account stays disabled). Resolves false when the
+   * account does not exist.
+   */
+  async connectOAuth(id: string, tokens: SealedOAuthTokens): Promise<boolean> {
+    assertSealed('leverOauthAccessTokenEnc', tokens.accessTokenEnc);
+    assertSealed('leverOauthRefreshTokenEnc', tokens.refreshTokenEnc);
+    const { affected } = await this.repo
+      .createQueryBuilder()
+      .update(Account)
+      .set({
+        leverAuthKind: 'oauth',
+        leverApiKeyEnc: null,
+        leverOauthAccessTokenEnc: tokens.accessTokenEnc,
+        leverOauthRefreshTokenEnc: tokens.refreshTokenEnc,
+        leverOauthExpiresAt: tokens.expiresAt,
+        status: () => `CASE WHEN status = '${AccountStatus.Disabled}' THEN status ELSE '${AccountStatus.Active}' END`,
+        statusReason: () => `CASE WHEN status = '${AccountStatus.Disabled}' THEN status_reason ELSE NULL END`,
+        healthStatus: KeyHealthStatus.Unchecked,
+        healthProblem: null,
+        healthCheckedAt: null,
+      })
+      .where('id = :id', { id })
+      .execute();
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * Stores refreshed tokens only while the account still holds `refreshTokenEnc`, the sealed
+   * refresh token the refresh used (compare-and-set): Lever rotates refresh tokens, so a second
+   * writer with an older one must never overwrite the newest. Resolves false when it changed.
+   */
+  async replaceOAuthTokensIf(id: string, refreshTokenEnc: string, tokens: SealedOAuthTokens): Promise<boolean> {
+    assertSealed('leverOauthAccessTokenEnc', tokens.accessTokenEnc);
+    assertSealed('leverOauthRefreshTokenEnc', tokens.refreshTokenEnc);
+    const { affected } = await this.repo.update(
+      { id, leverAuthKind: 'oauth', leverOauthRefreshTokenEnc: refreshTokenEnc },
+      {
+        leverOauthAccessTokenEnc: tokens.accessTokenEnc,
+        leverOauthRefreshTokenEnc: tokens.refreshTokenEnc,
+        leverOauthExpiresAt: tokens.expiresAt,
+      },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /** markDisconnectedIfKey for OAuth: only while the account still holds the refresh token Lever refused. */
+  async markDisconnectedIfRefreshToken(
+    id: string,
+    refreshTokenEnc: string,
+    reason: string,
+    health?: { status: KeyHealthStatus; problem: string | null },
+  ): Promise<boolean> {
+    const { affected } = await this.repo.update(
+      { id, leverAuthKind: 'oauth', leverOauthRefreshTokenEnc: refreshTokenEnc, status: Not(AccountStatus.Disabled) },
+      { status: AccountStatus.Disconnected, statusReason: reason, ...healthValues(health) },
     );
     return (affected ?? 0) > 0;
   }
@@ -173,15 +279,13 @@ export class AccountsRepository {
    */
   async markDisconnectedIfKey(
     id: string,
-    leverApiKeyEnc: string,
+    leverApiKeyEnc: string | null,
     reason: string,
     health?: { status: KeyHealthStatus; problem: string | null },
   ): Promise<boolean> {
-    // The health finding goes in the same UPDATE: nobody reads a disconnected account with a stale health.
-    const healthValues = health ? { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: new Date() } : {};
     const { affected } = await this.repo.update(
-      { id, leverApiKeyEnc, status: Not(AccountStatus.Disabled) },
-      { status: AccountStatus.Disconnected, statusReason: reason, ...healthValues },
+      { id, leverApiKeyEnc: leverApiKeyEnc ?? IsNull(), status: Not(AccountStatus.Disabled) },
+      { status: AccountStatus.Disconnected, statusReason: reason, ...healthValues(health) },
     );
     return (affected ?? 0) > 0;
   }

@@ -10,6 +10,8 @@ export const ACCOUNT_SECRET_COLUMNS = [
   { property: 'leverApiKeyEnc', column: 'lever_api_key_enc' },
   { property: 'leverSignatureTokenEnc', column: 'lever_signature_token_enc' },
   { property: 'leverSignatureTokensEnc', column: 'lever_signature_tokens_enc' },
+  { property: 'leverOauthAccessTokenEnc', column: 'lever_oauth_access_token_enc' },
+  { property: 'leverOauthRefreshTokenEnc', column: 'lever_oauth_refresh_token_enc' },
 ] as const;
 
 export type AccountSecretProperty = (typeof ACCOUNT_SECRET_COLUMNS)[number]['property'];

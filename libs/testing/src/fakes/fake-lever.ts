@@ -247,7 +247,7 @@ export class FakeLever implements PublicOf<LeverClient> {
     const emails = query.email === undefined ? null : [query.email].flat();
     const stageIds = query.stageId === undefined ? null : [query.stageId].flat();
     const confidentiality = query.confidentiality ?? 'non-confidential';
-    return [...this.company(auth.apiKey).opportunities.values()].filter(
+    return [...this.company(credential(auth)).opportunities.values()].filter(
       (o) =>
         (!tags.length || o.tags.some((t) => tags.includes(t))) &&
         (!emails || o.emails.some((e) => emails.includes(e))) &&
@@ -260,12 +260,12 @@ export class FakeLever implements PublicOf<LeverClient> {
   }
 
   async listStages(auth: LeverAuth): Promise<LeverStage[]> {
-    return this.call(auth, 'listStages', undefined, () => copyRow(this.company(auth.apiKey).stages));
+    return this.call(auth, 'listStages', undefined, () => copyRow(this.company(credential(auth)).stages));
   }
 
   async getStage(auth: LeverAuth, stageId: string): Promise<LeverStage> {
     return this.call(auth, 'getStage', undefined, () => {
-      const stage = this.company(auth.apiKey).stages.find((s) => s.id === stageId);
+      const stage = this.company(credential(auth)).stages.find((s) => s.id === stageId);
       if (!stage) throw leverErrorFor('getStage', 404, this.failure(auth, 'getStage'));
       return copyRow(stage);
     });
@@ -273,13 +273,13 @@ export class FakeLever implements PublicOf<LeverClient> {
 
   async listUsers(auth: LeverAuth, query: { email?: string } = {}): Promise<LeverUser[]> {
     return this.call(auth, 'listUsers', undefined, () =>
-      copyRow(this.company(auth.apiKey).users.filter((u) => query.email === undefined || u.email === query.email)),
+      copyRow(this.company(credential(auth)).users.filter((u) => query.email === undefined || u.email === query.email)),
     );
   }
 
   async getUser(auth: LeverAuth, userId: string): Promise<LeverUser> {
     return this.call(auth, 'getUser', undefined, () => {
-      const user = this.company(auth.apiKey).users.find((u) => u.id === userId);
+      const user = this.company(credential(auth)).users.find((u) => u.id === userId);
       if (!user) throw leverErrorFor('getUser', 404, this.failure(auth, 'getUser'));
       return copyRow(user);
     });
@@ -288,7 +288,8 @@ export class FakeLever implements PublicOf<LeverClient> {
   async listTags(auth: LeverAuth): Promise<LeverTag[]> {
     return this.call(auth, 'listTags', undefined, () => {
       const counts = new Map<string, number>();
-      for (const o of this.company(auth.apiKey).opportunities.values()) for (const t of o.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const o of this.company(credential(auth)).opportunities.values())
+        for (const t of o.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
       return [...counts].map(([text, count]) => ({ text, count }));
     });
   }
@@ -326,7 +327,7 @@ export class FakeLever implements PublicOf<LeverClient> {
   async changeStage(auth: LeverAuth, opportunityId: string, stageId: string, performAs?: string): Promise<LeverOpportunity | null> {
     return this.write(auth, 'changeStage', opportunityId, [stageId], performAs, (o) => {
       o.stageId = stageId;
-      o.stageName = this.company(auth.apiKey).stages.find((s) => s.id === stageId)?.text ?? null;
+      o.stageName = this.company(credential(auth)).stages.find((s) => s.id === stageId)?.text ?? null;
     });
   }
 
@@ -334,7 +335,7 @@ export class FakeLever implements PublicOf<LeverClient> {
     let noteId = '';
     await this.write(auth, 'createNote', opportunityId, [note.value], performAs, () => {
       noteId = `note-${this.nextId++}`;
-      const notes = this.company(auth.apiKey).notes;
+      const notes = this.company(credential(auth)).notes;
       notes.set(opportunityId, [
         ...(notes.get(opportunityId) ?? []),
         { id: noteId, value: note.value, userId: performAs ?? null, secret: note.secret ?? false, createdAt: Date.now() },
@@ -346,7 +347,7 @@ export class FakeLever implements PublicOf<LeverClient> {
   async listNotes(auth: LeverAuth, opportunityId: string): Promise<LeverNote[]> {
     return this.call(auth, 'listNotes', opportunityId, () => {
       this.found(auth, 'listNotes', opportunityId);
-      return this.notesOf(auth.apiKey, opportunityId);
+      return this.notesOf(credential(auth), opportunityId);
     });
   }
 
@@ -370,7 +371,7 @@ export class FakeLever implements PublicOf<LeverClient> {
   private async call<T>(auth: LeverAuth, method: LeverMethod, opportunityId: string | undefined, work: () => T): Promise<T> {
     this.calls.push({ method, opportunityId });
     await this.holds.get(method);
-    if (this.revoked.has(auth.apiKey)) throw leverErrorFor(method, 401, this.failure(auth, method));
+    if (this.revoked.has(credential(auth))) throw leverErrorFor(method, 401, this.failure(auth, method));
     const scripted = this.faults.find((f) => f.method === method);
     if (!scripted) return work();
     if (scripted.skip > 0) {
@@ -384,7 +385,7 @@ export class FakeLever implements PublicOf<LeverClient> {
   }
 
   private found(auth: LeverAuth, method: LeverMethod, opportunityId: string): LeverOpportunity {
-    const opportunity = this.company(auth.apiKey).opportunities.get(opportunityId);
+    const opportunity = this.company(credential(auth)).opportunities.get(opportunityId);
     if (!opportunity) throw leverErrorFor(method, 404, this.failure(auth, method));
     return opportunity;
   }
@@ -407,4 +408,9 @@ export class FakeLever implements PublicOf<LeverClient> {
     }
     return company;
   }
+}
+
+/** The fake keys companies by credential: an API key, or an OAuth access token used the same way. */
+function credential(auth: LeverAuth): string {
+  return auth.accessToken ?? auth.apiKey ?? '';
 }

@@ -10,11 +10,13 @@ import {
   type NewAccount,
   type Page,
   type PageRequest,
+  type SealedOAuthTokens,
 } from '@lever-assess/persistence';
 import { copyRow, definedFields, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
 
 const SECRET_COLUMNS = ['leverApiKeyEnc', 'leverSignatureTokenEnc', 'leverSignatureTokensEnc'] as const;
+type OAuthSecretColumn = 'leverOauthAccessTokenEnc' | 'leverOauthRefreshTokenEnc';
 // SecretBox output; the real repository refuses plaintext the same way.
 const SEALED = /^v\d+\.[0-9a-f]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -24,7 +26,14 @@ function assertSealed(field: string, value: string | null | undefined): void {
 
 /** An ordinary read carries no secrets (they are `select: false` columns). */
 function withoutSecrets(row: AccountWithSecrets): Account {
-  const { leverApiKeyEnc: _key, leverSignatureTokenEnc: _token, leverSignatureTokensEnc: _tokens, ...account } = copyRow(row);
+  const {
+    leverApiKeyEnc: _key,
+    leverSignatureTokenEnc: _token,
+    leverSignatureTokensEnc: _tokens,
+    leverOauthAccessTokenEnc: _access,
+    leverOauthRefreshTokenEnc: _refresh,
+    ...account
+  } = copyRow(row);
   return account;
 }
 
@@ -45,10 +54,14 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       id: input.id ?? this.store.newId(),
       name: input.name,
       tagPrefix: input.tagPrefix,
-      status: AccountStatus.Active,
-      statusReason: null,
+      status: input.status ?? AccountStatus.Active,
+      statusReason: input.status ? (input.statusReason ?? null) : null,
       webhookKey: generateWebhookKey(),
       leverApiKeyEnc: input.leverApiKeyEnc,
+      leverAuthKind: 'api_key',
+      leverOauthAccessTokenEnc: null,
+      leverOauthRefreshTokenEnc: null,
+      leverOauthExpiresAt: null,
       leverSignatureTokenEnc: input.leverSignatureTokenEnc,
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
       performAsUserId: input.performAsUserId ?? null,
@@ -68,12 +81,14 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
   async countSecretsNeedingRotation(prefix: string): Promise<Record<string, number>> {
     this.store.assertReachable();
     const rows = [...this.store.accounts.values()];
-    const count = (column: (typeof SECRET_COLUMNS)[number]) =>
-      rows.filter((r) => r[column] !== null && r[column] !== undefined && !r[column].startsWith(prefix)).length;
+    const count = (column: (typeof SECRET_COLUMNS)[number] | OAuthSecretColumn) =>
+      rows.filter((r) => typeof r[column] === 'string' && !r[column].startsWith(prefix)).length;
     return {
       'accounts.lever_api_key_enc': count('leverApiKeyEnc'),
       'accounts.lever_signature_token_enc': count('leverSignatureTokenEnc'),
       'accounts.lever_signature_tokens_enc': count('leverSignatureTokensEnc'),
+      'accounts.lever_oauth_access_token_enc': count('leverOauthAccessTokenEnc'),
+      'accounts.lever_oauth_refresh_token_enc': count('leverOauthRefreshTokenEnc'),
     };
   }
 
@@ -126,6 +141,13 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     Object.assign(row, definedFields(patch), { updatedAt: this.store.now() });
     if (patch.leverApiKeyEnc !== undefined)
       Object.assign(row, { healthStatus: KeyHealthStatus.Unchecked, healthProblem: null, healthCheckedAt: null });
+    if (patch.leverApiKeyEnc)
+      Object.assign(row, {
+        leverAuthKind: 'api_key',
+        leverOauthAccessTokenEnc: null,
+        leverOauthRefreshTokenEnc: null,
+        leverOauthExpiresAt: null,
+      });
     return withoutSecrets(row);
   }
 
@@ -139,12 +161,70 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
 
   async recordHealthIfKey(
     id: string,
-    leverApiKeyEnc: string,
+    leverApiKeyEnc: string | null,
     health: { status: KeyHealthStatus; problem: string | null },
     checkedAt = new Date(),
   ): Promise<boolean> {
     if (this.store.accounts.get(id)?.leverApiKeyEnc !== leverApiKeyEnc) return false;
     return this.recordHealth(id, health, checkedAt);
+  }
+
+  async recordHealthIfOAuth(
+    id: string,
+    health: { status: KeyHealthStatus; problem: string | null },
+    checkedAt = new Date(),
+  ): Promise<boolean> {
+    if (this.store.accounts.get(id)?.leverAuthKind !== 'oauth') return false;
+    return this.recordHealth(id, health, checkedAt);
+  }
+
+  async connectOAuth(id: string, tokens: SealedOAuthTokens): Promise<boolean> {
+    this.store.assertReachable();
+    assertSealed('leverOauthAccessTokenEnc', tokens.accessTokenEnc);
+    assertSealed('leverOauthRefreshTokenEnc', tokens.refreshTokenEnc);
+    const row = this.store.accounts.get(id);
+    if (!row) return false;
+    const disabled = row.status === AccountStatus.Disabled;
+    Object.assign(row, {
+      leverAuthKind: 'oauth',
+      leverApiKeyEnc: null,
+      leverOauthAccessTokenEnc: tokens.accessTokenEnc,
+      leverOauthRefreshTokenEnc: tokens.refreshTokenEnc,
+      leverOauthExpiresAt: tokens.expiresAt,
+      status: disabled ? row.status : AccountStatus.Active,
+      statusReason: disabled ? row.statusReason : null,
+      healthStatus: KeyHealthStatus.Unchecked,
+      healthProblem: null,
+      healthCheckedAt: null,
+      updatedAt: this.store.now(),
+    });
+    return true;
+  }
+
+  async replaceOAuthTokensIf(id: string, refreshTokenEnc: string, tokens: SealedOAuthTokens): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row || row.leverAuthKind !== 'oauth' || row.leverOauthRefreshTokenEnc !== refreshTokenEnc) return false;
+    Object.assign(row, {
+      leverOauthAccessTokenEnc: tokens.accessTokenEnc,
+      leverOauthRefreshTokenEnc: tokens.refreshTokenEnc,
+      leverOauthExpiresAt: tokens.expiresAt,
+    });
+    return true;
+  }
+
+  async markDisconnectedIfRefreshToken(
+    id: string,
+    refreshTokenEnc: string,
+    reason: string,
+    health?: { status: KeyHealthStatus; problem: string | null },
+  ): Promise<boolean> {
+    this.store.assertReachable();
+    const row = this.store.accounts.get(id);
+    if (!row || row.leverOauthRefreshTokenEnc !== refreshTokenEnc || row.status === AccountStatus.Disabled) return false;
+    Object.assign(row, { status: AccountStatus.Disconnected, statusReason: reason, updatedAt: this.store.now() });
+    if (health) Object.assign(row, { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: this.store.now() });
+    return true;
   }
 
   async listIdsWithStatus(status: AccountStatus): Promise<string[]> {
@@ -165,7 +245,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
 
   async markDisconnectedIfKey(
     id: string,
-    leverApiKeyEnc: string,
+    leverApiKeyEnc: string | null,
     reason: string,
     health?: { status: KeyHealthStatus; problem: string | null },
   ): Promise<boolean> {

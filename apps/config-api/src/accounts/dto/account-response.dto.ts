@@ -7,6 +7,12 @@ export class AccountLeverDto {
   performAsUserId: string | null;
   @ApiProperty({ type: String, nullable: true, description: "The account's Lever API base URL; null: the deployment's LEVER_API_URL" })
   apiUrl: string | null;
+
+  @ApiProperty({ enum: ['api_key', 'oauth'], description: 'How the account reaches Lever: its API key, or OAuth tokens' })
+  authKind: 'api_key' | 'oauth';
+
+  @ApiProperty({ type: String, nullable: true, description: 'OAuth: when the stored access token expires (it is refreshed before)' })
+  oauthExpiresAt: string | null;
 }
 
 /** What the last check of the account's Lever key found (scheduled, and whenever a job meets a 401 or 403). */
@@ -60,7 +66,12 @@ export class AccountDto {
         problem: account.healthProblem,
       },
       notifyFollowers: account.notifyFollowers,
-      lever: { performAsUserId: account.performAsUserId, apiUrl: account.leverApiUrl },
+      lever: {
+        performAsUserId: account.performAsUserId,
+        apiUrl: account.leverApiUrl,
+        authKind: account.leverAuthKind,
+        oauthExpiresAt: account.leverOauthExpiresAt?.toISOString() ?? null,
+      },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
       createdAt: account.createdAt.toISOString(),
       updatedAt: account.updatedAt.toISOString(),

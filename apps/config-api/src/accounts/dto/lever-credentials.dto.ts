@@ -21,10 +21,15 @@ const LEVER_API_URL_DOC = {
 
 /** Lever connection of a new account. Secrets are write-only: encrypted at rest, never returned. */
 export class LeverCredentialsDto {
-  @ApiProperty({ description: 'Lever API key (write-only, encrypted at rest)', writeOnly: true })
+  @ApiPropertyOptional({
+    description:
+      'Lever API key (write-only, encrypted at rest). Leave it out to connect with OAuth instead (POST /v1/accounts/:id/lever/oauth/start): the account stays disconnected (LEVER_NOT_CONNECTED) until then.',
+    writeOnly: true,
+  })
+  @IsOptional()
   @IsString()
   @Length(1, 500)
-  apiKey: string;
+  apiKey?: string;
 
   @ApiProperty({ description: 'Signature token of the candidateStageChange webhook (write-only)', writeOnly: true })
   @IsString()

@@ -3,12 +3,16 @@ import { AdminTokensRepository, hashAdminToken } from '@lever-assess/persistence
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CONFIG_API_ENV } from '../../config-api.tokens';
+import { LeverOAuthCallbackController } from '../../lever-oauth/lever-oauth.controller';
 import type { ConfigApiEnv } from '../../config';
 import { UnauthenticatedError } from '../errors/api.errors';
 import type { AdminActor, AuthenticatedRequest } from './admin-actor';
 
-/** Probes and scrapes stay open (Kubernetes and Prometheus carry no token); nothing else does. */
-const PUBLIC_CONTROLLERS: ReadonlySet<Type> = new Set([HealthController, MetricsController]);
+/**
+ * Probes and scrapes stay open (Kubernetes and Prometheus carry no token), and so does Lever's
+ * OAuth callback (the admin's browser carries none; its one-time state proves the account).
+ */
+const PUBLIC_CONTROLLERS: ReadonlySet<Type> = new Set([HealthController, MetricsController, LeverOAuthCallbackController]);
 
 // lastUsedAt is for "which tokens are still in use": minute precision saves a write per request.
 const TOUCH_EVERY_MS = 60_000;

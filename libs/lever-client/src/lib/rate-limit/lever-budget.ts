@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import type { LeverAuth } from '../lever.types';
 
 /**
  * Requests a job reserved for one Lever key before its Lever work (LeverClient.withBudget): each
@@ -40,4 +41,14 @@ export function leverKeyId(apiKey: string): string {
     keyIds.set(apiKey, id);
   }
   return id;
+}
+
+/**
+ * The rate-limit identity of a call's credential: the API key's hash, or for an OAuth account its
+ * grant (the account), since its access token changes every hour while Lever's budget does not.
+ */
+export function leverCredentialId(auth: LeverAuth): string {
+  if (auth.accessToken) return leverKeyId(`oauth-grant:${auth.accountId}`);
+  if (!auth.apiKey) throw new TypeError(`Lever auth for account ${auth.accountId} has neither an API key nor an access token`);
+  return leverKeyId(auth.apiKey);
 }
