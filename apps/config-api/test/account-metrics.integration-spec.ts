@@ -42,6 +42,8 @@ describe('config-api accounts_by_status', () => {
       lever_api_key_enc: 0,
       lever_signature_token_enc: 0,
       lever_signature_tokens_enc: 0,
+      lever_oauth_access_token_enc: 0,
+      lever_oauth_refresh_token_enc: 0,
     });
     const account = await h.createAccount();
     // A value in the original v1 format (as written before row binding): readable, but to be re-encrypted.
@@ -50,6 +52,8 @@ describe('config-api accounts_by_status', () => {
       lever_api_key_enc: 1,
       lever_signature_token_enc: 0,
       lever_signature_tokens_enc: 0,
+      lever_oauth_access_token_enc: 0,
+      lever_oauth_refresh_token_enc: 0,
     });
   });
 });
