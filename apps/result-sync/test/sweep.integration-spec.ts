@@ -37,6 +37,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { loadResultSyncEnv } from '../src/config';
 import { AccountSweepService } from '../src/sweep/account-sweep.service';
+import { SweepScheduler } from '../src/sweep/sweep-scheduler';
 import { SWEEP_SCHEDULER_ID } from '../src/sweep/sweep.settings';
 
 const PREFIX = 'Acme Test';
@@ -172,8 +173,8 @@ describe('account sweep against the Lever sandbox', () => {
     sweepQueue = new Queue(QueueName.AccountSweeps, { connection, prefix: ns.prefix });
     eventsQueue = new Queue(QueueName.LeverEvents, { connection, prefix: ns.prefix });
     syncQueue = new Queue(QueueName.LeverSync, { connection, prefix: ns.prefix });
-    // The first fan-out ran before any account existed.
-    await eventually(async () => (await sweepQueue.getJobCounts('completed')).completed >= 1, { timeoutMs: 15_000 });
+    // The schedule is in place (its first fan-out is one interval away).
+    await eventually(async () => (await sweepQueue.getJobSchedulersCount()) === 1, { timeoutMs: 15_000 });
   });
 
   afterAll(async () => {
@@ -232,10 +233,14 @@ describe('account sweep against the Lever sandbox', () => {
       (j) => j.data.opportunityId === opportunityId,
     );
 
-  it('upserts one job scheduler at the configured interval', async () => {
+  it('upserts one job scheduler at the configured interval, its first run one interval away, kept across restarts', async () => {
     const scheduler = await sweepQueue.getJobScheduler(SWEEP_SCHEDULER_ID);
     expect(scheduler?.every).toBe(24 * HOUR);
     expect(await sweepQueue.getJobSchedulersCount()).toBe(1);
+    expect(Number(scheduler?.next) - Date.now()).toBeGreaterThan(23 * HOUR);
+    // A restart (another replica's start) keeps the schedule where it is.
+    await app.get(SweepScheduler).onApplicationBootstrap();
+    expect((await sweepQueue.getJobScheduler(SWEEP_SCHEDULER_ID))?.next).toBe(scheduler?.next);
   });
 
   it('invites a candidate whose webhook was missed exactly once, even with two sweeps at once and again later', async () => {

@@ -29,22 +29,22 @@ export async function eventually<T>(
 }
 
 /**
- * Waits until no queue has waiting, active, delayed or prioritized jobs (two quiet polls in a row).
- * A job scheduler's next run (the sweep's fan-out) is always delayed: each scheduler's one job is
- * not counted.
+ * A queue's waiting, active, delayed and prioritized jobs. A job scheduler's next run (the sweep's
+ * fan-out) is always delayed, so each scheduler's one job is not counted.
  */
+export async function pendingJobCounts(queue: Queue): Promise<Record<string, number>> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return { ...counts, delayed: Math.max(0, counts.delayed - (await queue.getJobSchedulersCount())) };
+}
+
+/** Waits until no queue has pending jobs (pendingJobCounts), two quiet polls in a row. */
 export async function waitForQueuesIdle(queues: Queue[], { stallMs = 10_000, hardMs = 60_000 } = {}): Promise<void> {
   const start = Date.now();
   let quiet = 0;
   let last = -1;
   let lastChange = start;
   while (quiet < 2) {
-    const counts = await Promise.all(
-      queues.map(async (q) => {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        return { ...c, delayed: Math.max(0, c.delayed - (await q.getJobSchedulersCount())) };
-      }),
-    );
+    const counts = await Promise.all(queues.map(pendingJobCounts));
     const pending = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
     quiet = pending === 0 ? quiet + 1 : 0;
     if (pending !== last) {

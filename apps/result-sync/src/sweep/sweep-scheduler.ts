@@ -19,11 +19,20 @@ export class SweepScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const everyMs = this.settings.intervalMs;
+    // A restart keeps the schedule as it is (re-upserting would move it); only a new interval replaces it.
+    const existing = await this.queue.getJobScheduler(SWEEP_SCHEDULER_ID);
+    if (existing && Number(existing.every) === everyMs) {
+      this.logger.log({ msg: 'sweep schedule kept', everyMs, nextAt: existing.next ? new Date(existing.next).toISOString() : null });
+      return;
+    }
+    // The first sweep one interval after the schedule is created (BullMQ would run an `every`
+    // schedule at once: a deployment, a test or a bench would then sweep at every start).
     await this.queue.upsertJobScheduler(
       SWEEP_SCHEDULER_ID,
-      { every: this.settings.intervalMs },
+      { every: everyMs, startDate: new Date(Date.now() + everyMs) },
       { name: 'fan-out', data: { accountId: SWEEP_ALL_ACCOUNTS, reason: 'schedule', correlationId: 'sweep-schedule' } },
     );
-    this.logger.log({ msg: 'sweep scheduled', everyMs: this.settings.intervalMs });
+    this.logger.log({ msg: 'sweep scheduled', everyMs });
   }
 }

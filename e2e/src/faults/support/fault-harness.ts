@@ -8,6 +8,7 @@ import {
   deleteKeysWithPrefix,
   eventually,
   freePort,
+  pendingJobCounts,
   runBuiltApp,
   sleep,
   startBuiltApp,
@@ -412,12 +413,12 @@ export class FaultHarness {
     expect(failed.filter((f) => f.failed > 0)).toEqual([]);
   }
 
-  /** Waits until no queue has waiting, active, delayed or prioritized jobs (two quiet polls). */
+  /** Waits until no queue has pending jobs (pendingJobCounts: a scheduler's next run is not work), two quiet polls. */
   async idle(hardMs = 60_000): Promise<void> {
     const start = Date.now();
     let quiet = 0;
     while (quiet < 2) {
-      const counts = await Promise.all(this.queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+      const counts = await Promise.all(this.queues.map(pendingJobCounts));
       const pending = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
       quiet = pending === 0 ? quiet + 1 : 0;
       if (Date.now() - start > hardMs) throw new Error(`queues not idle: ${JSON.stringify(counts)}`);
