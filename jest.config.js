@@ -10,5 +10,8 @@ const projectDirs = [
 module.exports = {
   // Global options (Jest ignores them inside projects in a multi-project run).
   testTimeout: 60_000,
+  // Two test files at once: most of a file's time is spent waiting on Redis, PostgreSQL and the
+  // processes it starts, not on the CPU (Jest's default on 2 cores would be one at a time).
+  maxWorkers: 2,
   projects: projectDirs.map((dir) => path.join(__dirname, dir, 'jest.config.js')).filter((file) => existsSync(file)),
 };
