@@ -112,13 +112,24 @@ export class LeverAccountsService {
         // A 401 on an access token: one refresh (unless another replica already did) and one retry.
         return this.retryWithFreshToken(access, work, err);
       }
-      if (err instanceof LeverAuthError) {
-        await this.markDisconnected(access, err.code, { status: KeyHealthStatus.KeyRevoked, problem: err.message });
-      } else if (err instanceof LeverPermissionError) {
-        // Shown on the account (GET /v1/accounts/:id), whichever job met it first.
-        await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
-      }
+      await this.recordRefusal(access, err);
       throw err;
+    }
+  }
+
+  /**
+   * What a Lever refusal says about the account, whichever job met it first: a 401 disconnects it
+   * and records `key_revoked` in the same UPDATE (the reason and problem default to the error's);
+   * a 403 records the missing permission. Both show on the account (GET /v1/accounts/:id).
+   */
+  private async recordRefusal(access: LeverAccount, err: unknown, revoked?: { reason: string; problem: string }): Promise<void> {
+    if (err instanceof LeverAuthError) {
+      await this.markDisconnected(access, revoked?.reason ?? err.code, {
+        status: KeyHealthStatus.KeyRevoked,
+        problem: revoked?.problem ?? err.message,
+      });
+    } else if (err instanceof LeverPermissionError) {
+      await this.recordHealth(access, KeyHealthStatus.MissingPermission, err.message);
     }
   }
 
@@ -132,17 +143,10 @@ export class LeverAccountsService {
       // The retry's requests take turns from the shared limiter (the reserved turn was spent).
       return await work(refreshed, this.lever);
     } catch (err) {
-      if (err instanceof LeverAuthError) {
-        if (await this.markDisconnected(refreshed, LEVER_OAUTH_REVOKED)) {
-          await this.recordHealth(
-            refreshed,
-            KeyHealthStatus.KeyRevoked,
-            `${first.message} Refreshed, and Lever refused the new token too.`,
-          );
-        }
-      } else if (err instanceof LeverPermissionError) {
-        await this.recordHealth(refreshed, KeyHealthStatus.MissingPermission, err.message);
-      }
+      await this.recordRefusal(refreshed, err, {
+        reason: LEVER_OAUTH_REVOKED,
+        problem: `${first.message} Refreshed, and Lever refused the new token too.`,
+      });
       throw err;
     }
   }
@@ -155,29 +159,22 @@ export class LeverAccountsService {
    * new key, and its check starts again once an admin pastes it.
    */
   async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
-    let access: LeverAccount;
+    let access: LeverAccount | undefined;
     try {
       access = await this.open(accountId);
-    } catch (err) {
-      // An OAuth account whose refresh Lever refused is already marked (LEVER_OAUTH_REVOKED) by the session.
-      if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
-        return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
-      if (err instanceof LeverOAuthUnavailableError) return 'skipped'; // Lever's OAuth server: the next round tries again
-      throw err;
-    }
-    try {
       await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' }), {
         requests: 1,
         holdId,
       });
     } catch (err) {
-      if (err instanceof LeverRateLimitedError) return 'skipped';
-      if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
-      if (err instanceof LeverPermissionError) return { status: KeyHealthStatus.MissingPermission, problem: err.message };
+      // No turn of the key's budget now, or Lever's OAuth server did not answer: the next round tries again.
+      if (err instanceof LeverRateLimitedError || err instanceof LeverOAuthUnavailableError) return 'skipped';
+      // An OAuth account whose refresh Lever refused is already marked (LEVER_OAUTH_REVOKED) by the session.
       if (err instanceof AccountUnavailableError && err.reason === LEVER_OAUTH_REVOKED)
         return { status: KeyHealthStatus.KeyRevoked, problem: LEVER_OAUTH_REVOKED_MESSAGE };
-      if (err instanceof LeverOAuthUnavailableError) return 'skipped';
-      if (!(err instanceof LeverError)) throw err;
+      if (err instanceof LeverAuthError) return { status: KeyHealthStatus.KeyRevoked, problem: err.message };
+      if (err instanceof LeverPermissionError) return { status: KeyHealthStatus.MissingPermission, problem: err.message };
+      if (!(err instanceof LeverError) || !access) throw err;
       const problem = `Lever did not answer the key check (${err.code}); the key may be fine, the next check tries again.`;
       await this.recordHealth(access, KeyHealthStatus.Unreachable, problem);
       return { status: KeyHealthStatus.Unreachable, problem };

@@ -157,20 +157,7 @@ export class AccountsRepository {
     return this.findById(id);
   }
 
-  /** Records what a check of the account's Lever key found. Resolves false when the account does not exist. */
-  async recordHealth(
-    id: string,
-    health: { status: KeyHealthStatus; problem: string | null },
-    checkedAt: Date = new Date(),
-  ): Promise<boolean> {
-    const { affected } = await this.repo.update(
-      { id },
-      { healthStatus: health.status, healthProblem: health.problem, healthCheckedAt: checkedAt },
-    );
-    return (affected ?? 0) > 0;
-  }
-
-  /** Like recordHealth, but only while the account still holds the sealed key the check used (one conditional UPDATE). */
+  /** Records what a check of the account's Lever key found, only while the account still holds the sealed key the check used (one conditional UPDATE). */
   async recordHealthIfKey(
     id: string,
     leverApiKeyEnc: string | null,

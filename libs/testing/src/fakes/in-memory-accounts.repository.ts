@@ -151,7 +151,8 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
     return withoutSecrets(row);
   }
 
-  async recordHealth(id: string, health: { status: KeyHealthStatus; problem: string | null }, checkedAt = new Date()): Promise<boolean> {
+  /** The shared write of recordHealthIfKey and recordHealthIfOAuth (the real repository has no unconditional one). */
+  private recordHealth(id: string, health: { status: KeyHealthStatus; problem: string | null }, checkedAt: Date): boolean {
     this.store.assertReachable();
     const row = this.store.accounts.get(id);
     if (!row) return false;
