@@ -10,6 +10,7 @@ import { AdminTokensModule } from './admin-tokens/admin-tokens.module';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { ConsoleSessionModule } from './console-session/console-session.module';
 import type { ConfigApiEnv } from './config';
 import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
@@ -52,6 +53,7 @@ export class AppModule {
         PreviewModule,
         TimelineModule,
         SweepModule,
+        ConsoleSessionModule,
       ],
     };
   }

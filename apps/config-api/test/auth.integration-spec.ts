@@ -7,6 +7,8 @@ import { ADMIN_TOKEN, ConfigApiHarness } from './config-api.harness';
 // Probes, scrapes and the OpenAPI document are public on purpose (docs/config-api.md).
 // Lever's OAuth callback is public on purpose (the admin's browser carries no token; its one-time state is the proof).
 const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/, /^\/oauth\/lever\/callback$/];
+// The console's sign-in takes the token (or a one-time link code) in the body (docs/config-api.md).
+const PUBLIC_POSTS = [/^\/v1\/session$/, /^\/v1\/session\/link$/];
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000001';
 
 describe('config-api authentication', () => {
@@ -22,6 +24,7 @@ describe('config-api authentication', () => {
   const protectedRoutes = () =>
     h.routes
       .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !PUBLIC.some((p) => p.test(r.url)))
+      .filter((r) => !(r.method === 'POST' && PUBLIC_POSTS.some((p) => p.test(r.url))))
       .map((r) => ({ method: r.method, path: r.url.replace(/:[A-Za-z]+/g, (p) => (p === ':queue' ? 'lever-sync' : SAMPLE_ID)) }));
 
   it('registers the routes of every feature', () => {

@@ -23,5 +23,6 @@ export * from './repositories/admin-tokens.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/candidate-events.repository';
 export * from './repositories/recruiter-actions.repository';
+export * from './repositories/console-sessions.repository';
 export * from './secrets/account-secrets';
 export * from './secrets/reencrypt-secrets';

@@ -10,6 +10,7 @@ import { AssessmentNotesRepository } from './repositories/assessment-notes.repos
 import { AssessmentsRepository } from './repositories/assessments.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { CandidateEventsRepository } from './repositories/candidate-events.repository';
+import { ConsoleSessionsRepository } from './repositories/console-sessions.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
 import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
 import { RecruiterActionsRepository } from './repositories/recruiter-actions.repository';
@@ -28,6 +29,7 @@ export const REPOSITORIES = [
   AuditLogRepository,
   CandidateEventsRepository,
   RecruiterActionsRepository,
+  ConsoleSessionsRepository,
 ];
 
 export interface PersistenceModuleOptions {

@@ -10,7 +10,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
+import { ScopedAccess, VendorOnly } from '../shared/auth/access-scope';
+import { CurrentActor, scopeOf, type AdminActor } from '../shared/auth/admin-actor';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
 import { PageQueryDto } from '../shared/http/page-query.dto';
 import { AccountsService } from './accounts.service';
@@ -33,9 +34,11 @@ export class AccountsController {
   }
 
   @Get()
+  @ScopedAccess()
+  @ApiOperation({ summary: 'Every account; an account token sees its own account only' })
   @ApiOkResponse({ type: AccountPageDto })
-  list(@Query() page: PageQueryDto): Promise<AccountPageDto> {
-    return this.accounts.list(page);
+  list(@CurrentActor() actor: AdminActor, @Query() page: PageQueryDto): Promise<AccountPageDto> {
+    return this.accounts.list(page, scopeOf(actor));
   }
 
   @Get(':id')
@@ -55,6 +58,7 @@ export class AccountsController {
   }
 
   @Delete(':id')
+  @VendorOnly()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete the account with its catalog, rules and assessments' })
   @ApiNoContentResponse()

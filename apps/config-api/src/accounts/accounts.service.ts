@@ -83,7 +83,13 @@ export class AccountsService {
     return this.toDto(await this.lookup.require(accountId));
   }
 
-  async list(page: PageQueryDto): Promise<AccountPageDto> {
+  /** Every account; for an account-scoped caller (`scope`), its own account only. */
+  async list(page: PageQueryDto, scope: string | null = null): Promise<AccountPageDto> {
+    if (scope) {
+      const offset = page.offset ?? 0;
+      const items = offset === 0 ? [await this.get(scope)] : [];
+      return { items, total: 1, limit: page.limit ?? 50, offset };
+    }
     const result = await this.accounts.list(page);
     return { ...result, items: result.items.map((a) => this.toDto(a)) };
   }

@@ -18,27 +18,37 @@ export class AdminTokensService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: AdminActor, name: string): Promise<CreatedAdminTokenDto> {
+  /** A vendor admin token (`accountId` null) or an account token limited to that account. */
+  async create(actor: AdminActor, name: string, accountId: string | null = null): Promise<CreatedAdminTokenDto> {
     const secret = newTokenSecret();
-    const token = await this.tokens.create(name, hashAdminToken(secret));
+    const token = await this.tokens.create(name, hashAdminToken(secret), accountId);
     await this.audit.record(actor, {
-      action: 'admin-token.create',
-      accountId: null,
+      action: accountId ? 'account-token.create' : 'admin-token.create',
+      accountId,
       entityType: 'admin_token',
       entityId: token.id,
       details: { name },
     });
-    this.logger.log({ adminTokenId: token.id, msg: 'admin token created' });
+    this.logger.log({ adminTokenId: token.id, accountId, msg: 'admin token created' });
     return { ...AdminTokenDto.from(token), token: secret };
   }
 
-  async list(): Promise<AdminTokenDto[]> {
-    return (await this.tokens.list()).map((t) => AdminTokenDto.from(t));
+  /** Vendor admin tokens, or (with `accountId`) that account's tokens. */
+  async list(accountId: string | null = null): Promise<AdminTokenDto[]> {
+    return (await this.tokens.list(accountId)).map((t) => AdminTokenDto.from(t));
   }
 
-  async revoke(actor: AdminActor, id: string): Promise<void> {
-    if (!(await this.tokens.revoke(id))) throw new NotFoundApiError('ADMIN_TOKEN_NOT_FOUND', `No active admin token ${id}`);
-    await this.audit.record(actor, { action: 'admin-token.revoke', accountId: null, entityType: 'admin_token', entityId: id });
-    this.logger.log({ adminTokenId: id, msg: 'admin token revoked' });
+  /** With `accountId`, only a token of that account is revoked (a wrong pair is a 404). */
+  async revoke(actor: AdminActor, id: string, accountId?: string): Promise<void> {
+    if (!(await this.tokens.revoke(id, new Date(), accountId))) {
+      throw new NotFoundApiError('ADMIN_TOKEN_NOT_FOUND', `No active token ${id}${accountId ? ' for this account' : ''}`);
+    }
+    await this.audit.record(actor, {
+      action: accountId ? 'account-token.revoke' : 'admin-token.revoke',
+      accountId: accountId ?? null,
+      entityType: 'admin_token',
+      entityId: id,
+    });
+    this.logger.log({ adminTokenId: id, accountId, msg: 'admin token revoked' });
   }
 }

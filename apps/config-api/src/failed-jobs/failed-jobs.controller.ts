@@ -9,13 +9,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
+import { ScopedAccess } from '../shared/auth/access-scope';
+import { CurrentActor, scopeOf, type AdminActor } from '../shared/auth/admin-actor';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
 import { BulkRetryResultDto, FailedJobListDto, FailedJobsQueryDto, RetriedJobDto, RetryFailedJobsDto } from './dto/failed-job.dto';
 import { FailedJobsService } from './failed-jobs.service';
 
 @ApiTags('failed jobs')
 @ApiBearerAuth()
+// An account token sees and replays its own account's jobs only (the service applies the scope).
+@ScopedAccess()
 @Controller('v1/failed-jobs')
 export class FailedJobsController {
   constructor(private readonly failedJobs: FailedJobsService) {}
@@ -24,8 +27,8 @@ export class FailedJobsController {
   @ApiOperation({ summary: 'Failed jobs per queue, newest first, with the reason' })
   @ApiOkResponse({ type: FailedJobListDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  list(@Query() query: FailedJobsQueryDto): Promise<FailedJobListDto> {
-    return this.failedJobs.list(query);
+  list(@CurrentActor() actor: AdminActor, @Query() query: FailedJobsQueryDto): Promise<FailedJobListDto> {
+    return this.failedJobs.list(query, scopeOf(actor));
   }
 
   @Post('retry')
@@ -37,7 +40,7 @@ export class FailedJobsController {
   @ApiAcceptedResponse({ type: BulkRetryResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED naming the field' })
   retryMany(@CurrentActor() actor: AdminActor, @Body() filter: RetryFailedJobsDto): Promise<BulkRetryResultDto> {
-    return this.failedJobs.retryMany(actor, filter);
+    return this.failedJobs.retryMany(actor, filter, scopeOf(actor));
   }
 
   @Post(':queue/:jobId/retry')
@@ -48,6 +51,6 @@ export class FailedJobsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'unknown job' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'JOB_NOT_FAILED' })
   retry(@CurrentActor() actor: AdminActor, @Param('queue') queue: string, @Param('jobId') jobId: string): Promise<RetriedJobDto> {
-    return this.failedJobs.retry(actor, queue, jobId);
+    return this.failedJobs.retry(actor, queue, jobId, scopeOf(actor));
   }
 }

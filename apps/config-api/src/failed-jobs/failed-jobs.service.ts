@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
-import { ConflictApiError, NotFoundApiError, RequestValidationError } from '../shared/errors/api.errors';
+import { ConflictApiError, ForbiddenApiError, NotFoundApiError, RequestValidationError } from '../shared/errors/api.errors';
 import type {
   BulkRetryResultDto,
   FailedJobDto,
@@ -61,7 +61,13 @@ export class FailedJobsService {
     this.queues = new Map(queues.map((q) => [q.name, q]));
   }
 
-  async list(query: FailedJobsQueryDto): Promise<FailedJobListDto> {
+  /**
+   * Newest first, per queue. With `accountId` (always, for an account-scoped caller) only that
+   * account's jobs: the failed set is read (bounded by the retention) and filtered, so `totals`
+   * are the matching counts and `platform-events` jobs (no account in their payload) never match.
+   */
+  async list(query: FailedJobsQueryDto, scope: string | null = null): Promise<FailedJobListDto> {
+    const accountId = this.scopedAccount(query.accountId, scope);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const offset = query.offset ?? 0;
     const names = query.queue ? [query.queue] : QUEUE_NAMES;
@@ -69,6 +75,12 @@ export class FailedJobsService {
     const totals: Record<string, number> = {};
     for (const name of names) {
       const queue = this.queue(name);
+      if (accountId) {
+        const matching = (await this.failedJobs(name)).filter((job) => accountOf(job) === accountId);
+        totals[name] = matching.length;
+        items.push(...matching.slice(offset, offset + limit).map((job) => this.describe(name, job)));
+        continue;
+      }
       totals[name] = await queue.getFailedCount();
       const jobs = (await queue.getFailed(offset, offset + limit - 1)) as Job[];
       items.push(...jobs.map((job) => this.describe(name, job)));
@@ -76,12 +88,23 @@ export class FailedJobsService {
     return { items, totals };
   }
 
-  async retry(actor: AdminActor, queueName: string, jobId: string): Promise<RetriedJobDto> {
+  /** An account-scoped caller's filter is its account; asking for another one is a 403. */
+  scopedAccount(requested: string | undefined, scope: string | null): string | null {
+    const wanted = requested?.toLowerCase() ?? null;
+    if (!scope) return wanted;
+    if (wanted && wanted !== scope) {
+      throw new ForbiddenApiError('ACCOUNT_OUT_OF_SCOPE', 'This sign-in is for another account; it cannot see or change this one');
+    }
+    return scope;
+  }
+
+  async retry(actor: AdminActor, queueName: string, jobId: string, scope: string | null = null): Promise<RetriedJobDto> {
     if (!isQueueName(queueName)) {
       throw RequestValidationError.field('queue', `queue must be one of: ${QUEUE_NAMES.join(', ')}`);
     }
     const job = (await this.queue(queueName).getJob(jobId)) as Job | undefined;
-    if (!job) throw new NotFoundApiError('JOB_NOT_FOUND', `No job ${jobId} in queue ${queueName}`);
+    // Another account's job is answered as unknown to an account-scoped caller.
+    if (!job || (scope && accountOf(job) !== scope)) throw new NotFoundApiError('JOB_NOT_FOUND', `No job ${jobId} in queue ${queueName}`);
     const before = await job.getState();
     if (before !== 'failed') throw new ConflictApiError('JOB_NOT_FAILED', `Job ${jobId} is ${before}, not failed`);
     const state = await this.replay(job);
@@ -102,7 +125,8 @@ export class FailedJobsService {
    * failures first, at most `limit`; `more` says that further jobs match. A job replayed or
    * removed since it was found is reported in `notRetried`. One audit entry names the jobs.
    */
-  async retryMany(actor: AdminActor, filter: RetryFailedJobsDto): Promise<BulkRetryResultDto> {
+  async retryMany(actor: AdminActor, requested: RetryFailedJobsDto, scope: string | null = null): Promise<BulkRetryResultDto> {
+    const filter: RetryFailedJobsDto = { ...requested, accountId: this.scopedAccount(requested.accountId, scope) ?? undefined };
     const limit = filter.limit ?? DEFAULT_BULK_LIMIT;
     const found: { queue: QueueName; job: Job }[] = [];
     let more = false;
@@ -154,6 +178,17 @@ export class FailedJobsService {
       msg: 'failed jobs retried',
     });
     return { retried: jobs.length, jobs, notRetried, more };
+  }
+
+  /** Every failed job of the queue, newest first (bounded by FAILED_JOB_RETENTION.count). */
+  private async failedJobs(name: QueueName): Promise<Job[]> {
+    const all: Job[] = [];
+    for (let start = 0; start < FAILED_JOB_RETENTION.count; start += SCAN_PAGE) {
+      const page = (await this.queue(name).getFailed(start, start + SCAN_PAGE - 1)) as Job[];
+      all.push(...page);
+      if (page.length < SCAN_PAGE) break;
+    }
+    return all;
   }
 
   /** Retries a failed job with a fresh attempt budget and returns its new state. */

@@ -5,6 +5,7 @@ import { CONFIG_API_ENV } from '../config-api.tokens';
 import { AccountLookup } from './accounts/account-lookup.service';
 import { AuditService } from './audit/audit.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
+import { TokenAuthenticator } from './auth/token-authenticator';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -22,8 +23,9 @@ export class SharedModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         AuditService,
         AccountLookup,
+        TokenAuthenticator,
       ],
-      exports: [CONFIG_API_ENV, AuditService, AccountLookup],
+      exports: [CONFIG_API_ENV, AuditService, AccountLookup, TokenAuthenticator],
     };
   }
 }

@@ -4,6 +4,7 @@ import { Assessment } from './assessment.entity';
 import { AssessmentNote } from './assessment-note.entity';
 import { AuditLogEntry } from './audit-log-entry.entity';
 import { CandidateEvent } from './candidate-event.entity';
+import { ConsoleSession, ConsoleSignInLink } from './console-session.entity';
 import { LeverDelivery } from './lever-delivery.entity';
 import { LeverOpportunityView } from './lever-opportunity-view.entity';
 import { RecruiterActionRecord } from './recruiter-action.entity';
@@ -17,6 +18,8 @@ export {
   AssessmentNote,
   AuditLogEntry,
   CandidateEvent,
+  ConsoleSession,
+  ConsoleSignInLink,
   LeverDelivery,
   LeverOpportunityView,
   RecruiterActionRecord,
@@ -40,4 +43,6 @@ export const ENTITIES = [
   AuditLogEntry,
   CandidateEvent,
   RecruiterActionRecord,
+  ConsoleSession,
+  ConsoleSignInLink,
 ];

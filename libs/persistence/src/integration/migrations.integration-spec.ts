@@ -43,6 +43,8 @@ describe('migrations', () => {
         'assessments',
         'audit_log',
         'candidate_events',
+        'console_sessions',
+        'console_sign_in_links',
         'lever_deliveries',
         'lever_opportunity_views',
         'recruiter_actions',

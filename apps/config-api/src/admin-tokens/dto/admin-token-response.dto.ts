@@ -7,6 +7,8 @@ export class AdminTokenDto {
   id: string;
   @ApiProperty()
   name: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Set: an account token, limited to this account' })
+  accountId: string | null;
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -18,6 +20,7 @@ export class AdminTokenDto {
     return {
       id: token.id,
       name: token.name,
+      accountId: token.accountId,
       createdAt: token.createdAt.toISOString(),
       lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
       revokedAt: token.revokedAt?.toISOString() ?? null,

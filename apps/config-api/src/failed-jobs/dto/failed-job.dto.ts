@@ -8,6 +8,11 @@ export class FailedJobsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(QUEUE_NAMES)
   queue?: QueueName;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only jobs whose payload names this account (an account token: its own, always)' })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
 }
 
 export class FailedJobDto {

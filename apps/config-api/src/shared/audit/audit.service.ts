@@ -18,7 +18,7 @@ export class AuditService {
   constructor(private readonly log: AuditLogRepository) {}
 
   async record(actor: AdminActor, event: AuditEvent): Promise<void> {
-    const details = actor.kind === 'admin-token' ? { ...event.details, actorName: actor.name } : (event.details ?? {});
+    const details = actor.kind !== 'bootstrap' ? { ...event.details, actorName: actor.name } : (event.details ?? {});
     await this.log.write({ actor: actorLabel(actor), ...event, details });
   }
 }

@@ -1,12 +1,12 @@
 import { HealthController, MetricsController } from '@lever-assess/common';
-import { AdminTokensRepository, hashAdminToken } from '@lever-assess/persistence';
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { CONFIG_API_ENV } from '../../config-api.tokens';
+import { Injectable, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { LeverOAuthCallbackController } from '../../lever-oauth/lever-oauth.controller';
-import type { ConfigApiEnv } from '../../config';
-import { UnauthenticatedError } from '../errors/api.errors';
-import type { AdminActor, AuthenticatedRequest } from './admin-actor';
+import { ForbiddenApiError, UnauthenticatedError } from '../errors/api.errors';
+import { PUBLIC_ROUTE, SCOPED_ACCESS, VENDOR_ONLY } from './access-scope';
+import { scopeOf, type AdminActor, type AuthenticatedRequest } from './admin-actor';
+import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, readCookie } from './session-cookie';
+import { TokenAuthenticator, bearerToken } from './token-authenticator';
 
 /**
  * Probes and scrapes stay open (Kubernetes and Prometheus carry no token), and so does Lever's
@@ -14,52 +14,76 @@ import type { AdminActor, AuthenticatedRequest } from './admin-actor';
  */
 const PUBLIC_CONTROLLERS: ReadonlySet<Type> = new Set([HealthController, MetricsController, LeverOAuthCallbackController]);
 
-// lastUsedAt is for "which tokens are still in use": minute precision saves a write per request.
-const TOUCH_EVERY_MS = 60_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes under this prefix address one account by `:id`; a scoped caller must be that account's. */
+const ACCOUNT_ROUTE = /^\/v1\/accounts\/:id(\/|$)/;
 
 /**
- * Global guard: `Authorization: Bearer <token>` where the token is ADMIN_TOKEN or an unrevoked
- * admin token (looked up by its SHA-256). The authenticated actor is put on the request for
- * the audit log. (/docs is served by Swagger outside Nest's router, and is public on purpose.)
+ * Global guard. Authenticates `Authorization: Bearer <token>` (ADMIN_TOKEN or an unrevoked API
+ * token, looked up by its SHA-256) or, without that header, the console's session cookie; a
+ * cookie-authenticated POST/PUT/PATCH/DELETE must carry the session's CSRF token in
+ * `X-CSRF-Token`. Then scope: an account-scoped caller reaches `/v1/accounts/:id/...` of its own
+ * account only, and no other route unless the route is marked ScopedAccess (its handler limits
+ * the answer itself); VendorOnly routes refuse it everywhere. The actor is put on the request for
+ * the audit log. (/docs and /console are served outside Nest's router and are public on purpose.)
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
-  private readonly logger = new Logger(AdminAuthGuard.name);
-  private readonly bootstrapDigest: Buffer;
-
   constructor(
-    private readonly tokens: AdminTokensRepository,
-    @Inject(CONFIG_API_ENV) env: ConfigApiEnv,
-  ) {
-    this.bootstrapDigest = sha256(env.ADMIN_TOKEN);
-  }
+    private readonly authenticator: TokenAuthenticator,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (PUBLIC_CONTROLLERS.has(context.getClass())) return true;
+    if (this.flag(context, PUBLIC_ROUTE)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = bearerToken(request.headers.authorization);
-    if (!presented) throw new UnauthenticatedError();
-    request.adminActor = await this.authenticate(presented);
+    request.adminActor = await this.authenticate(request);
+    this.enforceScope(context, request, request.adminActor);
     return true;
   }
 
-  private async authenticate(presented: string): Promise<AdminActor> {
-    // Digests have equal length, so the comparison time does not depend on the token's length.
-    if (timingSafeEqual(sha256(presented), this.bootstrapDigest)) return { kind: 'bootstrap' };
-    const token = await this.tokens.findActiveByHash(hashAdminToken(presented));
-    if (!token) throw new UnauthenticatedError();
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      this.tokens
-        .touch(token.id)
-        .catch((err: unknown) => this.logger.warn({ err, adminTokenId: token.id, msg: 'could not record token use' }));
+  private async authenticate(request: AuthenticatedRequest): Promise<AdminActor> {
+    const presented = bearerToken(request.headers.authorization);
+    if (presented) {
+      const actor = await this.authenticator.token(presented);
+      if (!actor) throw new UnauthenticatedError();
+      request.authenticatedVia = { via: 'bearer' };
+      return actor;
     }
-    return { kind: 'admin-token', id: token.id, name: token.name };
+    const secret = readCookie(request, SESSION_COOKIE);
+    if (!secret) throw new UnauthenticatedError();
+    const session = await this.authenticator.session(secret);
+    if (!session) throw new UnauthenticatedError();
+    // A cookie rides along with any request the browser makes, so a state change must also prove
+    // that the page itself sent it: only the console can know the token (double-submit by HMAC).
+    const csrf = request.headers[CSRF_HEADER];
+    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(secret, typeof csrf === 'string' ? csrf : undefined)) {
+      throw new ForbiddenApiError('CSRF_TOKEN_INVALID', 'The page sent no valid X-CSRF-Token; reload the console and try again');
+    }
+    request.authenticatedVia = { via: 'session', sessionId: session.sessionId, secret, expiresAt: session.expiresAt };
+    return session.actor;
+  }
+
+  private enforceScope(context: ExecutionContext, request: AuthenticatedRequest, actor: AdminActor): void {
+    const scope = scopeOf(actor);
+    if (!scope) return;
+    if (this.flag(context, VENDOR_ONLY)) throw vendorOnly();
+    const route = request.routeOptions?.url ?? '';
+    if (ACCOUNT_ROUTE.test(route)) {
+      const id = String((request.params as Record<string, string> | undefined)?.id ?? '').toLowerCase();
+      if (id !== scope) {
+        throw new ForbiddenApiError('ACCOUNT_OUT_OF_SCOPE', 'This sign-in is for another account; it cannot see or change this one');
+      }
+      return;
+    }
+    if (!this.flag(context, SCOPED_ACCESS)) throw vendorOnly();
+  }
+
+  private flag(context: ExecutionContext, key: string): boolean {
+    return this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
   }
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
-function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match ? match[1] : null;
-}
+const vendorOnly = () =>
+  new ForbiddenApiError('VENDOR_ADMIN_ONLY', "Only the vendor's admins can do this; an account's own sign-in reaches its account only");

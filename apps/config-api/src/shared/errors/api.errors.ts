@@ -80,3 +80,14 @@ export class UnauthenticatedError extends ConfigApiError {
     super('Send Authorization: Bearer <admin token> (ADMIN_TOKEN or a token from POST /v1/admin-tokens)');
   }
 }
+
+/** 403: authenticated, but this caller may not do this (an account token outside its account, CSRF). */
+export class ForbiddenApiError extends ConfigApiError {
+  readonly status = 403;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
