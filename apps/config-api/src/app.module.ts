@@ -15,6 +15,7 @@ import type { ConfigApiEnv } from './config';
 import { FailedJobsModule } from './failed-jobs/failed-jobs.module';
 import { LeverModule } from './lever/lever.module';
 import { LeverOAuthModule } from './lever-oauth/lever-oauth.module';
+import { OverviewModule } from './overview/overview.module';
 import { PreviewModule } from './preview/preview.module';
 import { SharedModule } from './shared/shared.module';
 import { TimelineModule } from './timeline/timeline.module';
@@ -54,6 +55,7 @@ export class AppModule {
         TimelineModule,
         SweepModule,
         ConsoleSessionModule,
+        OverviewModule,
       ],
     };
   }

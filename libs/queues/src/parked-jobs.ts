@@ -63,3 +63,9 @@ export async function accountsWithParkedJobs(queue: Queue): Promise<string[]> {
   const client = await queue.getBackend().client;
   return Object.keys(await client.hgetall(parkedAccountsKey(queue.qualifiedName)));
 }
+
+/** How many jobs of the account wait parked in `queue` (the console's backlog). */
+export async function countParkedJobs(queue: Queue, accountId: string): Promise<number> {
+  const client = await queue.getBackend().client;
+  return Object.keys(await client.hgetall(parkedJobsKey(queue.qualifiedName, accountId))).length;
+}

@@ -2,6 +2,7 @@ import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from
 import { SecretDecryptionError } from '@lever-assess/common';
 import {
   AssessmentStatus,
+  DEFAULT_TIME_LIMIT_MINUTES,
   RuleKind,
   checkCandidate,
   desiredLinks,
@@ -18,13 +19,14 @@ import {
   type CandidateProblem,
 } from '@lever-assess/domain';
 import { LeverAuthError, LeverNotFoundError, type LeverOpportunity } from '@lever-assess/lever-client';
-import { AssessmentsRepository, TestsRepository, TriggerRulesRepository, type TriggerRule } from '@lever-assess/persistence';
+import { AssessmentsRepository, TestsRepository, TriggerRule, TriggerRulesRepository } from '@lever-assess/persistence';
 import { Injectable } from '@nestjs/common';
 import { LeverStagesService } from '../lever/lever-stages.service';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import { AccountNotFoundError, NotFoundApiError } from '../shared/errors/api.errors';
 import {
   PreviewReasonCode,
+  type PreviewDraftRuleDto,
   type PreviewDto,
   type PreviewLinkDto,
   type PreviewOpportunityDto,
@@ -65,7 +67,7 @@ export class PreviewService {
     private readonly assessments: AssessmentsRepository,
   ) {}
 
-  async preview(accountId: string, { opportunityId, stageId }: PreviewRequestDto): Promise<PreviewDto> {
+  async preview(accountId: string, { opportunityId, stageId, draft }: PreviewRequestDto): Promise<PreviewDto> {
     await this.lookup.require(accountId);
     const nothing = (opportunity: PreviewOpportunityDto | null, why: PreviewReasonDto): PreviewDto => ({
       wouldSend: false,
@@ -87,7 +89,10 @@ export class PreviewService {
       return nothing(null, why);
     }
 
-    const stageRules = await this.rules.listEnabledForStage(accountId, stageId);
+    const saved = await this.rules.listEnabledForStage(accountId, stageId);
+    const draftRule = draft ? draftTriggerRule(accountId, stageId, draft) : null;
+    // The draft takes the place of the rule it edits (or joins the stage's rules as a new one).
+    const stageRules = draftRule ? [...saved.filter((r) => r.id !== draftRule.id), draftRule] : saved;
     let opportunity: LeverOpportunity;
     try {
       // The dispatcher's read, on the key's shared limiter; withLever marks the account on a 401.
@@ -130,6 +135,7 @@ export class PreviewService {
         : { outcome: 'nothing' as const, why: notFiringReason(rule, stageRules, opportunity.tags, postingIds) };
       rules.push({
         ruleId: rule.id,
+        ...(rule === draftRule ? { draft: true } : {}),
         kind: rule.kind,
         requiredTag: rule.requiredTag,
         postingId: rule.postingId,
@@ -359,4 +365,28 @@ function pendingLinks(rule: TriggerRule): PreviewLinkDto[] {
     requiredTag: rule.requiredTag,
   });
   return links.map((url) => PENDING_LINKS[url]);
+}
+
+/**
+ * An unsaved rule as the domain functions see one. A new draft gets the nil UUID, which no
+ * assessment holds, so "already active" is judged as for a rule never used; an edited one keeps
+ * its id, so that rule's active assessments count as they would after saving.
+ */
+function draftTriggerRule(accountId: string, stageId: string, draft: PreviewDraftRuleDto): TriggerRule {
+  return Object.assign(new TriggerRule(), {
+    id: draft.ruleId ?? '00000000-0000-0000-0000-000000000000',
+    accountId,
+    stageId,
+    stageName: null,
+    requiredTag: draft.requiredTag?.trim() || null,
+    postingId: draft.postingId?.trim() || null,
+    kind: draft.kind,
+    testId: draft.testId ?? null,
+    passThreshold: null,
+    failThreshold: null,
+    timeLimitMinutes: DEFAULT_TIME_LIMIT_MINUTES,
+    enabled: true,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
 }

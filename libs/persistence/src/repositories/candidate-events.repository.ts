@@ -1,7 +1,7 @@
 import type { CandidateEventType } from '@lever-assess/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { CandidateEvent } from '../entities/candidate-event.entity';
 import type { Scoped } from './scoped';
 
@@ -98,5 +98,16 @@ export class CandidateEventsRepository {
       order: { at: 'ASC', id: 'ASC' },
       take: Math.min(Math.max(1, Math.floor(limit)), MAX_CANDIDATE_EVENTS),
     });
+  }
+
+  /** When the account's latest step of `type` happened (e.g. the last webhook), or null. */
+  async lastAt(accountId: string, type: CandidateEventType): Promise<Date | null> {
+    const row = await this.repo.findOne({ where: { accountId, type }, order: { at: 'DESC', id: 'DESC' } });
+    return row?.at ?? null;
+  }
+
+  /** The account's latest steps of these types, newest first (the console's "recent errors"). */
+  recentOfTypes(accountId: string, types: readonly CandidateEventType[], limit = 5): Promise<CandidateEvent[]> {
+    return this.repo.find({ where: { accountId, type: In([...types]) }, order: { at: 'DESC', id: 'DESC' }, take: limit });
   }
 }

@@ -1,3 +1,4 @@
+import type { CandidateEventType } from '@lever-assess/domain';
 import {
   CandidateEventBatch,
   type CandidateEvent,
@@ -54,6 +55,21 @@ export class InMemoryCandidateEventsRepository implements PublicOf<CandidateEven
     return this.store.candidateEvents
       .filter((e) => e.accountId === accountId && e.opportunityId === opportunityId)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id) - Number(b.id))
+      .slice(0, limit)
+      .map((row) => copyRow(row));
+  }
+
+  async lastAt(accountId: string, type: CandidateEventType): Promise<Date | null> {
+    this.store.assertReachable();
+    const rows = this.store.candidateEvents.filter((e) => e.accountId === accountId && e.type === type);
+    return rows.length ? new Date(Math.max(...rows.map((e) => e.at.getTime()))) : null;
+  }
+
+  async recentOfTypes(accountId: string, types: readonly CandidateEventType[], limit = 5): Promise<CandidateEvent[]> {
+    this.store.assertReachable();
+    return this.store.candidateEvents
+      .filter((e) => e.accountId === accountId && types.includes(e.type as CandidateEventType))
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || Number(b.id) - Number(a.id))
       .slice(0, limit)
       .map((row) => copyRow(row));
   }

@@ -1,6 +1,36 @@
 import { RULE_KINDS, type RuleKind } from '@lever-assess/domain';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+
+/** A rule not saved yet (the console's "preview before saving"): it joins the stage's rules. */
+export class PreviewDraftRuleDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The saved rule this draft edits (it replaces that rule in the preview)' })
+  @IsOptional()
+  @IsUUID()
+  ruleId?: string;
+
+  @ApiProperty({ enum: RULE_KINDS })
+  @IsIn(RULE_KINDS)
+  kind: RuleKind;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  testId?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  requiredTag?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  postingId?: string | null;
+}
 
 export class PreviewRequestDto {
   @ApiProperty({ description: 'Lever opportunity (candidacy) id' })
@@ -12,6 +42,12 @@ export class PreviewRequestDto {
   @IsString()
   @Length(1, 200)
   stageId: string;
+
+  @ApiPropertyOptional({ type: PreviewDraftRuleDto, description: 'Preview this unsaved rule at the stage too (nothing is saved)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PreviewDraftRuleDto)
+  draft?: PreviewDraftRuleDto;
 }
 
 /**
@@ -74,6 +110,8 @@ export class PreviewLinkDto {
 export class PreviewRuleDto {
   @ApiProperty({ format: 'uuid' })
   ruleId: string;
+  @ApiPropertyOptional({ description: 'True for the unsaved draft rule of the request' })
+  draft?: boolean;
   @ApiProperty({ enum: RULE_KINDS })
   kind: RuleKind;
   @ApiProperty({ type: String, nullable: true })
