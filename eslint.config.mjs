@@ -14,6 +14,7 @@ const APP = 'layer:app'; // the four product apps
 const SANDBOX = 'layer:sandbox'; // stand-ins for Lever and the platform, apart from the product
 const TESTING = 'layer:testing'; // libs/testing: test files only
 const E2E = 'layer:e2e'; // e2e/: the whole product as processes
+const CONSOLE = 'layer:console'; // apps/console: the browser page, talks to config-api over HTTP only
 
 const LAYERS = [
   { sourceTag: DOMAIN, onlyDependOnLibsWithTags: [DOMAIN] },
@@ -24,6 +25,7 @@ const LAYERS = [
   { sourceTag: SANDBOX, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS] },
   { sourceTag: TESTING, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS, ACCESS] },
   { sourceTag: E2E, onlyDependOnLibsWithTags: [DOMAIN, FOUNDATION, ADAPTERS, ACCESS, TESTING] },
+  { sourceTag: CONSOLE, onlyDependOnLibsWithTags: [] },
 ];
 
 // The domain stays pure: no I/O library, whatever the layer rules allow.

@@ -1,6 +1,6 @@
 import { IntegrationEnv, Sensitive, loadEnv } from '@lever-assess/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 export class ConfigApiEnv extends IntegrationEnv {
   override PORT = 3001;
@@ -21,6 +21,11 @@ export class ConfigApiEnv extends IntegrationEnv {
   @Min(100)
   @Max(600_000)
   SWEEP_WAIT_MS = 60_000;
+
+  /** The built console (apps/console) served at /console; unset: dist/apps/console beside this bundle. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 }
 
 export const loadConfigApiEnv = (raw: NodeJS.ProcessEnv = process.env) => loadEnv(ConfigApiEnv, raw);

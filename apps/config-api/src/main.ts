@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { runHttpApp } from '@lever-assess/common';
 import { AppModule } from './app.module';
 import { loadConfigApiEnv } from './config';
+import { consoleDir, setupConsole } from './console/console-static';
 import { setupOpenApi } from './openapi/openapi.setup';
 
 void runHttpApp(
@@ -9,5 +10,8 @@ void runHttpApp(
   () => loadConfigApiEnv(),
   (env) => AppModule.forRoot(env),
   {},
-  async (app) => setupOpenApi(app),
+  async (app, env) => {
+    setupOpenApi(app);
+    setupConsole(app, consoleDir(env.CONSOLE_DIR));
+  },
 );

@@ -6,7 +6,8 @@ import { ADMIN_TOKEN, ConfigApiHarness } from './config-api.harness';
 
 // Probes, scrapes and the OpenAPI document are public on purpose (docs/config-api.md).
 // Lever's OAuth callback is public on purpose (the admin's browser carries no token; its one-time state is the proof).
-const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/, /^\/oauth\/lever\/callback$/];
+// The console's files are public too: they hold no data, and every /v1 call the page makes needs the session.
+const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/, /^\/oauth\/lever\/callback$/, /^\/console/];
 // The console's sign-in takes the token (or a one-time link code) in the body (docs/config-api.md).
 const PUBLIC_POSTS = [/^\/v1\/session$/, /^\/v1\/session\/link$/];
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000001';

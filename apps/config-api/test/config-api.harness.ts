@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadConfigApiEnv, type ConfigApiEnv } from '../src/config';
+import { setupConsole } from '../src/console/console-static';
 import { setupOpenApi } from '../src/openapi/openapi.setup';
 
 /** Ids the Lever sandbox seeds for its company "Acme" (docs/lever-sandbox.md). */
@@ -134,6 +135,7 @@ export class ConfigApiHarness {
     }
     await app.init();
     setupOpenApi(app);
+    setupConsole(app);
     await app.listen(0, '127.0.0.1');
     if (this.app) this.extraApps.push(app);
     return { app, url: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')) };

@@ -246,4 +246,34 @@ describe('console auth: account tokens, sessions, CSRF, scope (issue 18)', () =>
     expect((await h.call('POST', '/v1/sign-in-links', { token: tokenA.token, body: {} })).body.error).toBe('VENDOR_ADMIN_ONLY');
     expect((await h.call('POST', '/v1/sign-in-links', { body: { accountId: OTHER_ID } })).status).toBe(404);
   });
+
+  it('serves the built console at /console: same origin, strict CSP, one page for every path', async () => {
+    const bare = await fetch(`${h.url}/console`, { redirect: 'manual' });
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/console/');
+    const page = await browserCall(h, 'GET', '/console/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('<div id="root"></div>');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    // Nothing from another origin: every script and stylesheet is under /console/assets.
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/console\/assets\//);
+      const res = await fetch(h.url + asset);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toContain('immutable');
+    }
+    // SPA fallback: any other path under /console is the page.
+    expect((await browserCall(h, 'GET', '/console/accounts/anything')).text).toContain('<div id="root"></div>');
+    expect((await browserCall(h, 'GET', '/console/assets/missing.js')).status).toBe(404);
+    // No way out of the console's folder.
+    for (const path of ['/console/%2e%2e/%2e%2e/%2e%2e/package.json', '/console/..%2f..%2f..%2fpackage.json']) {
+      const res = await browserCall(h, 'GET', path);
+      expect(res.text).not.toContain('"name": "lever-assess"');
+    }
+  });
 });
