@@ -118,6 +118,7 @@ const STATUS_TONE: Record<string, string> = {
   missing_permission: 'warn',
   disabled: 'muted',
   unknown: 'muted',
+  unchecked: 'muted',
   sent: 'info',
   completed: 'info',
   scored: 'ok',

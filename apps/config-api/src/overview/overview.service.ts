@@ -58,8 +58,8 @@ export class OverviewService {
     const page = await this.leverAccounts.withLever(accountId, ({ auth }, lever) =>
       lever.listOpportunities(auth, { email, confidentiality: 'all', limit: SEARCH_LIMIT }),
     );
-    return {
-      items: page.data.map((o) => ({ opportunityId: o.id, name: o.name, stageName: o.stageName, archived: o.archived })),
-    };
+    // One entry per opportunity, whatever the list repeats.
+    const unique = [...new Map(page.data.map((o) => [o.id, o])).values()];
+    return { items: unique.map((o) => ({ opportunityId: o.id, name: o.name, stageName: o.stageName, archived: o.archived })) };
   }
 }

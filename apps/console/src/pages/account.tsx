@@ -88,8 +88,9 @@ function ConnectLever({ account, onChanged }: { account: Account; onChanged: () 
     <section className="card" aria-labelledby="connect-title">
       <h2 id="connect-title">Connect Lever</h2>
       <p>
-        Connected with {account.lever.authKind === 'oauth' ? 'OAuth' : 'an API key'}. Key health: <Badge value={account.health.status} />{' '}
-        <span className="sub">checked {when(account.health.checkedAt)}</span>
+        Connected with {account.lever.authKind === 'oauth' ? 'OAuth' : 'an API key'}. Key health:{' '}
+        <Badge value={account.health.status} label={account.health.status === 'unchecked' ? 'not checked yet' : undefined} />{' '}
+        {account.health.checkedAt ? <span className="sub">checked {when(account.health.checkedAt)}</span> : null}
       </p>
       <form onSubmit={save} className="inline-form">
         <Field

@@ -12,6 +12,7 @@ const HEALTH_LABEL: Record<string, string> = {
   key_revoked: 'key revoked',
   missing_permission: 'permission missing',
   unknown: 'not checked yet',
+  unchecked: 'not checked yet',
 };
 
 /** Vendor admins: every customer account, with what needs attention. */

@@ -40,6 +40,16 @@ const fromRule = (r: TriggerRule): Draft => ({
   enabled: r.enabled,
 });
 
+const FIELD_LABELS: Record<string, string> = {
+  passThreshold: 'the pass threshold',
+  failThreshold: 'the fail threshold',
+  timeLimitMinutes: 'the time limit',
+  requiredTag: 'the tag',
+  stageId: 'the stage',
+  stageName: 'the stage',
+  testId: 'the test',
+};
+
 /** "" is "not set" (null); anything else must be a number, or the server names the field. */
 const num = (value: string): number | null | string =>
   value.trim() === '' ? null : Number.isFinite(Number(value)) ? Number(value) : value;
@@ -175,7 +185,13 @@ function RuleForm({
   const [busy, setBusy] = useState<'save' | 'import' | null>(null);
   const [imported, setImported] = useState<string | null>(null);
   const set = (patch: Partial<Draft>) => setDraftState((d) => ({ ...d, ...patch }));
-  const fieldError = (...names: string[]) => names.map((n) => error?.forField(n)).find(Boolean) ?? null;
+  // The API names fields as in its JSON (failThreshold); the admin reads the labels of this form.
+  const fieldError = (...names: string[]) => {
+    const message = names.map((n) => error?.forField(n)).find(Boolean) ?? null;
+    if (!message) return null;
+    const text = Object.entries(FIELD_LABELS).reduce((t, [field, label]) => t.split(field).join(label), message);
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  };
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -260,13 +276,13 @@ function RuleForm({
               </select>
             )}
           </Field>
-          <Field
-            label="Test"
-            hint="From the catalog. A candidate tagged with a test's name gets that test instead."
-            error={fieldError('testId')}
-          >
-            {(props) => (
-              <div className="with-button">
+          <div>
+            <Field
+              label="Test"
+              hint="From the catalog. A candidate tagged with a test's name gets that test instead."
+              error={fieldError('testId')}
+            >
+              {(props) => (
                 <select {...props} value={draft.testId} onChange={(e) => set({ testId: e.target.value })}>
                   <option value="">{draft.kind === 'live_interview' ? 'No test (a blank pad)' : 'Choose a test'}</option>
                   {catalog.data?.items.map((t) => (
@@ -275,12 +291,12 @@ function RuleForm({
                     </option>
                   ))}
                 </select>
-                <button type="button" className="secondary small" onClick={() => void importTests()} disabled={busy !== null}>
-                  {busy === 'import' ? 'Importing…' : 'Import from the platform'}
-                </button>
-              </div>
-            )}
-          </Field>
+              )}
+            </Field>
+            <button type="button" className="secondary small below-field" onClick={() => void importTests()} disabled={busy !== null}>
+              {busy === 'import' ? 'Importing…' : 'Import tests from the platform'}
+            </button>
+          </div>
           <Field
             label="Tag (optional)"
             hint="Only candidates carrying this Lever tag; tagged rules win over untagged ones."
