@@ -24,7 +24,7 @@ export const SIGNATURE_TOKEN = 'demo-signature-token';
 export const TAG_PREFIX = 'Acme Test';
 const WEBHOOK_KEY = 'e2e-acme-webhook-key';
 const PLATFORM_SECRET = 'e2e-platform-webhook-secret';
-const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 /** The sandbox's default per-event tokens, which seed-demo stores for the demo account. */
 export const EVENT_SIGNATURE_TOKENS = {
   candidateArchiveChange: 'demo-archive-signature-token',
