@@ -88,10 +88,17 @@ start_apps lever-sandbox platform-sandbox
 echo "[start] seeding the demo account"
 node dist/apps/config-api/seed-demo.js
 start_apps webhook-gateway config-api dispatcher result-sync
+# A one-time link (works once, for an hour) that signs the demo account's admin in to the console:
+# no token in a URL that lands in scrollback for good (docs/config-api.md).
+console_link=$(ADMIN_TOKEN="$ADMIN_TOKEN" node scripts/console-link.js) || console_link="(could not create one: npm run console:link)"
 
 cat <<MSG
 
 lever-assess is running with the sandboxes and the demo account "Acme".
+  Console:           http://127.0.0.1:3001/console/
+    sign in as the demo account's admin (one click, works once, for an hour; a new one: npm run console:link):
+                     $console_link
+    or sign in with the admin token $ADMIN_TOKEN (vendor admin: every account)
   Lever webhook URL of the demo account: $LEVER_SANDBOX_WEBHOOK_URL
   Config API:        http://127.0.0.1:3001   (Authorization: Bearer $ADMIN_TOKEN)
   Lever sandbox:     $LEVER_API_URL          (API key $LEVER_SANDBOX_API_KEY)
