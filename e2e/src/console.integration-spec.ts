@@ -2,7 +2,7 @@ import { eventually } from '@lever-assess/testing';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ADMIN_TOKEN, FlowHarness, LEVER_KEY } from './flow-harness';
 
 /**
@@ -61,7 +61,8 @@ describe('console in a browser (issue 18)', () => {
     return { context, page };
   };
   const consoleUrl = () => `${harness.configApiUrl}/console/`;
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string, mask: Locator[] = []) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, mask });
 
   it('a vendor admin signs in, connects the demo account, adds a tagged live pad from the stage list, and sees the pad link of a moved candidate', async () => {
     const { context, page } = await newPage();
@@ -175,10 +176,25 @@ describe('console in a browser (issue 18)', () => {
   });
 
   it("an account token's session sees and changes only its own account, in the page and through the API", async () => {
-    const token = await harness.admin<{ token: string }>('POST', `/v1/accounts/${demoAccountId}/access-tokens`, { name: 'Acme admin' });
+    // The vendor admin creates the account token on the account's page (shown once).
+    const vendor = await newPage();
+    await vendor.page.goto(consoleUrl());
+    await vendor.page.getByLabel('Token').fill(ADMIN_TOKEN);
+    await vendor.page.getByRole('button', { name: 'Sign in' }).click();
+    await vendor.page.getByRole('link', { name: 'Acme (demo)' }).click();
+    await vendor.page.getByLabel('Token name').fill('Acme admin');
+    await vendor.page.getByRole('button', { name: 'Create an account token' }).click();
+    const shown = vendor.page.getByRole('textbox', { name: 'The new account token' });
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^la_/);
+    await vendor.page.locator('.token-list li', { hasText: 'Acme admin' }).waitFor();
+    // The token is blacked out in the picture (the README shows it).
+    await shot(vendor.page, 'account-tokens', [shown]);
+    await vendor.context.close();
+
     const { context, page } = await newPage();
     await page.goto(consoleUrl());
-    await page.getByLabel('Token').fill(token.token);
+    await page.getByLabel('Token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Acme (demo)' }).waitFor();
     expect(page.url()).toContain(`#/accounts/${demoAccountId}`);

@@ -133,7 +133,7 @@ function Page({ route, scope }: { route: string[]; scope: string | null }) {
     if (section === 'configurations') return <ConfigurationsPage accountId={accountId} />;
     if (section === 'candidates') return <CandidatesPage accountId={accountId} opportunityId={route[3]} />;
     if (section === 'failed-jobs') return <FailedJobsPage accountId={accountId} />;
-    return <AccountPage accountId={accountId} />;
+    return <AccountPage accountId={accountId} vendor={!scope} />;
   }
   if (scope) return <Loading what="your account" />;
   return <AccountsPage />;

@@ -92,6 +92,8 @@ export class ConsoleSessionService {
   }
 
   private async start(actor: AdminActor): Promise<StartedSession> {
+    // Housekeeping off the request path: expired sessions are refused anyway; this keeps the table small.
+    this.sessions.deleteExpired().catch((err: unknown) => this.logger.warn({ err, msg: 'could not delete expired console sessions' }));
     const secret = newSessionSecret();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     const session = await this.sessions.create({

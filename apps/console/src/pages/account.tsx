@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, accountPath, api, type Account, type ConnectionCheck, type ConnectionTest } from '../api';
-import { Badge, CopyButton, ErrorNote, Field, Loading, Notice, asApiError, useLoad, when } from '../ui';
+import { Badge, CopyButton, Empty, ErrorNote, Field, Loading, Notice, asApiError, useLoad, when } from '../ui';
 
 const CHECK_NAMES: Record<string, string> = {
   stages: 'Read stages',
@@ -12,7 +12,7 @@ const CHECK_NAMES: Record<string, string> = {
 const humanize = (name: string) => CHECK_NAMES[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ');
 
 /** One account: connect Lever (key or OAuth), test it, the webhook URL, webhook registration. */
-export function AccountPage({ accountId }: { accountId: string }) {
+export function AccountPage({ accountId, vendor }: { accountId: string; vendor: boolean }) {
   const { data: account, error, loading, reload } = useLoad(() => api<Account>('GET', accountPath(accountId)), [accountId]);
   if (loading && !account) return <Loading what="the account" />;
   if (!account) return <ErrorNote error={error} title="Could not load the account" />;
@@ -30,6 +30,7 @@ export function AccountPage({ accountId }: { accountId: string }) {
       ) : null}
       <ConnectLever account={account} onChanged={reload} />
       <Webhooks account={account} />
+      {vendor ? <AccountTokens account={account} /> : null}
     </>
   );
 }
@@ -269,5 +270,96 @@ function WebhookResult({ state }: { state: WebhookState }) {
         <p>Done.</p>
       )}
     </div>
+  );
+}
+
+interface AccessToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Vendor admins: tokens for the customer's own admin, limited to this account (the API enforces it). */
+function AccountTokens({ account }: { account: Account }) {
+  const tokens = useLoad(() => api<{ items: AccessToken[] }>('GET', accountPath(account.id, '/access-tokens')), [account.id]);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setCreated(null);
+    try {
+      const token = await api<{ name: string; token: string }>('POST', accountPath(account.id, '/access-tokens'), { name: name.trim() });
+      setCreated(token);
+      setName('');
+      tokens.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+
+  const revoke = async (token: AccessToken) => {
+    if (!window.confirm(`Revoke "${token.name}"? Whoever uses it is signed out at once.`)) return;
+    setError(null);
+    try {
+      await api('DELETE', accountPath(account.id, `/access-tokens/${token.id}`));
+      tokens.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+
+  const live = tokens.data?.items.filter((t) => !t.revokedAt) ?? [];
+  return (
+    <section className="card" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">Access for the customer&apos;s admin</h2>
+      <p className="sub">
+        An account token signs in to this account only: it cannot see or change any other account, in the console or through the API.
+      </p>
+      <form onSubmit={(e) => void create(e)} className="inline-form">
+        <Field label="Token name" hint="Who uses it, e.g. the customer's admin's name." error={error?.forField('name')}>
+          {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required />}
+        </Field>
+        <div className="actions">
+          <button type="submit" disabled={!name.trim()}>
+            Create an account token
+          </button>
+        </div>
+      </form>
+      {created ? (
+        <Notice>
+          <p>
+            <strong>{created.name}</strong>: copy the token now, it is not shown again.
+          </p>
+          <div className="with-button">
+            <input aria-label="The new account token" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton value={created.token} label="Copy the new account token" />
+          </div>
+        </Notice>
+      ) : null}
+      {error && !error.forField('name') ? <ErrorNote error={error} /> : null}
+      <ErrorNote error={tokens.error} title="Could not load the tokens" />
+      {tokens.loading && !tokens.data ? <Loading what="tokens" /> : null}
+      {tokens.data && live.length === 0 ? <Empty title="No account tokens">Create one for the customer&apos;s admin.</Empty> : null}
+      {live.length ? (
+        <ul className="plain token-list">
+          {live.map((t) => (
+            <li key={t.id}>
+              <strong>{t.name}</strong>{' '}
+              <span className="sub">
+                created {when(t.createdAt)}, last used {when(t.lastUsedAt)}
+              </span>{' '}
+              <button type="button" className="danger small" onClick={() => void revoke(t)} aria-label={`Revoke ${t.name}`}>
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }
