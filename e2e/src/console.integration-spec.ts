@@ -1,4 +1,5 @@
-import { eventually } from '@lever-assess/testing';
+import { TEST_REDIS_URL, eventually } from '@lever-assess/testing';
+import { Queue } from 'bullmq';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,6 +167,15 @@ describe('console in a browser (issue 18)', () => {
     await page.goto(`${consoleUrl()}#/accounts/${demoAccountId}/candidates/${opportunityId}`);
     await padLink.waitFor();
     expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    for (const [section, ready] of [
+      ['', 'Every check passed|Connect Lever'],
+      ['configurations', PAD_TAG],
+      ['failed-jobs', 'No failed jobs'],
+    ] as const) {
+      await page.goto(`${consoleUrl()}#/accounts/${demoAccountId}${section ? `/${section}` : ''}`);
+      await page.getByText(new RegExp(ready)).first().waitFor();
+      expect({ section, width: Number(await page.evaluate('document.documentElement.scrollWidth')) }).toEqual({ section, width: 390 });
+    }
 
     // CSRF: a change sent with the cookie but without the page's token is refused.
     const status = await page.evaluate(
@@ -244,5 +254,38 @@ describe('console in a browser (issue 18)', () => {
     await second.page.goto(url);
     await second.page.getByText('already used or has expired').waitFor();
     await second.context.close();
+  });
+
+  it('failed jobs: the reason listed, replay one, replay all that match', async () => {
+    // Two lever-sync jobs the worker refuses for good (no correlationId: an invalid payload).
+    const queue = new Queue('lever-sync', { connection: { url: TEST_REDIS_URL }, prefix: harness.env.QUEUE_PREFIX });
+    try {
+      for (const n of [1, 2]) {
+        await queue.add(
+          'lever-sync',
+          { accountId: demoAccountId, opportunityId: `opp-broken-${n}`, assessmentId: 'x' },
+          { jobId: `console-e2e-${n}` },
+        );
+      }
+      await eventually(async () => (await queue.getFailedCount()) === 2, { timeoutMs: 20_000 });
+    } finally {
+      await queue.close();
+    }
+    const { context, page } = await newPage();
+    await page.goto(consoleUrl());
+    await page.getByLabel('Token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await page.goto(`${consoleUrl()}#/accounts/${demoAccountId}/failed-jobs`);
+    await page.getByRole('link', { name: 'opp-broken-1' }).waitFor();
+    await page.getByRole('link', { name: 'opp-broken-2' }).waitFor();
+    await shot(page, 'failed-jobs');
+    await page.getByRole('button', { name: 'Replay job console-e2e-1' }).click();
+    await page.getByText('Job console-e2e-1 replayed.').waitFor();
+    await page.getByLabel('Queue').selectOption('lever-sync');
+    await page.getByRole('link', { name: 'opp-broken-2' }).waitFor();
+    await page.getByRole('button', { name: 'Replay all that match' }).click();
+    await page.getByText(/job\(s\) replayed/).waitFor();
+    await context.close();
   });
 });
