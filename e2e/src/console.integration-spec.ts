@@ -110,6 +110,8 @@ describe('console in a browser (issue 18)', () => {
     await stage.selectOption({ label: 'Recruiter Screen' });
     await page.getByLabel('Kind').selectOption({ label: 'Live interview pad' });
     await page.getByLabel('Tag (optional)').fill(PAD_TAG);
+    await page.getByRole('button', { name: 'Import tests from the platform' }).click();
+    await page.getByText(/^Imported from the platform: \d+ new, \d+ updated, \d+ unchanged\.$/).waitFor();
     // A field's error is shown beside the field: fail threshold above pass.
     await page.getByLabel('Pass threshold (0-100)').fill('40');
     await page.getByLabel('Fail threshold (0-100)').fill('70');
@@ -152,6 +154,14 @@ describe('console in a browser (issue 18)', () => {
     await page.getByText('Links added in Lever').waitFor();
     await page.getByText('Invitation created').waitFor();
     await shot(page, 'candidates');
+    // Resend (Lever brought up to date again), then cancel (confirmed in a dialog) on the platform.
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await page.getByText(/^Sent again/).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('The invitation was canceled.').waitFor();
+    await page.locator('.assessment .badge', { hasText: 'canceled' }).waitFor();
+    await harness.untilStatus(opportunityId, 'Canceled');
 
     await page.getByRole('link', { name: 'Failed jobs' }).click();
     await page.getByRole('heading', { name: 'Failed jobs' }).waitFor();
