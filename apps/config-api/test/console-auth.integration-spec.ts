@@ -123,6 +123,12 @@ describe('console auth: account tokens, sessions, CSRF, scope (issue 18)', () =>
         error: 'VENDOR_ADMIN_ONLY',
       });
     }
+    // Its own account's platform account and Lever URL stay the vendor's to change (nothing applied).
+    const platform = await h.call('PATCH', `/v1/accounts/${accountA.id}`, { token, body: { name: 'x', platformAccountId: 'globex' } });
+    expect(platform).toMatchObject({ status: 403, body: { error: 'VENDOR_ADMIN_ONLY', fields: [{ field: 'platformAccountId' }] } });
+    const apiUrl = await h.call('PATCH', `/v1/accounts/${accountA.id}`, { token, body: { lever: { apiUrl: 'http://127.0.0.1:6379' } } });
+    expect(apiUrl).toMatchObject({ status: 403, body: { fields: [{ field: 'lever.apiUrl' }] } });
+    expect((await h.call('GET', `/v1/accounts/${accountA.id}`)).body).toMatchObject({ name: 'Acme A renamed', platformAccountId: 'acme' });
     // Vendor-only even on its own account: deleting it.
     expect((await h.call('DELETE', `/v1/accounts/${accountA.id}`, { token })).body.error).toBe('VENDOR_ADMIN_ONLY');
     // Failed jobs: its own account only.

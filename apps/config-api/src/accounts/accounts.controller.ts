@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { ScopedAccess, VendorOnly } from '../shared/auth/access-scope';
 import { CurrentActor, scopeOf, type AdminActor } from '../shared/auth/admin-actor';
+import { ForbiddenApiError } from '../shared/errors/api.errors';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
 import { PageQueryDto } from '../shared/http/page-query.dto';
 import { AccountsService } from './accounts.service';
@@ -54,6 +55,7 @@ export class AccountsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'TAG_PREFIX_IN_USE: assessments in progress carry the current tagPrefix' })
   update(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto): Promise<AccountDto> {
+    if (scopeOf(actor)) assertAccountAdminMayChange(body);
     return this.accounts.update(actor, id, body);
   }
 
@@ -75,4 +77,23 @@ export class AccountsController {
   rotate(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<AccountDto> {
     return this.accounts.rotateWebhookKey(actor, id);
   }
+}
+
+/**
+ * What a customer's own admin (an account token) may not change on their account: the platform
+ * account it is billed and tested under (another customer's would reach that customer's tests),
+ * and the Lever API URL (config-api would call whatever host it names, loopback included).
+ */
+function assertAccountAdminMayChange(body: UpdateAccountDto): void {
+  const fields = [
+    ...(body.platformAccountId !== undefined ? ['platformAccountId'] : []),
+    ...(body.lever?.apiUrl !== undefined ? ['lever.apiUrl'] : []),
+  ];
+  if (fields.length === 0) return;
+  const message = "Only the vendor's admins can change this";
+  throw new ForbiddenApiError(
+    'VENDOR_ADMIN_ONLY',
+    `${message}: ${fields.join(', ')}`,
+    fields.map((field) => ({ field, messages: [message] })),
+  );
 }

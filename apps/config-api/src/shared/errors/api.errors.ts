@@ -87,7 +87,8 @@ export class ForbiddenApiError extends ConfigApiError {
   constructor(
     readonly code: string,
     message: string,
+    fields: FieldError[] = [],
   ) {
-    super(message);
+    super(message, fields);
   }
 }
