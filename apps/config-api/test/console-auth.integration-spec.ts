@@ -2,7 +2,6 @@ import * as testing from '@lever-assess/testing';
 import { ADMIN_TOKEN, ConfigApiHarness } from './config-api.harness';
 
 // Loose JSON answers, as in the other config-api tests.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/docs/, /^\/oauth\/lever\/callback$/, /^\/console/];
