@@ -235,6 +235,20 @@ describe('console auth: account tokens, sessions, CSRF, scope (issue 18)', () =>
     expect((await browserCall(h, 'GET', '/v1/session', { cookie: second.cookie })).status).toBe(401);
   });
 
+  it('ends ADMIN_TOKEN sessions when ADMIN_TOKEN is rotated; token sessions go on', async () => {
+    const bootstrap = sessionCookie(
+      (await browserCall(h, 'POST', '/v1/session', { body: { token: ADMIN_TOKEN } })).headers.get('set-cookie'),
+    );
+    const scoped = sessionCookie(
+      (await browserCall(h, 'POST', '/v1/session', { body: { token: tokenA.token } })).headers.get('set-cookie'),
+    );
+    const rotated = await h.startApp(h.envWith({ ADMIN_TOKEN: 'a-new-admin-token-after-rotation' }));
+    const get = (cookie: string) => fetch(`${rotated.url}/v1/session`, { headers: { cookie } }).then((r) => r.status);
+    expect(await get(bootstrap.cookie)).toBe(401);
+    expect(await get(scoped.cookie)).toBe(200);
+    expect((await browserCall(h, 'GET', '/v1/session', { cookie: bootstrap.cookie })).status).toBe(200);
+  });
+
   it('signs in once with a one-time link, scoped to its account', async () => {
     const link = await h.call('POST', '/v1/sign-in-links', { body: { accountId: accountA.id, name: 'demo admin', expiresInMinutes: 5 } });
     expect(link.status).toBe(201);

@@ -98,7 +98,7 @@ export class ConsoleSessionService {
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     const session = await this.sessions.create({
       secretHash: hashAdminToken(secret),
-      actor: actorLabel(actor),
+      actor: this.authenticator.sessionActorLabel(actor),
       actorName: actor.kind === 'bootstrap' ? 'ADMIN_TOKEN' : actor.name,
       adminTokenId: actor.kind === 'admin-token' ? actor.id : null,
       accountId: scopeOf(actor),

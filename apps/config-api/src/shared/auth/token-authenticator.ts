@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ConfigApiEnv } from '../../config';
 import { CONFIG_API_ENV } from '../../config-api.tokens';
-import type { AdminActor } from './admin-actor';
+import { actorLabel, type AdminActor } from './admin-actor';
 
 // lastUsedAt is for "which tokens are still in use": minute precision saves a write per request.
 const TOUCH_EVERY_MS = 60_000;
@@ -19,6 +19,7 @@ export interface SessionActor {
 export class TokenAuthenticator {
   private readonly logger = new Logger(TokenAuthenticator.name);
   private readonly bootstrapDigest: Buffer;
+  private readonly bootstrapFingerprint: string;
 
   constructor(
     private readonly tokens: AdminTokensRepository,
@@ -26,6 +27,16 @@ export class TokenAuthenticator {
     @Inject(CONFIG_API_ENV) env: ConfigApiEnv,
   ) {
     this.bootstrapDigest = sha256(env.ADMIN_TOKEN);
+    this.bootstrapFingerprint = createHash('sha256').update(this.bootstrapDigest).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * What a session stores as its actor: the audit label, except that a session signed in with
+   * ADMIN_TOKEN records which one (`bootstrap:<fingerprint>`, a truncated hash of its hash), so
+   * rotating ADMIN_TOKEN ends those sessions too.
+   */
+  sessionActorLabel(actor: AdminActor): string {
+    return actor.kind === 'bootstrap' ? `bootstrap:${this.bootstrapFingerprint}` : actorLabel(actor);
   }
 
   /** ADMIN_TOKEN or an unrevoked API token (vendor or account-scoped). */
@@ -47,6 +58,8 @@ export class TokenAuthenticator {
     const session = await this.sessions.findLive(hashAdminToken(secret));
     if (!session || session.adminTokenRevokedAt) return null;
     const [kind, id] = splitLabel(session.actor);
+    // Signed in with an ADMIN_TOKEN that is no longer the one configured: over.
+    if (kind === 'bootstrap' && id !== this.bootstrapFingerprint) return null;
     const actor: AdminActor =
       kind === 'bootstrap'
         ? { kind: 'bootstrap' }
