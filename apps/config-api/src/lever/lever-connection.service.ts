@@ -248,7 +248,8 @@ export class LeverConnectionService {
 
   private async checkWebhooks(access: LeverAccount): Promise<Outcome> {
     const report = await this.webhooks.check(access.account.id);
-    const byHand = access.account.leverWebhooks === null;
+    // Set up by hand: nothing registered here, but the admin saved a token from Lever's settings.
+    const byHand = access.account.leverWebhooks === null && !!access.account.leverSignatureTokenEnc;
     if (!report.canManage) {
       return byHand
         ? {

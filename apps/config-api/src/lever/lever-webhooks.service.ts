@@ -134,21 +134,21 @@ export class LeverWebhooksService {
     const ids: Record<string, string> = {};
     const newTokens: Record<string, string> = {};
 
-    const updates: { id: string; url: string }[] = [];
+    const updates: { id: string; url: string; origins?: readonly string[] }[] = [];
     for (const p of plans) {
+      const origins = everyOrigin(p.event);
       if (p.keep) {
         ids[p.event] = p.keep.id;
         const fine = p.keep.url === url && !limitedOrigins(p.event, p.keep);
-        if (!fine) updates.push({ id: p.keep.id, url });
+        if (!fine) updates.push({ id: p.keep.id, url, origins });
         actions[p.event] = fine ? 'unchanged' : 'updated';
       } else {
-        const created = await this.lever.createWebhook(auth, { event: p.event, url });
+        const created = await this.lever.createWebhook(auth, { event: p.event, url, origins });
         ids[p.event] = created.id;
         newTokens[p.event] = created.signatureToken;
         actions[p.event] = 'created';
       }
     }
-    // No `origins`: the update clears any conditions, so every candidate's events reach us.
     if (updates.length > 0) await this.lever.updateWebhooks(auth, updates);
 
     const registered: RegisteredLeverWebhooks = { url, ids, syncedAt: new Date().toISOString() };
@@ -269,6 +269,14 @@ export class LeverWebhooksService {
   private urlFor(access: { account: { webhookKey: string } }): string {
     return webhookUrl(this.env.PUBLIC_BASE_URL, access.account.webhookKey);
   }
+}
+
+/**
+ * Every origin, spelled out as Lever's own example does (an update that left conditions out would
+ * keep the old ones); none for an event Lever offers no origin conditions on.
+ */
+function everyOrigin(event: string): readonly string[] | undefined {
+  return EVENTS_WITH_ORIGINS.has(event) ? LEVER_WEBHOOK_ORIGINS : undefined;
 }
 
 /** The origins a webhook leaves out, or null when it fires for all (or the event has no origins). */
