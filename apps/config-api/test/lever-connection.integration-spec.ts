@@ -138,7 +138,12 @@ describe('config-api Lever connection and stages', () => {
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
     expect(res.body.accountStatus).toBe('active');
-    expect(res.body.checks[0]).toMatchObject({ name: 'stages', ok: false, severity: 'failed', detail: expect.stringMatching(/^Lever could not be reached/) });
+    expect(res.body.checks[0]).toMatchObject({
+      name: 'stages',
+      ok: false,
+      severity: 'failed',
+      detail: expect.stringMatching(/^Lever could not be reached/),
+    });
     expect(res.body.checks[1].detail).toBe('Not checked: Lever could not be reached');
   });
 

@@ -25,7 +25,12 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
   async function leverCompany(permissions: string[], extra: { candidates?: Json[]; users?: Json[] } = {}) {
     const n = ++companies;
     const key = { id: `key_wh_${n}`, apiKey: `wh-company-${n}-${Date.now()}`, permissions };
-    await h.sandbox(h.lever, 'POST', '/_sandbox/companies', { name: `Webhooks ${n}`, keys: [key], stages: ['Screen', 'Coding Test'], ...extra });
+    await h.sandbox(h.lever, 'POST', '/_sandbox/companies', {
+      name: `Webhooks ${n}`,
+      keys: [key],
+      stages: ['Screen', 'Coding Test'],
+      ...extra,
+    });
     return key;
   }
 
@@ -139,13 +144,22 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
     const key = await leverCompany(WITH_WEBHOOKS);
     // The admin set things up by hand with a token, then asks for a sync.
     const created = await h.call('POST', '/v1/accounts', {
-      body: { name: 'Hand', tagPrefix: `Hand ${companies}`, platformAccountId: 'acme', lever: { apiKey: key.apiKey, signatureToken: 'hand-token' } },
+      body: {
+        name: 'Hand',
+        tagPrefix: `Hand ${companies}`,
+        platformAccountId: 'acme',
+        lever: { apiKey: key.apiKey, signatureToken: 'hand-token' },
+      },
     });
     expect(created.body.lever.webhooksSyncedAt).toBeNull(); // set up by hand: nothing registered on connect
     const made = await lever(key.apiKey, 'POST', '/webhooks', { event: 'candidateStageChange', url: created.body.webhookUrl });
 
     const report = await checkWebhooks(created.body.id);
-    expect(report.body.events[0]).toMatchObject({ event: 'candidateStageChange', status: 'not-registered-here', webhookId: made.body.data.data.id });
+    expect(report.body.events[0]).toMatchObject({
+      event: 'candidateStageChange',
+      status: 'not-registered-here',
+      webhookId: made.body.data.data.id,
+    });
 
     const synced = await syncWebhooks(created.body.id);
     expect(synced.body.events[0]).toMatchObject({ event: 'candidateStageChange', action: 'created' });
@@ -206,11 +220,20 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
     expect(waiting.status).toBe(201);
     const res = await syncWebhooks(waiting.body.id);
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ error: 'LEVER_NOT_CONNECTED', message: expect.stringMatching(/paste an API key.*connect with OAuth/) });
+    expect(res.body).toMatchObject({
+      error: 'LEVER_NOT_CONNECTED',
+      message: expect.stringMatching(/paste an API key.*connect with OAuth/),
+    });
     const tested = await testConnection(waiting.body.id);
     expect(tested.body).toMatchObject({ ok: false, accountStatus: 'disconnected' });
     expect(tested.body.checks).toEqual([
-      { name: 'connection', ok: false, severity: 'failed', detail: 'The account has no Lever connection yet.', fix: expect.stringMatching(/OAuth/) },
+      {
+        name: 'connection',
+        ok: false,
+        severity: 'failed',
+        detail: 'The account has no Lever connection yet.',
+        fix: expect.stringMatching(/OAuth/),
+      },
     ]);
   });
 
@@ -265,17 +288,25 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
       const row = await repo.findByIdWithSecrets(account.id);
       await repo.recordHealthIfKey(account.id, row!.leverApiKeyEnc, {
         status: KeyHealthStatus.MissingPermission,
-        problem: 'Lever refused candidate d0000000-0000-4000-8000-000000000001: the key is not allowed to see confidential candidates; create a key with confidential access.',
+        problem:
+          'Lever refused candidate d0000000-0000-4000-8000-000000000001: the key is not allowed to see confidential candidates; create a key with confidential access.',
       });
       const res = await testConnection(account.id);
-      expect(check(res, 'confidentialAccess')).toMatchObject({ ok: false, fix: expect.stringMatching(/Allow access to confidential data/) });
+      expect(check(res, 'confidentialAccess')).toMatchObject({
+        ok: false,
+        fix: expect.stringMatching(/Allow access to confidential data/),
+      });
     });
 
     it('confidential access unknown and status tags missing without a super admin: warnings, not failures', async () => {
       const key = await leverCompany(WITH_WEBHOOKS);
       const account = await h.createAccount({ tagPrefix: `Warn ${companies}` }, { apiKey: key.apiKey, performAsUserId: null });
       const res = await testConnection(account.id);
-      expect(check(res, 'confidentialAccess')).toMatchObject({ ok: true, severity: 'warning', fix: expect.stringMatching(/confidential access/) });
+      expect(check(res, 'confidentialAccess')).toMatchObject({
+        ok: true,
+        severity: 'warning',
+        fix: expect.stringMatching(/confidential access/),
+      });
       expect(check(res, 'tagCreation')).toMatchObject({ ok: true, severity: 'warning' });
       expect(check(res, 'tagCreation').detail).toMatch(new RegExp(`Warn ${companies} - Sent`));
       expect(check(res, 'tagCreation').fix).toMatch(/Create these tags once in Lever.*super admin/);

@@ -22,9 +22,7 @@ import { LeverStagesService } from './lever-stages.service';
 import { LeverWebhooksService, NOT_CONNECTED_FIX, WEBHOOKS_PERMISSION_FIX } from './lever-webhooks.service';
 
 /** A warning passes (the connection works) but tells what may break later and how to prevent it. */
-type Outcome =
-  | { ok: true; detail: string; warning?: string; fix?: string }
-  | { ok: false; detail: string; fix?: string; error?: unknown };
+type Outcome = { ok: true; detail: string; warning?: string; fix?: string } | { ok: false; detail: string; fix?: string; error?: unknown };
 
 /** No opportunity has this id: a write probe to it is refused (403) without the permission and answered 404 with it, and writes nothing. */
 const PROBE_OPPORTUNITY_ID = '00000000-0000-0000-0000-000000000000';
@@ -110,8 +108,12 @@ export class LeverConnectionService {
     await run('performAsUser', false, () => this.checkPerformAs(auth, account.performAsUserId));
     // Writes cannot be tested without writing (lever-api.md 5): each probe writes to an opportunity
     // that does not exist, so Lever answers 403 without the permission and 404 with it.
-    await run('writeTags', false, () => this.probeWrite('tags', () => this.lever.addTags(auth, PROBE_OPPORTUNITY_ID, [`${account.tagPrefix} - Sent`])));
-    await run('writeLinks', false, () => this.probeWrite('links', () => this.lever.addLinks(auth, PROBE_OPPORTUNITY_ID, ['https://example.invalid/'])));
+    await run('writeTags', false, () =>
+      this.probeWrite('tags', () => this.lever.addTags(auth, PROBE_OPPORTUNITY_ID, [`${account.tagPrefix} - Sent`])),
+    );
+    await run('writeLinks', false, () =>
+      this.probeWrite('links', () => this.lever.addLinks(auth, PROBE_OPPORTUNITY_ID, ['https://example.invalid/'])),
+    );
     await run('writeNotes', false, () =>
       this.probeWrite('notes', () => this.lever.createNote(auth, PROBE_OPPORTUNITY_ID, { value: 'lever-assess permission check' })),
     );
@@ -175,7 +177,12 @@ export class LeverConnectionService {
       };
     }
     if (err instanceof LeverRateLimitedError) {
-      return { ok: false, error: err, detail: 'Lever is rate-limiting this key.', fix: `Test again in ${Math.ceil(err.retryAfterMs / 1000)} s.` };
+      return {
+        ok: false,
+        error: err,
+        detail: 'Lever is rate-limiting this key.',
+        fix: `Test again in ${Math.ceil(err.retryAfterMs / 1000)} s.`,
+      };
     }
     if (err instanceof LeverError) return { ok: false, error: err, detail: err.message };
     throw err;
@@ -235,8 +242,7 @@ export class LeverConnectionService {
     if (missing.length === 0) return { ok: true, detail: 'Every status tag already exists in Lever' };
     if (account.performAsUserId) {
       const user = await this.lever.getUser(auth, account.performAsUserId).catch(() => null);
-      if (user?.accessRole === 'super admin')
-        return { ok: true, detail: `New status tags will be created by ${user.name}, a super admin` };
+      if (user?.accessRole === 'super admin') return { ok: true, detail: `New status tags will be created by ${user.name}, a super admin` };
     }
     return {
       ok: true,
@@ -265,7 +271,8 @@ export class LeverConnectionService {
     if (byHand && problems.every((e) => e.status === 'missing')) {
       return {
         ok: true,
-        detail: "No webhook is registered through Lever's API; they are presumably set up by hand in Lever's settings (the API cannot see those).",
+        detail:
+          "No webhook is registered through Lever's API; they are presumably set up by hand in Lever's settings (the API cannot see those).",
         warning: 'Webhooks set up by hand cannot be checked from here.',
         fix: 'Run "register webhooks" (POST /v1/accounts/:id/lever/webhooks/sync) to have them registered and checked, then remove the hand-made ones in Lever.',
       };

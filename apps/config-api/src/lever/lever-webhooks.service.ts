@@ -89,7 +89,11 @@ export class LeverWebhooksService {
   async sync(actor: AdminActor, accountId: string): Promise<WebhooksSyncDto> {
     const access = await this.openAccount(accountId);
     const lock = await tryLock(this.redis, `${this.env.QUEUE_PREFIX}:lever-webhooks-sync:${accountId}`, SYNC_LOCK_TTL_MS);
-    if (!lock) throw new ConflictApiError('LEVER_WEBHOOKS_SYNC_RUNNING', 'A webhook sync of this account is already running; check again in a moment');
+    if (!lock)
+      throw new ConflictApiError(
+        'LEVER_WEBHOOKS_SYNC_RUNNING',
+        'A webhook sync of this account is already running; check again in a moment',
+      );
     try {
       return await this.syncLocked(actor, access);
     } catch (err) {
@@ -186,7 +190,9 @@ export class LeverWebhooksService {
     const merged = Object.keys(others).length > 0 ? { ...this.perEventTokens(row), ...others } : null;
     await this.accounts.update(accountId, {
       leverWebhooks: registered,
-      ...(stageChange ? { leverSignatureTokenEnc: this.box.encrypt(stageChange, accountSecretContext('leverSignatureTokenEnc', accountId)) } : {}),
+      ...(stageChange
+        ? { leverSignatureTokenEnc: this.box.encrypt(stageChange, accountSecretContext('leverSignatureTokenEnc', accountId)) }
+        : {}),
       ...(merged
         ? { leverSignatureTokensEnc: this.box.encrypt(JSON.stringify(merged), accountSecretContext('leverSignatureTokensEnc', accountId)) }
         : {}),

@@ -37,13 +37,18 @@ export class LeverController {
       "Create or repair the account's Lever webhooks (one per event, at its webhook URL, every origin) and store their signature tokens",
   })
   @ApiOkResponse({ type: WebhooksSyncDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'LEVER_WEBHOOKS_PERMISSION_MISSING, LEVER_NOT_CONNECTED or LEVER_WEBHOOKS_SYNC_RUNNING' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'LEVER_WEBHOOKS_PERMISSION_MISSING, LEVER_NOT_CONNECTED or LEVER_WEBHOOKS_SYNC_RUNNING',
+  })
   syncWebhooks(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<WebhooksSyncDto> {
     return this.webhooks.sync(actor, id);
   }
 
   @Get('webhooks')
-  @ApiOperation({ summary: 'What Lever has against what it should have: missing, wrong URL, origin conditions, duplicates; each with the fix' })
+  @ApiOperation({
+    summary: 'What Lever has against what it should have: missing, wrong URL, origin conditions, duplicates; each with the fix',
+  })
   @ApiOkResponse({ type: WebhooksCheckDto })
   checkWebhooks(@Param('id', ParseUUIDPipe) id: string): Promise<WebhooksCheckDto> {
     return this.webhooks.check(id);

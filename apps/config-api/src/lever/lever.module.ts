@@ -4,6 +4,9 @@ import { LeverStagesService } from './lever-stages.service';
 import { LeverController } from './lever.controller';
 import { LeverWebhooksService } from './lever-webhooks.service';
 
-@Module({ controllers: [LeverController], providers: [LeverConnectionService, LeverStagesService, LeverWebhooksService],
-  exports: [LeverStagesService, LeverWebhooksService], })
+@Module({
+  controllers: [LeverController],
+  providers: [LeverConnectionService, LeverStagesService, LeverWebhooksService],
+  exports: [LeverStagesService, LeverWebhooksService],
+})
 export class LeverModule {}

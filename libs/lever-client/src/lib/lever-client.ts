@@ -1,5 +1,11 @@
 import { pause } from '@lever-assess/common';
-import { LeverConfidentialAccessError, LeverNotFoundError, LeverPermissionError, LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
+import {
+  LeverConfidentialAccessError,
+  LeverNotFoundError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnexpectedResponseError,
+} from './lever.errors';
 import { leverCredentialId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
@@ -231,7 +237,10 @@ export class LeverClient {
   }
 
   /** Points existing webhooks at `url` with `origins`; their signature tokens stay. */
-  async updateWebhooks(auth: LeverAuth, updates: readonly { id: string; url: string; origins?: readonly string[] }[]): Promise<LeverWebhook[]> {
+  async updateWebhooks(
+    auth: LeverAuth,
+    updates: readonly { id: string; url: string; origins?: readonly string[] }[],
+  ): Promise<LeverWebhook[]> {
     const body = await this.call(auth, {
       method: 'PUT',
       route: '/webhooks',

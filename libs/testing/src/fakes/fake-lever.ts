@@ -326,7 +326,10 @@ export class FakeLever implements PublicOf<LeverClient> {
     });
   }
 
-  async updateWebhooks(auth: LeverAuth, updates: readonly { id: string; url: string; origins?: readonly string[] }[]): Promise<LeverWebhook[]> {
+  async updateWebhooks(
+    auth: LeverAuth,
+    updates: readonly { id: string; url: string; origins?: readonly string[] }[],
+  ): Promise<LeverWebhook[]> {
     return this.call(auth, 'updateWebhooks', undefined, () => {
       const webhooks = this.company(credential(auth)).webhooks;
       if (updates.some((u) => !webhooks.has(u.id))) throw leverErrorFor('updateWebhooks', 404, this.failure(auth, 'updateWebhooks'));

@@ -55,7 +55,7 @@ export class AccountDto {
   lever: AccountLeverDto;
   @ApiProperty({
     description:
-      'Where Lever sends the account\'s webhooks: registered through the API by POST /v1/accounts/:id/lever/webhooks/sync, or pasted into Lever: Settings > Integrations and API > Webhooks',
+      "Where Lever sends the account's webhooks: registered through the API by POST /v1/accounts/:id/lever/webhooks/sync, or pasted into Lever: Settings > Integrations and API > Webhooks",
   })
   webhookUrl: string;
   @ApiProperty({ type: String, format: 'date-time' })

@@ -33,7 +33,7 @@ export class LeverCredentialsDto {
 
   @ApiPropertyOptional({
     description:
-      'Signature token of the candidateStageChange webhook set up by hand in Lever (write-only). Leave it out to have the webhooks registered through Lever\'s API when the account connects (POST /v1/accounts/:id/lever/webhooks/sync): deliveries are refused until then.',
+      "Signature token of the candidateStageChange webhook set up by hand in Lever (write-only). Leave it out to have the webhooks registered through Lever's API when the account connects (POST /v1/accounts/:id/lever/webhooks/sync): deliveries are refused until then.",
     writeOnly: true,
   })
   @IsOptional()
