@@ -315,6 +315,25 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
       expect(check(res, 'webhooks')).toMatchObject({ ok: true, severity: 'warning' });
     });
 
+    it('tag creation: a job refused a status tag by a key that may write tags fails the check (tag lockdown)', async () => {
+      const account = await h.createAccount({ tagPrefix: 'Locked' });
+      const repo = h.app.get(AccountsRepository);
+      const row = await repo.findByIdWithSecrets(account.id);
+      // What result-sync records when Lever answers 403 to addTags (withLever, docs/lifecycle.md).
+      await repo.recordHealthIfKey(account.id, row!.leverApiKeyEnc, {
+        status: KeyHealthStatus.MissingPermission,
+        problem: 'The Lever API key lacks the permission for POST /opportunities/:id/addTags; create a key with that permission.',
+      });
+      const res = await testConnection(account.id);
+      expect(check(res, 'writeTags')).toMatchObject({ ok: true });
+      expect(check(res, 'tagCreation')).toMatchObject({
+        ok: false,
+        severity: 'failed',
+        detail: expect.stringMatching(/only super admins create new tags/),
+        fix: expect.stringMatching(/Create the status tags once in Lever.*super admin/),
+      });
+    });
+
     it('webhooks: one deleted in Lever after a sync fails the check with the fix', async () => {
       const key = await leverCompany(WITH_WEBHOOKS);
       const account = await managedAccount(key.apiKey);

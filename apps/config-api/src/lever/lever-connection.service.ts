@@ -1,6 +1,6 @@
 import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import { SecretDecryptionError } from '@lever-assess/common';
-import { AccountStatus, allStatusTags } from '@lever-assess/domain';
+import { AccountStatus, KeyHealthStatus, allStatusTags } from '@lever-assess/domain';
 import {
   CONFIDENTIAL_ACCESS_FIX,
   LeverAuthError,
@@ -118,7 +118,8 @@ export class LeverConnectionService {
       this.probeWrite('notes', () => this.lever.createNote(auth, PROBE_OPPORTUNITY_ID, { value: 'lever-assess permission check' })),
     );
     await run('confidentialAccess', false, () => this.checkConfidential(access));
-    await run('tagCreation', false, () => this.checkTagCreation(access));
+    const tagsWritable = checks.find((c) => c.name === 'writeTags')?.ok === true;
+    await run('tagCreation', false, () => this.checkTagCreation(access, tagsWritable));
     await run('webhooks', false, () => this.checkWebhooks(access));
 
     const requiredPassed = checks.filter((c) => c.name === 'stages' || c.name === 'opportunities').every((c) => c.ok);
@@ -236,7 +237,15 @@ export class LeverConnectionService {
    * has carried them; until then they are created by the first write, which such a Lever refuses
    * unless the perform-as user is a super admin. The setting cannot be read, so this warns.
    */
-  private async checkTagCreation({ auth, account }: LeverAccount): Promise<Outcome> {
+  private async checkTagCreation({ auth, account }: LeverAccount, tagsWritable: boolean): Promise<Outcome> {
+    // A job was refused adding a tag although the key may write tags: only a new tag can be refused.
+    if (tagsWritable && account.healthStatus === KeyHealthStatus.MissingPermission && account.healthProblem?.includes('/addTags')) {
+      return {
+        ok: false,
+        detail: 'Lever refused to add a status tag although the key may write tags: this Lever lets only super admins create new tags.',
+        fix: 'Create the status tags once in Lever (add them to any candidate and remove them), or set a super admin as lever.performAsUserId; then retry the failed lever-sync jobs.',
+      };
+    }
     const inUse = new Set((await this.lever.listTags(auth)).map((t) => t.text));
     const missing = allStatusTags(account.tagPrefix).filter((t) => !inUse.has(t));
     if (missing.length === 0) return { ok: true, detail: 'Every status tag already exists in Lever' };
