@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsLeverApiUrl } from './lever-api-url.validator';
 import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
