@@ -11,7 +11,8 @@
 //   6. tag "Take Home", moved to "Onsite"         -> take-home pad (90 min), candidate link, "Acme Test - Sent";
 //      completed and scored 85                    -> "Acme Test - Pass" + report link
 // OAuth (docs/oauth.md):
-//   7. an account created without an API key is connected with OAuth: start -> Lever's authorize
+//   7. an account created without an API key or webhook token is connected with OAuth (its webhooks
+//      are registered through Lever's API on connect): start -> Lever's authorize
 //      page (the sandbox approves as the admin of a fresh company) -> callback -> account active,
 //      and its Lever calls go out as Bearer tokens
 // Each run creates fresh candidates, so it can be repeated.
@@ -195,10 +196,10 @@ async function oauthConnect(run) {
   const account = await http(
     'POST',
     `${CONFIG_API}/v1/accounts`,
-    { name: `Globex ${run}`, tagPrefix: `Globex ${run}`, platformAccountId: 'globex', lever: { signatureToken: `globex-${run}` } },
+    { name: `Globex ${run}`, tagPrefix: `Globex ${run}`, platformAccountId: 'globex', lever: {} },
     ADMIN,
   );
-  log(`   account ${account.id} created without a key: ${account.status} (${account.statusReason})`);
+  log(`   account ${account.id} created without a key or a webhook token: ${account.status} (${account.statusReason})`);
   const res = await fetch(`${CONFIG_API}/v1/accounts/${account.id}/lever/oauth/start`, { method: 'POST', headers: ADMIN });
   if (res.status === 409) return log(`   skipped: ${(await res.json()).message}`);
   const { authorizeUrl } = await res.json();
@@ -211,8 +212,14 @@ async function oauthConnect(run) {
   log(`   callback -> HTTP ${page.status}: ${/<p>(.*?)<\/p>/.exec(await page.text())?.[1]}`);
   const connected = await http('GET', `${CONFIG_API}/v1/accounts/${account.id}`, undefined, ADMIN);
   log(`   account is ${connected.status}, lever.authKind=${connected.lever.authKind}, token expires ${connected.lever.oauthExpiresAt}`);
+  const hooks = await http('GET', `${CONFIG_API}/v1/accounts/${account.id}/lever/webhooks`, undefined, ADMIN);
+  log(
+    `   webhooks registered through Lever's API on connect (${connected.lever.webhooksSyncedAt}): ` +
+      `${hooks.events.map((e) => `${e.event} ${e.status}`).join(', ')}; nothing copied by hand`,
+  );
   const test = await http('POST', `${CONFIG_API}/v1/accounts/${account.id}/lever/test-connection`, {}, ADMIN);
-  log(`   test connection: ${test.checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'failed'}`).join(', ')}`);
+  log(`   test connection: ${test.checks.map((c) => `${c.name} ${c.severity}`).join(', ')}`);
+  for (const c of test.checks.filter((check) => check.severity !== 'passed')) log(`     ${c.name}: ${c.detail} Fix: ${c.fix}`);
   const { grants } = await http('GET', `${LEVER}/_sandbox/oauth`);
   const grant = grants.find((g) => g.companyId === company.id);
   const { data } = await http('GET', `${LEVER}/_sandbox/requests?keyId=${grant.keyId}`);

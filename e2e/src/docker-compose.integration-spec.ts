@@ -75,6 +75,24 @@ describe('docker-compose.yml', () => {
     expect(services.dispatcher.environment!.LEVER_API_URL).toBe('http://lever-sandbox:4010/v1');
   });
 
+  it('connects with OAuth against the sandbox: codes exchanged between containers, the browser sent to the host', () => {
+    const config = services['config-api'].environment!;
+    // The apps reach the sandbox by its service name; the admin's browser on the host by localhost.
+    expect(new URL(config.LEVER_OAUTH_URL).host).toBe('lever-sandbox:4010');
+    expect(new URL(config.LEVER_OAUTH_AUTHORIZE_URL).host).toBe('localhost:4010');
+    expect(services['lever-sandbox'].ports).toContain('4010:4010');
+    // Lever redirects the browser to config-api's public callback, on its published port.
+    const callback = new URL(config.LEVER_OAUTH_REDIRECT_URL);
+    expect([callback.host, callback.pathname]).toEqual(['localhost:3001', '/oauth/lever/callback']);
+    expect(services['config-api'].ports).toContain('3001:3001');
+    // The workers refresh tokens with the same client; the sandbox's defaults accept it.
+    for (const app of ['dispatcher', 'result-sync']) {
+      expect(services[app].environment!.LEVER_OAUTH_CLIENT_ID).toBe(config.LEVER_OAUTH_CLIENT_ID);
+      expect(services[app].environment!.LEVER_OAUTH_URL).toBe(config.LEVER_OAUTH_URL);
+    }
+    expect([config.LEVER_OAUTH_CLIENT_ID, config.LEVER_OAUTH_CLIENT_SECRET]).toEqual(['demo-oauth-client', 'demo-oauth-secret']);
+  });
+
   it('builds one image whose runtime stage runs as a non-root user', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));

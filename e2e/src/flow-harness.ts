@@ -25,6 +25,8 @@ export const TAG_PREFIX = 'Acme Test';
 const WEBHOOK_KEY = 'e2e-acme-webhook-key';
 const PLATFORM_SECRET = 'e2e-platform-webhook-secret';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+const OAUTH_CLIENT_ID = 'e2e-oauth-client';
+const OAUTH_CLIENT_SECRET = 'e2e-oauth-client-secret';
 /** The sandbox's default per-event tokens, which seed-demo stores for the demo account. */
 export const EVENT_SIGNATURE_TOKENS = {
   candidateArchiveChange: 'demo-archive-signature-token',
@@ -75,10 +77,17 @@ export class FlowHarness {
     dispatchers = 1,
     resultSyncs = 1,
     configApi = false,
-  }: { dispatchers?: number; resultSyncs?: number; configApi?: boolean } = {}): Promise<void> {
+    oauth = false,
+  }: {
+    dispatchers?: number;
+    resultSyncs?: number;
+    configApi?: boolean;
+    /** Every app gets LEVER_OAUTH_* for the Lever sandbox's auth server (accounts may connect with OAuth). */
+    oauth?: boolean;
+  } = {}): Promise<void> {
     this.db = await createTestDatabase('la_e2e_flow');
     this.ns = await createTestRedisNamespace('e2e_flow');
-    const [leverPort, platformPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [leverPort, platformPort, gatewayPort, configApiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     this.leverUrl = `http://127.0.0.1:${leverPort}`;
     this.platformUrl = `http://127.0.0.1:${platformPort}`;
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -94,9 +103,21 @@ export class FlowHarness {
       PLATFORM_API_URL: this.platformUrl,
       PLATFORM_API_KEY: 'e2e-platform-key',
       PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+      ...(oauth
+        ? {
+            LEVER_OAUTH_URL: this.leverUrl,
+            LEVER_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
+            LEVER_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+            LEVER_OAUTH_REDIRECT_URL: `http://127.0.0.1:${configApiPort}/oauth/lever/callback`,
+          }
+        : {}),
     };
     this.apps['lever-sandbox'] = await startBuiltApp('lever-sandbox', {
       PORT: String(leverPort),
+      LEVER_SANDBOX_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
+      LEVER_SANDBOX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+      // Short-lived access tokens: the workers refresh them while the flow runs.
+      LEVER_SANDBOX_OAUTH_ACCESS_TTL_S: '2',
       LEVER_SANDBOX_API_KEY: LEVER_KEY,
       LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN,
       LEVER_SANDBOX_WEBHOOK_URL: this.webhookUrl,
@@ -127,7 +148,7 @@ export class FlowHarness {
     if (configApi) {
       this.apps['config-api'] = await startBuiltApp(
         'config-api',
-        { ...common, ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl },
+        { ...common, PORT: String(configApiPort), ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl },
         { readyPath: '/health/ready' },
       );
       this.configApiUrl = this.apps['config-api'].url;
@@ -142,6 +163,7 @@ export class FlowHarness {
       'Lever signature token': SIGNATURE_TOKEN,
       ...Object.fromEntries(Object.entries(EVENT_SIGNATURE_TOKENS).map(([event, token]) => [`${event} signature token`, token])),
       'admin token': ADMIN_TOKEN,
+      'OAuth client secret': OAUTH_CLIENT_SECRET,
       'webhook key': WEBHOOK_KEY,
       'platform webhook secret': PLATFORM_SECRET,
       'platform API key': this.env.PLATFORM_API_KEY,
@@ -275,10 +297,13 @@ export class FlowHarness {
     return fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   }
 
-  async deliveriesFor(opportunityId: string): Promise<{ body: Record<string, unknown>; state: string }[]> {
+  async deliveriesFor(
+    opportunityId: string,
+    companyId = ACME_COMPANY_ID,
+  ): Promise<{ body: Record<string, unknown>; state: string; apiWebhookId?: string }[]> {
     const { data } = await this.json<{ data: { body: { data?: { opportunityId?: string } }; state: string }[] }>(
       'GET',
-      `${this.leverUrl}/_sandbox/webhook-deliveries?companyId=${ACME_COMPANY_ID}`,
+      `${this.leverUrl}/_sandbox/webhook-deliveries?companyId=${companyId}`,
     );
     return data.filter((d) => d.body.data?.opportunityId === opportunityId) as never;
   }

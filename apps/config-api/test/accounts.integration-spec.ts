@@ -49,7 +49,7 @@ describe('config-api accounts', () => {
       platformAccountId: 'acme',
       health: { status: 'unchecked', checkedAt: null, problem: null },
       notifyFollowers: false,
-      lever: { performAsUserId: expect.any(String), apiUrl: null, authKind: 'api_key', oauthExpiresAt: null },
+      lever: { performAsUserId: expect.any(String), apiUrl: null, authKind: 'api_key', oauthExpiresAt: null, webhooksSyncedAt: null },
       webhookUrl: expect.stringMatching(/^https:\/\/hooks\.example\.test\/webhooks\/lever\/[A-Za-z0-9_-]{32}$/),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

@@ -38,15 +38,15 @@ describe('config-api Lever connection and stages', () => {
     const account = await h.createAccount();
     const res = await testConnection(account.id);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      ok: true,
-      accountStatus: 'active',
-      checks: [
-        { name: 'stages', ok: true, detail: 'The key can read stages (5 found)' },
-        { name: 'opportunities', ok: true, detail: 'The key can read candidates (opportunities)' },
-        { name: 'performAsUser', ok: true, detail: 'Writes will be made as Assessment Bot' },
-      ],
-    });
+    expect(res.body).toMatchObject({ ok: true, accountStatus: 'active' });
+    expect(res.body.checks.slice(0, 6)).toEqual([
+      { name: 'stages', ok: true, severity: 'passed', detail: 'The key can read stages (5 found)', fix: null },
+      { name: 'opportunities', ok: true, severity: 'passed', detail: 'The key can read candidates (opportunities)', fix: null },
+      { name: 'performAsUser', ok: true, severity: 'passed', detail: 'Writes will be made as Assessment Bot', fix: null },
+      { name: 'writeTags', ok: true, severity: 'passed', detail: 'The key can write tags (status tags)', fix: null },
+      { name: 'writeLinks', ok: true, severity: 'passed', detail: 'The key can write links (report links)', fix: null },
+      { name: 'writeNotes', ok: true, severity: 'passed', detail: 'The key can write notes (result notes)', fix: null },
+    ]);
     expect(res.text).not.toContain(h.leverApiKey);
     const audit = await h.call('GET', `/v1/accounts/${account.id}/audit`);
     expect(audit.body.items[0]).toMatchObject({ action: 'account.lever.test-connection', details: { ok: true, failed: [] } });
@@ -64,12 +64,13 @@ describe('config-api Lever connection and stages', () => {
     expect(res.body.checks[0]).toEqual({
       name: 'stages',
       ok: false,
-      detail: expect.stringMatching(/rejected the API key: it is invalid or was revoked\. Create a new key/),
+      severity: 'failed',
+      detail: 'Lever rejected the API key: it is invalid or was revoked.',
+      fix: expect.stringMatching(/^Create a new key in Lever/),
     });
-    expect(res.body.checks.slice(1)).toEqual([
-      { name: 'opportunities', ok: false, detail: 'Not checked: Lever rejected the API key' },
-      { name: 'performAsUser', ok: false, detail: 'Not checked: Lever rejected the API key' },
-    ]);
+    expect(res.body.checks.slice(1)).toHaveLength(8);
+    for (const c of res.body.checks.slice(1))
+      expect(c).toEqual({ name: c.name, ok: false, severity: 'failed', detail: 'Not checked: Lever rejected the API key', fix: null });
     expect((await h.call('GET', `/v1/accounts/${account.id}`)).body).toMatchObject({
       status: 'disconnected',
       statusReason: 'LEVER_KEY_REVOKED',
@@ -94,7 +95,9 @@ describe('config-api Lever connection and stages', () => {
     expect(res.body.checks[0]).toEqual({
       name: 'stages',
       ok: false,
-      detail: expect.stringMatching(/missing a permission for GET \/stages.*cannot be edited/),
+      severity: 'failed',
+      detail: 'The API key is missing a permission for GET /stages.',
+      fix: expect.stringMatching(/cannot be edited/),
     });
     expect(res.body.checks[1]).toMatchObject({ name: 'opportunities', ok: true });
     expect(res.body.accountStatus).toBe('disconnected');
@@ -117,7 +120,13 @@ describe('config-api Lever connection and stages', () => {
     const account = await h.createAccount({}, { performAsUserId: 'b0000000-0000-4000-8000-0000000000ff' });
     const res = await testConnection(account.id);
     expect(res.body.ok).toBe(false);
-    expect(res.body.checks[2]).toEqual({ name: 'performAsUser', ok: false, detail: expect.stringContaining('No Lever user has the id') });
+    expect(res.body.checks[2]).toEqual({
+      name: 'performAsUser',
+      ok: false,
+      severity: 'failed',
+      detail: expect.stringContaining('No Lever user has the id'),
+      fix: "Set lever.performAsUserId to an existing user's id.",
+    });
     expect(res.body.accountStatus).toBe('active');
   });
 
@@ -129,7 +138,12 @@ describe('config-api Lever connection and stages', () => {
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
     expect(res.body.accountStatus).toBe('active');
-    expect(res.body.checks[0]).toEqual({ name: 'stages', ok: false, detail: expect.stringMatching(/^Lever could not be reached/) });
+    expect(res.body.checks[0]).toMatchObject({
+      name: 'stages',
+      ok: false,
+      severity: 'failed',
+      detail: expect.stringMatching(/^Lever could not be reached/),
+    });
     expect(res.body.checks[1].detail).toBe('Not checked: Lever could not be reached');
   });
 

@@ -57,7 +57,10 @@ describe('dispatcher: Lever failures', () => {
     const outcomes = [(await h.finished(job.id as string)).returnvalue, (await h.finished(leverEventJobId(second))).returnvalue]
       .map((r) => (r as { outcome: string }).outcome)
       .sort();
-    expect([['already-handled', 'sent'], ['sent', 'sent']]).toContainEqual(outcomes);
+    expect([
+      ['already-handled', 'sent'],
+      ['sent', 'sent'],
+    ]).toContainEqual(outcomes);
     expect(await s.invitations()).toHaveLength(1); // one move, one invitation, however many deliveries
     await expect(accountsWithParkedJobs(h.events)).resolves.toEqual([]);
   });

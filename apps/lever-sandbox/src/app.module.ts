@@ -9,6 +9,7 @@ import { LeverDataService } from './lever-api/lever-data.service';
 import { LeverErrorFilter } from './lever-api/lever-error.filter';
 import { OpportunitiesController } from './lever-api/opportunities.controller';
 import { ReferenceDataController } from './lever-api/reference-data.controller';
+import { WebhooksController } from './lever-api/webhooks.controller';
 import { OAuthController } from './oauth/oauth.controller';
 import { SANDBOX_ENV, SANDBOX_LOGGER } from './sandbox.tokens';
 import { SandboxState } from './store/sandbox-state.service';
@@ -21,7 +22,7 @@ export class AppModule {
       module: AppModule,
       // /health/live, /health/ready (no dependencies to check) and /metrics.
       imports: [ObservabilityModule],
-      controllers: [OpportunitiesController, ReferenceDataController, SandboxControlController, OAuthController],
+      controllers: [OpportunitiesController, ReferenceDataController, WebhooksController, SandboxControlController, OAuthController],
       providers: [
         { provide: SANDBOX_ENV, useValue: env },
         { provide: SANDBOX_LOGGER, useValue: logger },

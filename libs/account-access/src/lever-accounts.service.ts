@@ -86,7 +86,8 @@ export class LeverAccountsService {
     // An admin pasted an API key meanwhile: the account is on its key again.
     if (current.leverAuthKind !== 'oauth' || !current.leverOauthAccessTokenEnc) return this.open(current.id);
     const accessToken = this.box.decrypt(current.leverOauthAccessTokenEnc, accountSecretContext('leverOauthAccessTokenEnc', current.id));
-    return { account: current, auth: { accountId: current.id, accessToken }, performAs: current.performAsUserId };
+    const auth = { accountId: current.id, accessToken, ...(current.leverApiUrl ? { baseUrl: current.leverApiUrl } : {}) };
+    return { account: current, auth, performAs: current.performAsUserId };
   }
 
   /**

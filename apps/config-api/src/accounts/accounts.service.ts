@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
 import { LeverStagesService } from '../lever/lever-stages.service';
+import { LeverWebhooksService } from '../lever/lever-webhooks.service';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
@@ -45,6 +46,7 @@ export class AccountsService {
     private readonly changes: AccountChangesPublisher,
     private readonly audit: AuditService,
     private readonly stages: LeverStagesService,
+    private readonly webhooks: LeverWebhooksService,
     @Inject(CONFIG_API_ENV) private readonly env: ConfigApiEnv,
   ) {}
 
@@ -63,7 +65,7 @@ export class AccountsService {
       leverApiKeyEnc: dto.lever.apiKey === undefined ? null : seal('leverApiKeyEnc', dto.lever.apiKey),
       // Without a key the account waits for its admin to connect it with OAuth.
       ...(dto.lever.apiKey === undefined ? { status: AccountStatus.Disconnected, statusReason: LEVER_NOT_CONNECTED } : {}),
-      leverSignatureTokenEnc: seal('leverSignatureTokenEnc', dto.lever.signatureToken),
+      leverSignatureTokenEnc: dto.lever.signatureToken === undefined ? null : seal('leverSignatureTokenEnc', dto.lever.signatureToken),
       leverSignatureTokensEnc: dto.lever.signatureTokens
         ? seal('leverSignatureTokensEnc', JSON.stringify(dto.lever.signatureTokens))
         : null,
@@ -76,7 +78,8 @@ export class AccountsService {
       notifyFollowers: account.notifyFollowers,
       extraWebhookEvents: Object.keys(dto.lever.signatureTokens ?? {}),
     });
-    return this.toDto(account);
+    if (dto.lever.apiKey !== undefined) await this.webhooks.syncAfterConnect(actor, account.id);
+    return this.get(account.id);
   }
 
   async get(accountId: string): Promise<AccountDto> {
@@ -110,6 +113,7 @@ export class AccountsService {
     }
     if (keyReplaced || leverMoved) this.stages.forget(accountId);
     await this.changed(actor, accountId, 'account.update', { changed, ...(status ? { status: status.status } : {}) });
+    if (keyReplaced || leverMoved) await this.webhooks.syncAfterConnect(actor, accountId);
     return this.get(accountId);
   }
 
@@ -119,10 +123,12 @@ export class AccountsService {
     await this.changed(actor, accountId, 'account.delete', {});
   }
 
-  /** The old webhook URL stops working at once; the admin pastes the new one into Lever. */
+  /** The old webhook URL stops working at once; the admin pastes the new one into Lever (or a sync re-points registered webhooks). */
   async rotateWebhookKey(actor: AdminActor, accountId: string): Promise<AccountDto> {
     if ((await this.accounts.setWebhookKey(accountId)) === null) throw new AccountNotFoundError(accountId);
     await this.changed(actor, accountId, 'account.webhook-key.rotate', {});
+    // Webhooks registered through the API are pointed at the new URL at once.
+    await this.webhooks.syncAfterConnect(actor, accountId);
     return this.get(accountId);
   }
 

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ConfigApiEnv } from '../config';
 import { CONFIG_API_ENV } from '../config-api.tokens';
 import { LeverStagesService } from '../lever/lever-stages.service';
+import { LeverWebhooksService } from '../lever/lever-webhooks.service';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import type { AdminActor } from '../shared/auth/admin-actor';
 import { AuditService } from '../shared/audit/audit.service';
@@ -40,6 +41,7 @@ export class LeverOAuthService {
     private readonly changes: AccountChangesPublisher,
     private readonly audit: AuditService,
     private readonly stages: LeverStagesService,
+    private readonly webhooks: LeverWebhooksService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG_API_ENV) private readonly env: ConfigApiEnv,
     @Optional() @Inject(LeverOAuthClient) private readonly client?: LeverOAuthClient | null,
@@ -110,6 +112,7 @@ export class LeverOAuthService {
       details: { scope: tokens.scope },
     });
     this.logger.log({ accountId, msg: 'account connected to Lever with OAuth' });
+    await this.webhooks.syncAfterConnect(actor, accountId);
     return { ok: true, accountId };
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountLookup } from '../shared/accounts/account-lookup.service';
 import { CurrentActor, type AdminActor } from '../shared/auth/admin-actor';
 import { ErrorResponseDto } from '../shared/errors/error-response.dto';
@@ -7,6 +7,8 @@ import { ConnectionTestDto } from './dto/connection-test.dto';
 import { StageListDto } from './dto/stage.dto';
 import { LeverConnectionService } from './lever-connection.service';
 import { LeverStagesService } from './lever-stages.service';
+import { LeverWebhooksService } from './lever-webhooks.service';
+import { WebhooksCheckDto, WebhooksSyncDto } from './dto/webhooks.dto';
 
 @ApiTags('lever')
 @ApiBearerAuth()
@@ -17,6 +19,7 @@ export class LeverController {
     private readonly connection: LeverConnectionService,
     private readonly stages: LeverStagesService,
     private readonly lookup: AccountLookup,
+    private readonly webhooks: LeverWebhooksService,
   ) {}
 
   @Post('test-connection')
@@ -25,6 +28,30 @@ export class LeverController {
   @ApiOkResponse({ type: ConnectionTestDto })
   test(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<ConnectionTestDto> {
     return this.connection.test(actor, id);
+  }
+
+  @Post('webhooks/sync')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary:
+      "Create or repair the account's Lever webhooks (one per event, at its webhook URL, every origin) and store their signature tokens",
+  })
+  @ApiOkResponse({ type: WebhooksSyncDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'LEVER_WEBHOOKS_PERMISSION_MISSING, LEVER_NOT_CONNECTED or LEVER_WEBHOOKS_SYNC_RUNNING',
+  })
+  syncWebhooks(@CurrentActor() actor: AdminActor, @Param('id', ParseUUIDPipe) id: string): Promise<WebhooksSyncDto> {
+    return this.webhooks.sync(actor, id);
+  }
+
+  @Get('webhooks')
+  @ApiOperation({
+    summary: 'What Lever has against what it should have: missing, wrong URL, origin conditions, duplicates; each with the fix',
+  })
+  @ApiOkResponse({ type: WebhooksCheckDto })
+  checkWebhooks(@Param('id', ParseUUIDPipe) id: string): Promise<WebhooksCheckDto> {
+    return this.webhooks.check(id);
   }
 
   @Get('stages')

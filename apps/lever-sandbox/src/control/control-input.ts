@@ -2,7 +2,14 @@ import { LeverApiError } from '../lever-api/lever-api.error';
 import { isObject } from '../lever-api/request-input';
 import type { ChangeOptions } from '../lever-api/lever-data.service';
 import type { CandidateInput, CompanyInput, KeyInput, UserInput, WebhookInput } from '../store/sandbox-input';
-import { LEVER_PERMISSIONS, LEVER_WEBHOOK_EVENTS, type LeverPermission, type LeverWebhookEvent } from '../store/sandbox.model';
+import {
+  LEVER_PERMISSIONS,
+  LEVER_WEBHOOK_EVENTS,
+  TAG_CREATION_SETTINGS,
+  type LeverPermission,
+  type LeverWebhookEvent,
+  type TagCreation,
+} from '../store/sandbox.model';
 import type { FaultSpec } from './fault-injector';
 
 /** Checks control-API bodies so a typo in a test fails loudly instead of seeding nonsense. */
@@ -25,7 +32,22 @@ export function parseCompanyInput(body: unknown): CompanyInput {
       return { id: optString(o.id, `archiveReasons[${i}].id`), text: string(o.text, `archiveReasons[${i}].text`), type };
     }),
     webhook: b.webhook === undefined ? undefined : parseWebhook(b.webhook),
+    tagCreation: b.tagCreation === undefined ? undefined : tagCreation(b.tagCreation, 'tagCreation'),
   };
+}
+
+/** `{ tagCreation }` of `PUT /_sandbox/companies/:id/settings`; an unknown setting is a 400 (a typo would otherwise do nothing). */
+export function parseSettings(body: unknown): { tagCreation: TagCreation } {
+  const o = object(body, 'body');
+  const unknown = Object.keys(o).filter((k) => k !== 'tagCreation');
+  if (unknown.length) bad(`unknown settings ${unknown.join(', ')}; known: tagCreation`);
+  return { tagCreation: tagCreation(o.tagCreation, 'tagCreation') };
+}
+
+function tagCreation(value: unknown, field: string): TagCreation {
+  return (TAG_CREATION_SETTINGS as readonly unknown[]).includes(value)
+    ? (value as TagCreation)
+    : bad(`${field} must be one of ${TAG_CREATION_SETTINGS.join(', ')}`);
 }
 
 export function parseCandidates(value: unknown): CandidateInput[] {

@@ -9,6 +9,7 @@ import {
   parseCompanyInput,
   parseFault,
   parsePermissions,
+  parseSettings,
   parseWebhook,
   parseKey,
 } from './control-input';
@@ -45,7 +46,21 @@ export class SandboxControlController {
     const company = this.state.store.company(id);
     const { url, events, signatureTokens } = company.webhook;
     // Token values stay out; which events have their own token is enough to debug signing.
-    return { ...this.state.store.describe(company), webhook: { url, events, ownTokenEvents: Object.keys(signatureTokens) } };
+    return {
+      ...this.state.store.describe(company),
+      webhook: { url, events, ownTokenEvents: Object.keys(signatureTokens) },
+      apiWebhooks: [...company.apiWebhooks.values()].map(({ signatureToken: _token, ...w }) => w),
+      settings: { tagCreation: company.tagCreation },
+    };
+  }
+
+  /** Company settings of Lever's admin pages: `{ tagCreation: 'anyone' | 'super-admins' }`. */
+  @Put('companies/:id/settings')
+  setSettings(@Param('id') id: string, @Body() body: unknown) {
+    const company = this.state.store.company(id);
+    const settings = parseSettings(body);
+    company.tagCreation = settings.tagCreation;
+    return { ok: true, settings: { tagCreation: company.tagCreation } };
   }
 
   @Post('companies/:id/candidates')

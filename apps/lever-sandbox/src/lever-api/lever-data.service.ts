@@ -108,7 +108,20 @@ export class LeverDataService {
     return this.state.paginator.page(tags, `${company.id}:tags`, query);
   }
 
+  /**
+   * With `tagCreation: 'super-admins'`, a tag on none of the company's opportunities yet is a new
+   * tag: 403 unless perform_as is a super admin (after the 404 and perform_as checks; nothing is
+   * written). Tags already in use can always be added.
+   */
   addTags(company: Company, id: string, tags: string[], query: Query): Rendered {
+    this.opportunity(company, id);
+    const performAs = this.performAs(company, query);
+    if (company.tagCreation === 'super-admins' && (performAs === null || company.users.get(performAs)?.accessRole !== 'super admin')) {
+      const inUse = new Set([...company.opportunities.values()].flatMap((o) => o.tags));
+      const created = tags.find((t) => !inUse.has(t));
+      if (created !== undefined)
+        throw new LeverApiError(403, 'Forbidden', `This account only lets super admins create tags: "${created}" does not exist yet`);
+    }
     return this.write(company, id, query, 'addTags', tags, (o) => {
       for (const t of tags) if (!o.tags.includes(t)) o.tags.push(t);
     });

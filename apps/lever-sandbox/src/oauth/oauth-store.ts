@@ -13,8 +13,8 @@ export const SCOPE_PERMISSIONS: Record<string, readonly LeverPermission[]> = {
   'users:read:admin': ['users:read'],
   'tags:read:admin': ['tags:read'],
   'archive_reasons:read:admin': ['archive_reasons:read'],
+  'webhooks:write:admin': ['webhooks:read', 'webhooks:write'],
   // Accepted because Lever recommends them; the sandbox serves no route that needs them.
-  'webhooks:write:admin': [],
   'feedback:write:admin': [],
   'feedback_templates:write:admin': [],
   'files:write:admin': [],

@@ -1,4 +1,4 @@
-import type { LeverPermission, LeverWebhookEvent } from './sandbox.model';
+import type { LeverPermission, LeverWebhookEvent, TagCreation } from './sandbox.model';
 
 /** What the seed and the control API pass to create a company (ids optional: random if absent). */
 export interface CompanyInput {
@@ -12,6 +12,8 @@ export interface CompanyInput {
   /** Default: Hired (type hired) plus a few non-hired reasons. */
   archiveReasons?: { id?: string; text: string; type: 'hired' | 'non-hired' }[];
   webhook?: WebhookInput;
+  /** Default 'anyone'. */
+  tagCreation?: TagCreation;
 }
 
 export interface WebhookInput {

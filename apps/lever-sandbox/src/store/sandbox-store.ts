@@ -59,6 +59,8 @@ export class SandboxStore {
         type: r.type,
       })),
       webhook: webhookConfig(input.webhook ?? { url: null, signatureToken: randomUUID().replace(/-/g, '') }),
+      apiWebhooks: new Map(),
+      tagCreation: input.tagCreation ?? 'anyone',
     };
     if (!company.archiveReasons.some((r) => r.type === 'non-hired'))
       throw LeverApiError.badRequest('archiveReasons: at least one non-hired reason is needed (the default for archived candidates)');

@@ -10,6 +10,10 @@ export const LEVER_PERMISSIONS = [
   'users:read',
   'tags:read',
   'archive_reasons:read',
+  /** `GET /webhooks` (Lever's API-managed webhooks, lever-api.md 4.9). */
+  'webhooks:read',
+  /** `POST` / `PUT /webhooks`, `DELETE /webhooks/:id`. */
+  'webhooks:write',
   /** Lever's "Allow access to confidential data": without it a confidential opportunity answers 403 and lists leave it out. */
   'confidential:read',
 ] as const;
@@ -102,6 +106,36 @@ export interface WebhookConfig {
   events: LeverWebhookEvent[];
 }
 
+/** Candidate origins an origin condition can name (Lever's settings page, lever-api.md 3.1). */
+export const LEVER_ORIGINS = ['applied', 'sourced', 'referred', 'university', 'agency', 'internal'] as const;
+
+/** Events whose webhooks may carry origin conditions (of those the sandbox sends; candidateDeleted has none). */
+export const CONDITIONAL_WEBHOOK_EVENTS: readonly LeverWebhookEvent[] = [
+  'candidateStageChange',
+  'candidateHired',
+  'candidateArchiveChange',
+];
+
+/**
+ * A webhook created through Lever's API (`POST /webhooks`, lever-api.md 4.9), beside the settings
+ * page's `Company.webhook`. Each has its own URL, event and signature token.
+ */
+export interface ApiWebhook {
+  id: string;
+  event: LeverWebhookEvent;
+  url: string;
+  /** Only opportunities whose `origin` is listed get events; null: every opportunity. */
+  conditions: { origins: string[] } | null;
+  /** 48 random hex chars; answered by POST only, never by GET. */
+  signatureToken: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Who may create a new tag (a tag on none of the company's opportunities yet) with `addTags`. */
+export const TAG_CREATION_SETTINGS = ['anyone', 'super-admins'] as const;
+export type TagCreation = (typeof TAG_CREATION_SETTINGS)[number];
+
 /** Lever: `type` hired or non-hired; archiving with a hired reason is a hire. */
 export interface ArchiveReason {
   id: string;
@@ -120,5 +154,14 @@ export interface Company {
   /** Insertion order is list order. */
   opportunities: Map<string, Opportunity>;
   archiveReasons: ArchiveReason[];
+  /** The settings page's webhook (Settings > Integrations and API > Webhooks). */
   webhook: WebhookConfig;
+  /**
+   * Webhooks created through the API, by id (insertion order is list order). Sandbox decision
+   * (Lever does not say): they are not shown on the settings page (`webhook` above) and the
+   * settings webhook is not listed by `GET /webhooks`; every event goes to both.
+   */
+  apiWebhooks: Map<string, ApiWebhook>;
+  /** 'super-admins': `addTags` may only add tags already in use, unless perform_as is a super admin. */
+  tagCreation: TagCreation;
 }

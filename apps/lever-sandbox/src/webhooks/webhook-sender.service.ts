@@ -2,6 +2,7 @@ import { signLeverWebhook, type AppLogger } from '@lever-assess/common';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LeverSandboxEnv } from '../config';
+import { originMatches } from '../lever-api/api-webhooks';
 import { SANDBOX_ENV, SANDBOX_LOGGER } from '../sandbox.tokens';
 import type { Company, LeverWebhookEvent, Opportunity } from '../store/sandbox.model';
 
@@ -26,6 +27,8 @@ export interface WebhookDelivery {
   companyId: string;
   event: string;
   url: string;
+  /** Set when sent to a webhook created through the API (`POST /v1/webhooks`); absent for the settings webhook. */
+  apiWebhookId?: string;
   /** The exact envelope sent (token, triggeredAt, signature, data). */
   body: Record<string, unknown>;
   attempts: WebhookAttempt[];
@@ -58,36 +61,70 @@ export class WebhookSender implements OnModuleDestroy {
     fromStageId: string | null,
     toStageId: string,
     triggeredAt: number,
-  ): WebhookDelivery | null {
-    return this.send(company, 'candidateStageChange', triggeredAt, { ...ids(opportunity), toStageId, fromStageId });
+  ): WebhookDelivery[] {
+    return this.send(company, 'candidateStageChange', triggeredAt, { ...ids(opportunity), toStageId, fromStageId }, opportunity.origin);
   }
 
   archiveChanged(company: Company, opportunity: Opportunity, fromArchived: ArchivedState, toArchived: ArchivedState, triggeredAt: number) {
-    return this.send(company, 'candidateArchiveChange', triggeredAt, { ...ids(opportunity), fromArchived, toArchived });
+    return this.send(company, 'candidateArchiveChange', triggeredAt, { ...ids(opportunity), fromArchived, toArchived }, opportunity.origin);
   }
 
   hired(company: Company, opportunity: Opportunity, triggeredAt: number) {
-    return this.send(company, 'candidateHired', triggeredAt, ids(opportunity));
+    return this.send(company, 'candidateHired', triggeredAt, ids(opportunity), opportunity.origin);
   }
 
+  /** No origin: candidateDeleted webhooks take no conditions, so every one gets it. */
   deleted(company: Company, opportunity: Opportunity, deletedBy: string | null, triggeredAt: number) {
-    return this.send(company, 'candidateDeleted', triggeredAt, { ...ids(opportunity), deletedBy });
+    return this.send(company, 'candidateDeleted', triggeredAt, { ...ids(opportunity), deletedBy }, null);
   }
 
   /**
-   * Queues one signed delivery, or none when the company has no URL or has switched the event off.
-   * Signed with the event's own token, else the stage-change token (Lever's older shared token).
+   * Queues one signed delivery per webhook that takes the event:
+   * - the settings page's webhook (`company.webhook`), unless it has no URL or the event is
+   *   switched off; signed with the event's own token, else the stage-change token (Lever's older
+   *   shared token);
+   * - every API webhook (`POST /v1/webhooks`) for the event whose origin conditions, if any, list
+   *   the opportunity's origin (`origin` null: no condition applies); signed with its own token.
+   * The two kinds are independent (sandbox decision; Lever does not say): API webhooks are not on
+   * the settings page and do not follow its URL or `events` switches, and `GET /v1/webhooks` does
+   * not list the settings webhook. Each delivery has its own envelope and token and is retried on
+   * its own.
    */
-  private send(company: Company, event: LeverWebhookEvent, triggeredAt: number, data: Record<string, unknown>): WebhookDelivery | null {
+  private send(
+    company: Company,
+    event: LeverWebhookEvent,
+    triggeredAt: number,
+    data: Record<string, unknown>,
+    origin: string | null,
+  ): WebhookDelivery[] {
+    const deliveries: WebhookDelivery[] = [];
     const { url, events, signatureTokens, signatureToken } = company.webhook;
-    if (!url || !events.includes(event)) return null;
+    if (url && events.includes(event))
+      deliveries.push(this.queue(company, event, url, signatureTokens[event] ?? signatureToken, triggeredAt, data));
+    for (const webhook of company.apiWebhooks.values()) {
+      if (webhook.event !== event || (origin !== null && !originMatches(webhook, origin))) continue;
+      deliveries.push(this.queue(company, event, webhook.url, webhook.signatureToken, triggeredAt, data, webhook.id));
+    }
+    return deliveries;
+  }
+
+  private queue(
+    company: Company,
+    event: LeverWebhookEvent,
+    url: string,
+    signingToken: string,
+    triggeredAt: number,
+    data: Record<string, unknown>,
+    apiWebhookId?: string,
+  ): WebhookDelivery {
     const token = randomBytes(24).toString('hex');
     const delivery: WebhookDelivery = {
       id: randomUUID(),
       companyId: company.id,
       event,
       url,
-      body: { triggeredAt, event, data, signature: signLeverWebhook(token, triggeredAt, signatureTokens[event] ?? signatureToken), token },
+      ...(apiWebhookId ? { apiWebhookId } : {}),
+      body: { triggeredAt, event, data, signature: signLeverWebhook(token, triggeredAt, signingToken), token },
       attempts: [],
       state: 'pending',
     };

@@ -93,6 +93,10 @@ export class SandboxControl {
   setWebhook(companyId: string, url: string | null, signatureToken: string, extra: { signatureTokens?: object; events?: string[] } = {}) {
     return this.call<unknown>('PUT', `/companies/${companyId}/webhook`, { url, signatureToken, ...extra });
   }
+  /** Company settings (`tagCreation: 'anyone' | 'super-admins'`). */
+  settings(companyId: string, settings: Record<string, unknown>) {
+    return this.call<{ ok: true; settings: { tagCreation: string } }>('PUT', `/companies/${companyId}/settings`, settings);
+  }
   reset() {
     return this.call<unknown>('POST', '/reset');
   }

@@ -39,6 +39,13 @@ describe(toCachedAccount.name, () => {
     expect(toCachedAccount(swapped, box).tokens).toBeNull();
   });
 
+  it('an account waiting for its webhooks to be registered has no stage-change token, and no token verifies its deliveries', () => {
+    const cached = toCachedAccount(row({ leverSignatureTokenEnc: null }), box);
+    expect(cached.tokens).toEqual({ stageChange: null, perEvent: {} });
+    expect(tokensForEvent(cached.tokens!, 'candidateStageChange')).toEqual([]);
+    expect(allTokens(cached.tokens!)).toEqual([]);
+  });
+
   it.each([
     ['sealed under an unknown key', { leverSignatureTokenEnc: new SecretBox(Buffer.alloc(32, 4)).encrypt('x') }],
     ['a per-event map that is not an object of tokens', { leverSignatureTokensEnc: box.encrypt('["a"]') }],

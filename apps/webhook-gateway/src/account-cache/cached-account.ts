@@ -15,8 +15,8 @@ export interface CachedAccount {
 }
 
 export interface SignatureTokens {
-  /** The candidateStageChange webhook's token. */
-  stageChange: string;
+  /** The candidateStageChange webhook's token; null until the account's webhooks are registered. */
+  stageChange: string | null;
   /** Lever signs each event type with its own token (lever-api.md 3.1): `{ <eventName>: token }`. */
   perEvent: Readonly<Record<string, string>>;
 }
@@ -28,7 +28,9 @@ export function toCachedAccount(row: AccountWithSecrets, box: SecretBox): Cached
 
 function openTokens(row: AccountWithSecrets, box: SecretBox): SignatureTokens | null {
   try {
-    const stageChange = box.decrypt(row.leverSignatureTokenEnc, accountSecretContext('leverSignatureTokenEnc', row.id));
+    const stageChange = row.leverSignatureTokenEnc
+      ? box.decrypt(row.leverSignatureTokenEnc, accountSecretContext('leverSignatureTokenEnc', row.id))
+      : null;
     const perEvent = row.leverSignatureTokensEnc
       ? parseTokenMap(box.decrypt(row.leverSignatureTokensEnc, accountSecretContext('leverSignatureTokensEnc', row.id)))
       : {};
@@ -53,10 +55,11 @@ function parseTokenMap(json: string): Record<string, string> | null {
  */
 export function tokensForEvent(tokens: SignatureTokens, event: string | undefined): string[] {
   const own = event !== undefined && Object.hasOwn(tokens.perEvent, event) ? tokens.perEvent[event] : undefined;
-  return [own ?? tokens.stageChange];
+  const token = own ?? tokens.stageChange;
+  return token ? [token] : [];
 }
 
 /** Every token the account holds: a test ping is accepted when signed by any of them. */
 export function allTokens(tokens: SignatureTokens): string[] {
-  return [...new Set([tokens.stageChange, ...Object.values(tokens.perEvent)])];
+  return [...new Set([tokens.stageChange, ...Object.values(tokens.perEvent)])].filter((t): t is string => !!t);
 }

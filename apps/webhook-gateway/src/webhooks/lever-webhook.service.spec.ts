@@ -113,6 +113,8 @@ describe(LeverWebhookService.name, () => {
       { ...ACCOUNT, accountId: 'disabled-account', webhookKey: 'key-off', status: AccountStatus.Disabled },
       // An older Lever account: one token signs every event.
       { ...ACCOUNT, accountId: 'shared-token-account', webhookKey: 'key-shared', tokens: { stageChange: STAGE_TOKEN, perEvent: {} } },
+      // Created to have its webhooks registered through Lever's API; no sync has stored a token yet.
+      { ...ACCOUNT, accountId: 'unregistered-account', webhookKey: 'key-new', tokens: { stageChange: null, perEvent: {} } },
     ]);
     enqueuer = new FakeWebhookEnqueuer();
     service = new LeverWebhookService(cache.asCache(), enqueuer.asEnqueuer(), new GatewayEnv());
@@ -169,6 +171,17 @@ describe(LeverWebhookService.name, () => {
     const body = delivery({ event: 'candidateArchiveChange', data: { opportunityId: 'opp-1' } });
     await expect(service.receive('key-acme', body, 'req-1')).rejects.toMatchObject({ httpStatus: 401 });
     expect(enqueuer.leverEvents.jobs).toEqual([]);
+  });
+
+  it('refuses every delivery of an account that holds no token yet (401, saying to register its webhooks)', async () => {
+    for (const body of [delivery(), delivery({ data: {} }), delivery({ event: 'candidateHired', data: { opportunityId: 'opp-1' } })]) {
+      await expect(service.receive('key-new', body, 'req-1')).rejects.toMatchObject({
+        httpStatus: 401,
+        message: expect.stringContaining('register its webhooks'),
+      });
+    }
+    expect(enqueuer.leverEvents.jobs).toEqual([]);
+    expect(enqueuer.tokens.size).toBe(0);
   });
 
   it('refuses a lifecycle event without an opportunity id (400, naming the field)', async () => {

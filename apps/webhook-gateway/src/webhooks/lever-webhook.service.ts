@@ -85,6 +85,8 @@ export class LeverWebhookService {
     // A ping of the stage-change webhook may carry another event name (lever-api.md 3.2), and
     // answering it does nothing, so it may be signed with any of the account's tokens.
     const tokens = ping ? allTokens(account.tokens) : tokensForEvent(account.tokens, envelope.event);
+    // Created to have its webhooks registered, and no sync has stored a token yet.
+    if (tokens.length === 0) throw new LeverSignatureInvalidError('no-token');
     const check = verifyLeverWebhook(envelope, tokens, { replayWindowMs: this.env.LEVER_REPLAY_WINDOW_MS });
     if (check === 'unsigned' || check === 'bad-signature') throw new LeverSignatureInvalidError(check);
     const token = envelope.token as string;

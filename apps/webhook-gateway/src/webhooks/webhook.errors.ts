@@ -38,11 +38,13 @@ export class LeverSignatureInvalidError extends WebhookRefusedError {
   readonly code = 'invalid_signature';
   readonly httpStatus = 401;
   readonly outcome: WebhookOutcome;
-  constructor(kind: 'unsigned' | 'bad-signature') {
+  constructor(kind: 'unsigned' | 'bad-signature' | 'no-token') {
     super(
       kind === 'unsigned'
         ? 'The delivery carries no signature: generate a signature token for this webhook in Lever and store it in the account'
-        : "The signature does not match the account's signature token; if the token was regenerated in Lever, store the new one in the account",
+        : kind === 'no-token'
+          ? "The account holds no signature token for this event yet: register its webhooks (POST /v1/accounts/:id/lever/webhooks/sync) or store the webhook's token in the account"
+          : "The signature does not match the account's signature token; if the token was regenerated in Lever, store the new one in the account",
     );
     this.outcome = kind === 'unsigned' ? 'unsigned' : 'bad_signature';
   }

@@ -97,6 +97,15 @@ export class IntegrationEnv extends EncryptionEnv {
   @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
   LEVER_OAUTH_URL = 'https://auth.lever.co';
 
+  /**
+   * Where the admin's browser is sent to approve (its /authorize page), when it is not
+   * LEVER_OAUTH_URL: with docker compose the apps reach the sandbox as `lever-sandbox` but the
+   * browser on the host as `localhost`. Unset: LEVER_OAUTH_URL (Lever serves both from one host).
+   */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
+  LEVER_OAUTH_AUTHORIZE_URL?: string;
+
   /** Issued by Lever's partner programme; OAuth connect is off while unset (API keys still work). */
   @IsOptional()
   @IsString()
@@ -113,10 +122,11 @@ export class IntegrationEnv extends EncryptionEnv {
   LEVER_OAUTH_REDIRECT_URL?: string;
 
   /** The OAuth client when all three of its variables are set, else null (OAuth connect off). */
-  leverOAuth(): { url: string; clientId: string; clientSecret: string; redirectUrl: string } | null {
+  leverOAuth(): { url: string; authorizeUrl?: string; clientId: string; clientSecret: string; redirectUrl: string } | null {
     if (!this.LEVER_OAUTH_CLIENT_ID || !this.LEVER_OAUTH_CLIENT_SECRET || !this.LEVER_OAUTH_REDIRECT_URL) return null;
     return {
       url: this.LEVER_OAUTH_URL,
+      ...(this.LEVER_OAUTH_AUTHORIZE_URL ? { authorizeUrl: this.LEVER_OAUTH_AUTHORIZE_URL } : {}),
       clientId: this.LEVER_OAUTH_CLIENT_ID,
       clientSecret: this.LEVER_OAUTH_CLIENT_SECRET,
       redirectUrl: this.LEVER_OAUTH_REDIRECT_URL,

@@ -1,5 +1,11 @@
 import { pause } from '@lever-assess/common';
-import { LeverConfidentialAccessError, LeverPermissionError, LeverRateLimitedError, LeverUnexpectedResponseError } from './lever.errors';
+import {
+  LeverConfidentialAccessError,
+  LeverNotFoundError,
+  LeverPermissionError,
+  LeverRateLimitedError,
+  LeverUnexpectedResponseError,
+} from './lever.errors';
 import { leverCredentialId, runWithPrepaid } from './rate-limit/lever-budget';
 import { LeverHttp, type LeverHttpOptions, type LeverRequest } from './lever-http';
 import {
@@ -12,6 +18,8 @@ import {
   parseStage,
   parseTag,
   parseUser,
+  parseWebhook,
+  parseCreatedWebhook,
   unwrapData,
 } from './lever-parsers';
 import type {
@@ -25,6 +33,9 @@ import type {
   LeverStage,
   LeverTag,
   LeverUser,
+  LeverWebhook,
+  LeverCreatedWebhook,
+  LeverWebhookInput,
   ListAllOptions,
   ListOpportunitiesQuery,
 } from './lever.types';
@@ -206,6 +217,51 @@ export class LeverClient {
     return this.all(auth, '/opportunities/:id/notes', {}, parseNote, { id: opportunityId });
   }
 
+  /** The webhooks created through the API (lever-api.md 4.9); tokens are never listed. */
+  listWebhooks(auth: LeverAuth): Promise<LeverWebhook[]> {
+    return this.all(auth, '/webhooks', {}, parseWebhook);
+  }
+
+  /**
+   * Not idempotent (a retried POST could leave two webhooks): retried only after a 429. The
+   * answer carries the webhook's signature token, the only time Lever shows it.
+   */
+  async createWebhook(auth: LeverAuth, input: LeverWebhookInput): Promise<LeverCreatedWebhook> {
+    const body = await this.call(auth, {
+      method: 'POST',
+      route: '/webhooks',
+      body: { url: input.url, event: input.event, configuration: webhookConfiguration(input.origins) },
+      idempotent: false,
+    });
+    return this.parse(auth, 'POST /webhooks', () => parseCreatedWebhook(body));
+  }
+
+  /** Points existing webhooks at `url` with `origins`; their signature tokens stay. */
+  async updateWebhooks(
+    auth: LeverAuth,
+    updates: readonly { id: string; url: string; origins?: readonly string[] }[],
+  ): Promise<LeverWebhook[]> {
+    const body = await this.call(auth, {
+      method: 'PUT',
+      route: '/webhooks',
+      body: { data: updates.map((u) => ({ id: u.id, url: u.url, configuration: webhookConfiguration(u.origins) })) },
+      idempotent: true,
+    });
+    return this.parse(auth, 'PUT /webhooks', () => {
+      const data = unwrapData(body, 'updated webhooks');
+      return Array.isArray(data) ? data.map(parseWebhook) : [];
+    });
+  }
+
+  /** A webhook already gone (404) counts as deleted. */
+  async deleteWebhook(auth: LeverAuth, webhookId: string): Promise<void> {
+    try {
+      await this.call(auth, { method: 'DELETE', route: '/webhooks/:id', params: { id: webhookId }, idempotent: true });
+    } catch (err) {
+      if (!(err instanceof LeverNotFoundError)) throw err;
+    }
+  }
+
   private async opportunityWrite(
     auth: LeverAuth,
     route: string,
@@ -281,4 +337,8 @@ function opportunityFilters(query: ListOpportunitiesQuery): LeverRequest['query'
     updated_at_start: query.updatedAtStart,
     updated_at_end: query.updatedAtEnd,
   };
+}
+
+function webhookConfiguration(origins: readonly string[] | undefined): object {
+  return origins ? { conditions: { origins: [...origins] } } : {};
 }

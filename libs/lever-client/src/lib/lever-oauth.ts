@@ -4,6 +4,8 @@ import { HttpCallError, httpCall } from '@lever-assess/common';
 export interface LeverOAuthOptions {
   /** e.g. https://auth.lever.co (authorize at /authorize, token at /oauth/token). */
   url: string;
+  /** The browser's way to the same server, when it differs (docker compose); default `url`. */
+  authorizeUrl?: string;
   clientId: string;
   clientSecret: string;
   redirectUrl: string;
@@ -56,9 +58,11 @@ export class LeverOAuthUnavailableError extends Error {
 /** Lever's OAuth server: the authorize URL, the code exchange and refreshes. Never logs a token. */
 export class LeverOAuthClient {
   private readonly url: string;
+  private readonly browserUrl: string;
 
   constructor(private readonly options: LeverOAuthOptions) {
     this.url = options.url.replace(/\/+$/, '');
+    this.browserUrl = (options.authorizeUrl ?? options.url).replace(/\/+$/, '');
   }
 
   authorizeUrl(state: string, scopes: readonly string[] = LEVER_OAUTH_SCOPES): string {
@@ -70,7 +74,7 @@ export class LeverOAuthClient {
       audience: LEVER_OAUTH_AUDIENCE,
       scope: scopes.join(' '),
     });
-    return `${this.url}/authorize?${query.toString()}`;
+    return `${this.browserUrl}/authorize?${query.toString()}`;
   }
 
   exchangeCode(code: string): Promise<LeverOAuthTokens> {

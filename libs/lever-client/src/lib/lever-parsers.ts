@@ -8,6 +8,8 @@ import type {
   LeverStageChange,
   LeverTag,
   LeverUser,
+  LeverWebhook,
+  LeverCreatedWebhook,
 } from './lever.types';
 
 /**
@@ -129,6 +131,34 @@ export function parseUser(v: unknown): LeverUser {
 export function parseTag(v: unknown): LeverTag {
   if (!isObj(v) || typeof v.text !== 'string') throw new LeverResponseShapeError('tag without text');
   return { text: v.text, count: typeof v.count === 'number' ? v.count : 0 };
+}
+
+export function parseWebhook(v: unknown): LeverWebhook {
+  if (!isObj(v)) throw new LeverResponseShapeError('webhook is not an object');
+  const event = str(v.event);
+  const url = str(v.url);
+  if (!event || !url) throw new LeverResponseShapeError('webhook without event or url');
+  const configuration = isObj(v.configuration) ? v.configuration : {};
+  const conditions = isObj(configuration.conditions) ? configuration.conditions : null;
+  return {
+    id: requireId(v, 'webhook'),
+    event,
+    url,
+    origins: conditions && Array.isArray(conditions.origins) ? strings(conditions.origins) : null,
+    createdAt: parseTimestamp(v.createdAt),
+    updatedAt: parseTimestamp(v.updatedAt),
+  };
+}
+
+/** POST /webhooks: Lever's example wraps the webhook twice (`data.data`); one `data` is read too. */
+export function parseCreatedWebhook(body: unknown): LeverCreatedWebhook {
+  let data = unwrapData(body, 'created webhook');
+  if (isObj(data) && isObj(data.data) && !('id' in data)) data = data.data;
+  const webhook = parseWebhook(data);
+  const configuration = isObj((data as Obj).configuration) ? ((data as Obj).configuration as Obj) : {};
+  const signatureToken = str(configuration.signatureToken);
+  if (!signatureToken) throw new LeverResponseShapeError('created webhook without configuration.signatureToken');
+  return { ...webhook, signatureToken };
 }
 
 export function parseNote(v: unknown): LeverNote {

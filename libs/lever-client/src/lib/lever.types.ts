@@ -85,6 +85,33 @@ export interface LeverUser {
   deactivatedAt: number | null;
 }
 
+/** Candidate origins Lever can filter a webhook on (Settings > Webhooks, or configuration.conditions). */
+export const LEVER_WEBHOOK_ORIGINS = ['applied', 'sourced', 'referred', 'university', 'agency', 'internal'] as const;
+export type LeverWebhookOrigin = (typeof LEVER_WEBHOOK_ORIGINS)[number];
+
+/** A webhook created through Lever's API (GET /webhooks lists only those; never with its token). */
+export interface LeverWebhook {
+  id: string;
+  event: string;
+  url: string;
+  /** The origins it is limited to; null when it has no conditions (every candidate). */
+  origins: string[] | null;
+  createdAt: number | null;
+  updatedAt: number | null;
+}
+
+/** What POST /webhooks answers: the webhook and its signing token, shown this once. */
+export interface LeverCreatedWebhook extends LeverWebhook {
+  signatureToken: string;
+}
+
+export interface LeverWebhookInput {
+  event: string;
+  url: string;
+  /** Omitted: no conditions (every origin). */
+  origins?: readonly string[];
+}
+
 export interface LeverTag {
   text: string;
   count: number;

@@ -6,6 +6,14 @@ import { sqlIn } from './sql-check.util';
 export const LEVER_AUTH_KINDS = ['api_key', 'oauth'] as const;
 export type LeverAuthKind = (typeof LEVER_AUTH_KINDS)[number];
 
+/** What a webhook sync registered in Lever: `ids` maps each event to the Lever webhook id. */
+export interface RegisteredLeverWebhooks {
+  url: string;
+  ids: Record<string, string>;
+  /** ISO time of the sync that wrote this. */
+  syncedAt: string;
+}
+
 /**
  * A customer company connected to Lever. The `*_enc` columns hold values sealed by SecretBox
  * (@lever-assess/common) before they get here; they are `select: false` so that an ordinary read
@@ -60,9 +68,16 @@ export class Account {
   @Column({ type: 'timestamptz', nullable: true })
   leverOauthExpiresAt: Date | null;
 
-  /** Sealed signature token of the candidateStageChange webhook. Absent unless selected. */
-  @Column({ type: 'text', select: false })
-  leverSignatureTokenEnc?: string;
+  /**
+   * Sealed signature token of the candidateStageChange webhook. Absent unless selected. Null until
+   * the account's webhooks are registered through Lever's API (deliveries are refused until then).
+   */
+  @Column({ type: 'text', nullable: true, select: false })
+  leverSignatureTokenEnc?: string | null;
+
+  /** The Lever webhooks this product registered for the account (ids, not secrets); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  leverWebhooks: RegisteredLeverWebhooks | null;
 
   /** Sealed JSON map `{ <eventName>: token }`, one blob. Absent unless selected. */
   @Column({ type: 'text', nullable: true, select: false })
@@ -106,6 +121,6 @@ export type AccountWithSecrets = Account & {
   leverApiKeyEnc: string | null;
   leverOauthAccessTokenEnc: string | null;
   leverOauthRefreshTokenEnc: string | null;
-  leverSignatureTokenEnc: string;
+  leverSignatureTokenEnc: string | null;
   leverSignatureTokensEnc: string | null;
 };

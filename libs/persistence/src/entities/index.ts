@@ -27,7 +27,7 @@ export {
   TriggerRule,
 };
 export { RecruiterActionStatus } from './recruiter-action.entity';
-export type { AccountWithSecrets } from './account.entity';
+export type { AccountWithSecrets, RegisteredLeverWebhooks } from './account.entity';
 export { UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from './assessment.entity';
 
 /** Every entity, as classes (no globs: the apps are bundled by webpack). */

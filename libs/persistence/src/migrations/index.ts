@@ -8,6 +8,7 @@ import { RecruiterActions1796500000000 } from './1796500000000-RecruiterActions'
 import { TriggerRulePosting1796600000000 } from './1796600000000-TriggerRulePosting';
 import { AccountLeverApiUrl1796610000000 } from './1796610000000-AccountLeverApiUrl';
 import { LeverOAuth1796700000000 } from './1796700000000-LeverOAuth';
+import { AccountLeverWebhooks1796710000000 } from './1796710000000-AccountLeverWebhooks';
 import { ConsoleSessions1796800000000 } from './1796800000000-ConsoleSessions';
 
 /** Every migration class, oldest first. `npm run db:generate` reminds you to add new ones here. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   TriggerRulePosting1796600000000,
   AccountLeverApiUrl1796610000000,
   LeverOAuth1796700000000,
+  AccountLeverWebhooks1796710000000,
   ConsoleSessions1796800000000,
 ];

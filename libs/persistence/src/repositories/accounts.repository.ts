@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Not, type Repository } from 'typeorm';
-import { Account, type AccountWithSecrets } from '../entities/account.entity';
+import { Account, type AccountWithSecrets, type RegisteredLeverWebhooks } from '../entities/account.entity';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
 import { countAccountSecretsNeedingRotation } from '../secrets/reencrypt-secrets';
@@ -17,8 +17,10 @@ export interface NewAccount {
   tagPrefix: string;
   /** Null for an account that will connect with OAuth (it starts disconnected, see `status`). */
   leverApiKeyEnc: string | null;
-  leverSignatureTokenEnc: string;
+  /** Null: none yet (the account's webhooks are to be registered through Lever's API). */
+  leverSignatureTokenEnc: string | null;
   leverSignatureTokensEnc?: string | null;
+  leverWebhooks?: RegisteredLeverWebhooks | null;
   performAsUserId?: string | null;
   /** Lever API base URL of the account's region; null: LEVER_API_URL. */
   leverApiUrl?: string | null;
@@ -72,6 +74,7 @@ export class AccountsRepository {
       leverApiKeyEnc: input.leverApiKeyEnc,
       leverSignatureTokenEnc: input.leverSignatureTokenEnc,
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
+      leverWebhooks: input.leverWebhooks ?? null,
       performAsUserId: input.performAsUserId ?? null,
       leverApiUrl: input.leverApiUrl ?? null,
       platformAccountId: input.platformAccountId,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   LeverAuthError,
   LeverBadRequestError,
@@ -18,6 +19,9 @@ import {
   type LeverStage,
   type LeverTag,
   type LeverUser,
+  type LeverWebhook,
+  type LeverCreatedWebhook,
+  type LeverWebhookInput,
   type ListAllOptions,
   type ListOpportunitiesQuery,
 } from '@lever-assess/lever-client';
@@ -53,6 +57,7 @@ interface Company {
   notes: Map<string, LeverNote[]>;
   stages: LeverStage[];
   users: LeverUser[];
+  webhooks: Map<string, LeverCreatedWebhook>;
 }
 
 interface ScriptedFault {
@@ -80,6 +85,10 @@ const ENDPOINTS: Record<LeverMethod, string> = {
   changeStage: 'PUT /opportunities/:id/stage',
   createNote: 'POST /opportunities/:id/notes',
   listNotes: 'GET /opportunities/:id/notes',
+  listWebhooks: 'GET /webhooks',
+  createWebhook: 'POST /webhooks',
+  updateWebhooks: 'PUT /webhooks',
+  deleteWebhook: 'DELETE /webhooks/:id',
 };
 
 const FAKE_ARCHIVE_REASONS: LeverArchiveReason[] = [
@@ -294,6 +303,51 @@ export class FakeLever implements PublicOf<LeverClient> {
     });
   }
 
+  async listWebhooks(auth: LeverAuth): Promise<LeverWebhook[]> {
+    return this.call(auth, 'listWebhooks', undefined, () =>
+      [...this.company(credential(auth)).webhooks.values()].map(({ signatureToken: _token, ...webhook }) => copyRow(webhook)),
+    );
+  }
+
+  async createWebhook(auth: LeverAuth, input: LeverWebhookInput): Promise<LeverCreatedWebhook> {
+    return this.call(auth, 'createWebhook', undefined, () => {
+      const now = Date.now();
+      const webhook: LeverCreatedWebhook = {
+        id: randomUUID(),
+        event: input.event,
+        url: input.url,
+        origins: input.origins ? [...input.origins] : null,
+        signatureToken: randomUUID(),
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.company(credential(auth)).webhooks.set(webhook.id, webhook);
+      return copyRow(webhook);
+    });
+  }
+
+  async updateWebhooks(
+    auth: LeverAuth,
+    updates: readonly { id: string; url: string; origins?: readonly string[] }[],
+  ): Promise<LeverWebhook[]> {
+    return this.call(auth, 'updateWebhooks', undefined, () => {
+      const webhooks = this.company(credential(auth)).webhooks;
+      if (updates.some((u) => !webhooks.has(u.id))) throw leverErrorFor('updateWebhooks', 404, this.failure(auth, 'updateWebhooks'));
+      return updates.map((u) => {
+        const webhook = webhooks.get(u.id) as LeverCreatedWebhook;
+        Object.assign(webhook, { url: u.url, origins: u.origins ? [...u.origins] : null, updatedAt: Date.now() });
+        const { signatureToken: _token, ...shown } = webhook;
+        return copyRow(shown);
+      });
+    });
+  }
+
+  async deleteWebhook(auth: LeverAuth, webhookId: string): Promise<void> {
+    return this.call(auth, 'deleteWebhook', undefined, () => {
+      this.company(credential(auth)).webhooks.delete(webhookId);
+    });
+  }
+
   async addTags(auth: LeverAuth, opportunityId: string, tags: readonly string[], performAs?: string): Promise<LeverOpportunity | null> {
     return this.write(auth, 'addTags', opportunityId, [...tags], performAs, (o) => {
       o.tags = [...new Set([...o.tags, ...tags])];
@@ -403,7 +457,7 @@ export class FakeLever implements PublicOf<LeverClient> {
   private company(apiKey: string): Company {
     let company = this.companies.get(apiKey);
     if (!company) {
-      company = { opportunities: new Map(), notes: new Map(), stages: [], users: [] };
+      company = { opportunities: new Map(), notes: new Map(), stages: [], users: [], webhooks: new Map() };
       this.companies.set(apiKey, company);
     }
     return company;

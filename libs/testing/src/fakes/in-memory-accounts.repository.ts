@@ -64,6 +64,7 @@ export class InMemoryAccountsRepository implements PublicOf<AccountsRepository> 
       leverOauthExpiresAt: null,
       leverSignatureTokenEnc: input.leverSignatureTokenEnc,
       leverSignatureTokensEnc: input.leverSignatureTokensEnc ?? null,
+      leverWebhooks: input.leverWebhooks ?? null,
       performAsUserId: input.performAsUserId ?? null,
       leverApiUrl: input.leverApiUrl ?? null,
       platformAccountId: input.platformAccountId,

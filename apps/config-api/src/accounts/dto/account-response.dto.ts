@@ -13,6 +13,14 @@ export class AccountLeverDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'OAuth: when the stored access token expires (it is refreshed before)' })
   oauthExpiresAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "When this service last registered the account's webhooks through Lever's API; null: never (set up by hand)",
+  })
+  webhooksSyncedAt: string | null;
 }
 
 /** What the last check of the account's Lever key found (scheduled, and whenever a job meets a 401 or 403). */
@@ -45,7 +53,10 @@ export class AccountDto {
   notifyFollowers: boolean;
   @ApiProperty({ type: AccountLeverDto })
   lever: AccountLeverDto;
-  @ApiProperty({ description: 'Paste into Lever: Settings > Integrations and API > Webhooks > Candidate Stage Change' })
+  @ApiProperty({
+    description:
+      "Where Lever sends the account's webhooks: registered through the API by POST /v1/accounts/:id/lever/webhooks/sync, or pasted into Lever: Settings > Integrations and API > Webhooks",
+  })
   webhookUrl: string;
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
@@ -71,6 +82,7 @@ export class AccountDto {
         apiUrl: account.leverApiUrl,
         authKind: account.leverAuthKind,
         oauthExpiresAt: account.leverOauthExpiresAt?.toISOString() ?? null,
+        webhooksSyncedAt: account.leverWebhooks?.syncedAt ?? null,
       },
       webhookUrl: webhookUrl(publicBaseUrl, account.webhookKey),
       createdAt: account.createdAt.toISOString(),

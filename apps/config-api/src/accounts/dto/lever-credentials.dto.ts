@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsLeverApiUrl } from './lever-api-url.validator';
 import { OptionalNotNull } from '../../shared/http/optional-not-null.decorator';
@@ -31,10 +31,15 @@ export class LeverCredentialsDto {
   @Length(1, 500)
   apiKey?: string;
 
-  @ApiProperty({ description: 'Signature token of the candidateStageChange webhook (write-only)', writeOnly: true })
+  @ApiPropertyOptional({
+    description:
+      "Signature token of the candidateStageChange webhook set up by hand in Lever (write-only). Leave it out to have the webhooks registered through Lever's API when the account connects (POST /v1/accounts/:id/lever/webhooks/sync): deliveries are refused until then.",
+    writeOnly: true,
+  })
+  @IsOptional()
   @IsString()
   @Length(1, 500)
-  signatureToken: string;
+  signatureToken?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Lever user id the integration acts as (perform_as)' })
   @IsOptional()
