@@ -92,11 +92,11 @@ describe('console in a browser (issue 18)', () => {
     expect(await page.locator('.check-bad').count()).toBe(0);
     expect(await page.locator('.check-ok').count()).toBeGreaterThanOrEqual(3);
     expect(await page.getByRole('textbox', { name: 'Webhook URL' }).inputValue()).toBe(harness.webhookUrl);
-    await shot(page, 'connect-lever');
     // Registering webhooks through Lever's API (issue 17): a result, or a readable error where the server lacks it.
     await page.getByRole('button', { name: 'Register webhooks in Lever' }).click();
     await page.locator('.error-note, .checks h3:text("Registered in Lever")').first().waitFor();
     expect(await page.locator('.error-note').allTextContents()).not.toContainEqual(expect.stringMatching(/Cannot POST|Not Found|HTTP_/));
+    await shot(page, 'connect-lever');
 
     // A candidate carrying the tag, still at New applicant.
     const opportunityId = await harness.addCandidate('Grace Hopper', ['grace@candidates.example'], [PAD_TAG]);

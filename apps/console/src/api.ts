@@ -116,9 +116,11 @@ export interface Overview {
 export interface ConnectionCheck {
   name: string;
   ok: boolean;
+  /** passed | warning | failed (a warning is ok); older servers send only `ok`. */
+  severity?: string;
   detail?: string;
-  problem?: string;
-  fix?: string;
+  problem?: string | null;
+  fix?: string | null;
   [other: string]: unknown;
 }
 

@@ -7,6 +7,13 @@ const CHECK_NAMES: Record<string, string> = {
   opportunities: 'Read candidates (opportunities)',
   performAsUser: 'Act as the integration user',
   storedKey: 'Stored key readable',
+  writeTags: 'Write tags',
+  writeLinks: 'Write links',
+  writeNotes: 'Write notes',
+  confidentialAccess: 'See confidential candidates',
+  tagCreation: 'Create new tags',
+  webhooks: 'Webhooks in Lever',
+  connection: 'Reach Lever',
 };
 
 const humanize = (name: string) => CHECK_NAMES[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ');
@@ -140,7 +147,13 @@ function ConnectLever({ account, onChanged }: { account: Account; onChanged: () 
 function Checks({ result }: { result: ConnectionTest }) {
   return (
     <div className="checks" aria-live="polite">
-      <h3>{result.ok ? 'Every check passed' : 'Some checks failed'}</h3>
+      <h3>
+        {!result.ok
+          ? 'Some checks failed'
+          : result.checks.some((c) => c.severity === 'warning')
+            ? 'Every check passed, with warnings'
+            : 'Every check passed'}
+      </h3>
       <ul className="check-list">
         {result.checks.map((check, i) => (
           <CheckRow key={`${check.name}-${i}`} check={check} />
@@ -154,14 +167,15 @@ function Checks({ result }: { result: ConnectionTest }) {
 /** Any check the server returns: its name, pass or fail, what was found and how to fix it. */
 function CheckRow({ check }: { check: ConnectionCheck }) {
   const text = [check.problem, check.detail].find((t) => typeof t === 'string' && t);
+  const outcome = !check.ok ? 'failed' : check.severity === 'warning' ? 'warning' : 'passed';
   return (
-    <li className={check.ok ? 'check check-ok' : 'check check-bad'}>
+    <li className={`check check-${outcome === 'failed' ? 'bad' : outcome === 'warning' ? 'warn' : 'ok'}`}>
       <span className="check-mark" aria-hidden="true">
-        {check.ok ? '✓' : '✗'}
+        {outcome === 'failed' ? '✗' : outcome === 'warning' ? '!' : '✓'}
       </span>
       <div>
-        <strong>{humanize(check.name)}</strong> <span className="visually-hidden">{check.ok ? 'passed' : 'failed'}</span>
-        <Badge value={check.ok ? 'ok' : 'error'} label={check.ok ? 'passed' : 'failed'} />
+        <strong>{humanize(check.name)}</strong>{' '}
+        <Badge value={outcome === 'failed' ? 'error' : outcome === 'warning' ? 'missing_permission' : 'ok'} label={outcome} />
         {text ? <p>{text}</p> : null}
         {check.fix ? (
           <p className="fix">
@@ -244,9 +258,11 @@ function WebhookResult({ state }: { state: WebhookState }) {
       {list && list.length ? (
         <ul className="check-list">
           {list.map((item, i) => {
-            const ok = item.ok !== false && item.status !== 'missing' && item.status !== 'drifted';
+            const ok = item.ok !== false && (item.status === undefined || item.status === 'ok');
             const name = String(item.event ?? item.name ?? item.id ?? `item ${i + 1}`);
-            const text = [item.problem, item.detail, item.status, item.url].find((v) => typeof v === 'string' && v) as string | undefined;
+            const text = [item.problem, item.detail, item.action && `Webhook ${String(item.action)}`, item.status, item.url].find(
+              (v) => typeof v === 'string' && v,
+            ) as string | undefined;
             return (
               <li key={i} className={ok ? 'check check-ok' : 'check check-bad'}>
                 <span className="check-mark" aria-hidden="true">
@@ -269,6 +285,8 @@ function WebhookResult({ state }: { state: WebhookState }) {
       ) : (
         <p>Done.</p>
       )}
+      {typeof body.problem === 'string' && body.problem ? <p className="field-error">{body.problem}</p> : null}
+      {typeof body.reminder === 'string' && body.reminder ? <p className="sub">{body.reminder}</p> : null}
     </div>
   );
 }
