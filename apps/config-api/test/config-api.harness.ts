@@ -81,28 +81,38 @@ export class ConfigApiHarness {
   static async start(label: string, testing: TestHelpers): Promise<ConfigApiHarness> {
     const h = new ConfigApiHarness();
     h.testing = testing;
-    h.db = await testing.createTestDatabase(`la_test_${label}`);
-    h.ns = await testing.createTestRedisNamespace(label);
-    [h.lever, h.platform] = await Promise.all([
-      testing.startBuiltApp('lever-sandbox', {
-        LOG_LEVEL: 'silent',
-        LEVER_SANDBOX_API_KEY: h.leverApiKey,
-        LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken,
-      }),
-      testing.startBuiltApp('platform-sandbox', {
-        LOG_LEVEL: 'silent',
-        PLATFORM_API_KEY,
-        PLATFORM_WEBHOOK_SECRET: 'platform-webhook-secret-for-tests',
-        // Nothing listens there: these tests never complete invitations.
-        PLATFORM_CALLBACK_URL: 'http://127.0.0.1:9/webhooks/platform',
-        CALLBACK_MAX_ATTEMPTS: '1',
-      }),
-    ]);
-    h.env = h.envWith({});
-    const { app, url } = await h.startApp(h.env, (route) => h.routes.push(route));
-    h.app = app;
-    h.url = url;
-    return h;
+    try {
+      h.db = await testing.createTestDatabase(`la_test_${label}`);
+      h.ns = await testing.createTestRedisNamespace(label);
+      // allSettled: when one sandbox cannot start, the other is still known here and stopped below.
+      const [lever, platform] = await Promise.allSettled([
+        testing.startBuiltApp('lever-sandbox', {
+          LOG_LEVEL: 'silent',
+          LEVER_SANDBOX_API_KEY: h.leverApiKey,
+          LEVER_SANDBOX_SIGNATURE_TOKEN: h.leverSignatureToken,
+        }),
+        testing.startBuiltApp('platform-sandbox', {
+          LOG_LEVEL: 'silent',
+          PLATFORM_API_KEY,
+          PLATFORM_WEBHOOK_SECRET: 'platform-webhook-secret-for-tests',
+          // Nothing listens there: these tests never complete invitations.
+          PLATFORM_CALLBACK_URL: 'http://127.0.0.1:9/webhooks/platform',
+          CALLBACK_MAX_ATTEMPTS: '1',
+        }),
+      ]);
+      if (lever.status === 'fulfilled') h.lever = lever.value;
+      if (platform.status === 'fulfilled') h.platform = platform.value;
+      for (const started of [lever, platform]) if (started.status === 'rejected') throw started.reason;
+      h.env = h.envWith({});
+      const { app, url } = await h.startApp(h.env, (route) => h.routes.push(route));
+      h.app = app;
+      h.url = url;
+      return h;
+    } catch (err) {
+      // The test file's afterAll never sees a harness that failed to start: nothing may outlive it.
+      await h.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   envWith(overrides: Record<string, string>): ConfigApiEnv {
