@@ -70,7 +70,11 @@ describe('webhook-gateway while PostgreSQL is down', () => {
 
   it('starts and is live, but not ready until the account cache is loaded; PostgreSQL itself is no readiness check', async () => {
     expect((await fetch(`${gateway!.url}/health/live`)).status).toBe(200);
-    const ready = await readiness(gateway!);
+    // Listening comes before the Redis connection on a busy machine: wait for that one to be up.
+    const ready = await eventually(async () => {
+      const answer = await readiness(gateway!);
+      return answer.checks.redis?.status === 'up' ? answer : null;
+    });
     expect(ready.status).toBe(503);
     expect(ready.checks).toEqual({ redis: { status: 'up' }, 'account-cache': expect.objectContaining({ status: 'down' }) });
     // Every key would look unknown before the load: Lever is told to retry instead.
