@@ -168,6 +168,28 @@ describe("config-api: webhooks registered through Lever's API, and the connectio
     expect(listed.map((w) => w.id)).not.toContain(made.body.data.data.id);
   });
 
+  it('Lever failing halfway through a sync: the webhooks created before keep their tokens, and the next sync completes', async () => {
+    const key = await leverCompany(WITH_WEBHOOKS);
+    const account = await h.createAccount({ tagPrefix: `Halfway ${companies}` }, { apiKey: key.apiKey, performAsUserId: null });
+    // GET /webhooks and the first POST pass; the second POST gets a 500 (a create is not retried).
+    await h.sandbox(h.lever, 'POST', `/_sandbox/keys/${key.id}/faults`, { status: 500, skip: 2 });
+    const failed = await syncWebhooks(account.id);
+    expect(failed.status).toBe(502);
+
+    const listed = (await lever(key.apiKey, 'GET', '/webhooks')).body.data as Json[];
+    expect(listed.map((w) => w.event)).toEqual(['candidateStageChange']);
+    const row = await h.app.get(AccountsRepository).findByIdWithSecrets(account.id);
+    expect(row?.leverWebhooks?.ids).toEqual({ candidateStageChange: listed[0].id });
+    const report = await checkWebhooks(account.id);
+    expect(report.body.events[0]).toMatchObject({ event: 'candidateStageChange', status: 'ok' });
+
+    const again = await syncWebhooks(account.id);
+    expect(again.status).toBe(200);
+    expect(again.body.events.map((e: Json) => e.action)).toEqual(['unchanged', 'created', 'created', 'created']);
+    expect(again.body.removed).toBe(0);
+    expect((await checkWebhooks(account.id)).body.ok).toBe(true);
+  });
+
   it('two syncs at once leave one webhook per event', async () => {
     const key = await leverCompany(WITH_WEBHOOKS);
     const account = await h.createAccount({ tagPrefix: `Twice ${companies}` }, { apiKey: key.apiKey, performAsUserId: null });

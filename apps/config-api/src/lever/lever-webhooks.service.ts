@@ -139,21 +139,33 @@ export class LeverWebhooksService {
     const newTokens: Record<string, string> = {};
 
     const updates: { id: string; url: string; origins?: readonly string[] }[] = [];
-    for (const p of plans) {
-      const origins = everyOrigin(p.event);
-      if (p.keep) {
-        ids[p.event] = p.keep.id;
-        const fine = p.keep.url === url && !limitedOrigins(p.event, p.keep);
-        if (!fine) updates.push({ id: p.keep.id, url, origins });
-        actions[p.event] = fine ? 'unchanged' : 'updated';
-      } else {
-        const created = await this.lever.createWebhook(auth, { event: p.event, url, origins });
-        ids[p.event] = created.id;
-        newTokens[p.event] = created.signatureToken;
-        actions[p.event] = 'created';
+    try {
+      for (const p of plans) {
+        const origins = everyOrigin(p.event);
+        if (p.keep) {
+          ids[p.event] = p.keep.id;
+          const fine = p.keep.url === url && !limitedOrigins(p.event, p.keep);
+          if (!fine) updates.push({ id: p.keep.id, url, origins });
+          actions[p.event] = fine ? 'unchanged' : 'updated';
+        } else {
+          const created = await this.lever.createWebhook(auth, { event: p.event, url, origins });
+          ids[p.event] = created.id;
+          newTokens[p.event] = created.signatureToken;
+          actions[p.event] = 'created';
+        }
       }
+      if (updates.length > 0) await this.lever.updateWebhooks(auth, updates);
+    } catch (err) {
+      // Lever shows a token only once: the webhooks created before the failure keep theirs, so
+      // their deliveries verify now and the next sync keeps them instead of replacing them.
+      if (Object.keys(newTokens).length > 0) {
+        const recorded = { ...(account.leverWebhooks?.ids ?? {}), ...ids };
+        const syncedAt = account.leverWebhooks?.syncedAt ?? new Date().toISOString();
+        await this.store(account.id, newTokens, { url, ids: recorded, syncedAt });
+        await this.changes.announce(account.id);
+      }
+      throw err;
     }
-    if (updates.length > 0) await this.lever.updateWebhooks(auth, updates);
 
     const registered: RegisteredLeverWebhooks = { url, ids, syncedAt: new Date().toISOString() };
     await this.store(account.id, newTokens, registered);

@@ -139,7 +139,9 @@ export function parseFault(body: unknown): FaultSpec {
   const count = o.count === undefined ? 1 : Number(o.count);
   if (!(Number.isInteger(count) && count >= 1)) throw LeverApiError.badRequest('count must be a positive integer');
   const retryAfter = o.retryAfter === undefined ? undefined : String(o.retryAfter);
-  return { status, delayMs, retryAfter, remaining: count };
+  const skip = o.skip === undefined ? 0 : Number(o.skip);
+  if (!(Number.isInteger(skip) && skip >= 0)) throw LeverApiError.badRequest('skip must be a non-negative integer');
+  return { status, delayMs, retryAfter, remaining: count, ...(skip > 0 ? { skip } : {}) };
 }
 
 export function parseKey(value: unknown, p: string): KeyInput {

@@ -7,6 +7,8 @@ export interface FaultSpec {
   /** Wait this long before answering (provokes client timeouts). */
   delayMs?: number;
   remaining: number;
+  /** Requests of the key answered normally before this fault starts (a failure halfway through a series). */
+  skip?: number;
 }
 
 /** Faults queued per key id, consumed in order, one per request. */
@@ -24,6 +26,10 @@ export class FaultInjector {
     const list = this.faults.get(keyId);
     const head = list?.[0];
     if (!list || !head) return undefined;
+    if (head.skip) {
+      head.skip -= 1;
+      return undefined;
+    }
     head.remaining -= 1;
     if (head.remaining <= 0) list.shift();
     return head;

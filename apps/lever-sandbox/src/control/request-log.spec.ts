@@ -17,4 +17,10 @@ describe(FaultInjector.name, () => {
     expect([sut.next('k')?.status, sut.next('k')?.status, sut.next('k')?.delayMs, sut.next('k')]).toEqual([503, 503, 10, undefined]);
     expect(sut.next('other')).toBeUndefined();
   });
+
+  it('lets `skip` requests through before a fault starts', () => {
+    const sut = new FaultInjector();
+    sut.add('k', { status: 500, remaining: 1, skip: 2 });
+    expect([sut.next('k'), sut.next('k'), sut.next('k')?.status, sut.next('k')]).toEqual([undefined, undefined, 500, undefined]);
+  });
 });
