@@ -290,9 +290,16 @@ describe('console auth: account tokens, sessions, CSRF, scope (issue 18)', () =>
     expect((await browserCall(h, 'GET', '/console/accounts/anything')).text).toContain('<div id="root"></div>');
     expect((await browserCall(h, 'GET', '/console/assets/missing.js')).status).toBe(404);
     // No way out of the console's folder.
-    for (const path of ['/console/%2e%2e/%2e%2e/%2e%2e/package.json', '/console/..%2f..%2f..%2fpackage.json']) {
+    for (const path of [
+      '/console/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/console/..%2f..%2f..%2fpackage.json',
+      '/console/%252e%252e%252f%252e%252e%252f%252e%252e%252fpackage.json',
+    ]) {
       const res = await browserCall(h, 'GET', path);
       expect(res.text).not.toContain('"name": "lever-assess"');
     }
+    // A stray escape is an unknown path (the page), not a server error.
+    const malformed = await browserCall(h, 'GET', '/console/%25E0%25A4%25A');
+    expect(malformed.status).toBeLessThan(500);
   });
 });

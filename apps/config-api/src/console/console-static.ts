@@ -52,7 +52,7 @@ export function setupConsole(app: NestFastifyApplication, dir: string = consoleD
   const root = resolve(dir);
   fastify.get(CONSOLE_PATH, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
   fastify.get(`${CONSOLE_PATH}/*`, async (request, reply) => {
-    const wanted = decodeURIComponent((request.params as { '*': string })['*'] ?? '');
+    const wanted = safeDecode((request.params as { '*': string })['*'] ?? '');
     const file = resolve(root, wanted);
     // A path that climbs out of the console's folder is answered like any unknown path.
     const inside = file.startsWith(root + sep) && !wanted.includes('\0');
@@ -80,4 +80,13 @@ export function setupConsole(app: NestFastifyApplication, dir: string = consoleD
 
 function send(reply: FastifyReply, type: string, body: Buffer, cacheControl: string): FastifyReply {
   return reply.headers(SECURITY_HEADERS).header('cache-control', cacheControl).type(type).send(body);
+}
+
+/** A malformed escape (a stray `%`) is a path like any unknown one: index.html, not a 500. */
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return '';
+  }
 }
