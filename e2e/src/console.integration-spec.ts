@@ -86,6 +86,8 @@ describe('console in a browser (issue 18)', () => {
     // Connect Lever: paste the key, every check passes (whatever checks the server runs).
     await page.getByRole('link', { name: 'Acme (demo)' }).click();
     await page.getByRole('heading', { name: 'Connect Lever' }).waitFor();
+    // This server has no LEVER_OAUTH_*: OAuth is not offered (npm start, which has it, shows it).
+    expect(await page.getByRole('button', { name: 'Connect with OAuth instead' }).count()).toBe(0);
     await page.getByLabel('Lever API key').fill(LEVER_KEY);
     await page.getByRole('button', { name: 'Save key and test' }).click();
     await page.getByRole('heading', { name: 'Every check passed' }).waitFor();

@@ -147,7 +147,8 @@ describe('console auth: account tokens, sessions, CSRF, scope (issue 18)', () =>
     const { attributes } = sessionCookie(res.headers.get('set-cookie'));
     expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Max-Age=43200']));
     expect(attributes).not.toContain('Secure');
-    expect(res.body).toMatchObject({ via: 'session', actor: { kind: 'bootstrap', accountId: null } });
+    // This server has no LEVER_OAUTH_*: the page does not offer "Connect with OAuth".
+    expect(res.body).toMatchObject({ via: 'session', actor: { kind: 'bootstrap', accountId: null }, leverOAuth: false });
     expect(res.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.text).not.toContain(ADMIN_TOKEN);
     expect(res.headers.get('cache-control')).toBe('no-store');

@@ -61,6 +61,11 @@ describe('config-api OAuth connect (lever-sandbox as Lever auth server)', () => 
     expect(res.body).toMatchObject({ error: 'LEVER_OAUTH_NOT_CONFIGURED', message: expect.stringContaining('LEVER_OAUTH_CLIENT_ID') });
   });
 
+  it('tells the console whether to offer "Connect with OAuth"', async () => {
+    expect((await h.call('GET', '/v1/session', { baseUrl: oauthUrl })).body).toMatchObject({ via: 'bearer', leverOAuth: true });
+    expect((await h.call('GET', '/v1/session')).body).toMatchObject({ via: 'bearer', leverOAuth: false });
+  });
+
   it('connects an account: authorize URL, public callback, tokens sealed at rest, Lever called with Bearer', async () => {
     const account = await oauthAccount();
     expect(account).toMatchObject({ status: 'disconnected', statusReason: 'LEVER_NOT_CONNECTED', lever: { authKind: 'api_key' } });

@@ -90,6 +90,8 @@ export interface Session {
   via: 'session' | 'bearer';
   csrfToken: string | null;
   expiresAt: string | null;
+  /** The server can connect accounts with OAuth; absent from an older server (then offered). */
+  leverOAuth?: boolean;
 }
 
 export interface Account {

@@ -119,13 +119,13 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
         ) : null}
       </nav>
       <main id="main" tabIndex={-1}>
-        <Page route={route} scope={scope} />
+        <Page route={route} scope={scope} oauth={session.leverOAuth !== false} />
       </main>
     </div>
   );
 }
 
-function Page({ route, scope }: { route: string[]; scope: string | null }) {
+function Page({ route, scope, oauth }: { route: string[]; scope: string | null; oauth: boolean }) {
   const [top, accountId, section] = route;
   if (top === 'failed-jobs' && !scope) return <FailedJobsPage accountId={null} />;
   if (top === 'accounts' && accountId) {
@@ -133,7 +133,7 @@ function Page({ route, scope }: { route: string[]; scope: string | null }) {
     if (section === 'configurations') return <ConfigurationsPage accountId={accountId} />;
     if (section === 'candidates') return <CandidatesPage accountId={accountId} opportunityId={route[3]} />;
     if (section === 'failed-jobs') return <FailedJobsPage accountId={accountId} />;
-    return <AccountPage accountId={accountId} vendor={!scope} />;
+    return <AccountPage accountId={accountId} vendor={!scope} oauth={oauth} />;
   }
   if (scope) return <Loading what="your account" />;
   return <AccountsPage />;

@@ -1,5 +1,6 @@
 import { AccountsRepository, ConsoleSessionsRepository, hashAdminToken } from '@lever-assess/persistence';
-import { Injectable, Logger } from '@nestjs/common';
+import { LeverOAuthClient } from '@lever-assess/lever-client';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { actorLabel, scopeOf, type AdminActor, type AuthenticatedVia } from '../shared/auth/admin-actor';
 import { SESSION_TTL_MS, csrfTokenFor, newSessionSecret } from '../shared/auth/session-cookie';
@@ -31,6 +32,7 @@ export class ConsoleSessionService {
     private readonly accounts: AccountsRepository,
     private readonly authenticator: TokenAuthenticator,
     private readonly audit: AuditService,
+    @Optional() @Inject(LeverOAuthClient) private readonly oauth?: LeverOAuthClient | null,
   ) {}
 
   async signInWithToken(token: string): Promise<StartedSession> {
@@ -66,6 +68,8 @@ export class ConsoleSessionService {
       via: via?.via === 'session' ? 'session' : 'bearer',
       csrfToken: via?.via === 'session' ? csrfTokenFor(via.secret) : null,
       expiresAt: via?.via === 'session' ? via.expiresAt.toISOString() : null,
+      // The console offers "Connect with OAuth" only where the server can do it (LEVER_OAUTH_* set).
+      leverOAuth: !!this.oauth,
     };
   }
 

@@ -19,7 +19,7 @@ const CHECK_NAMES: Record<string, string> = {
 const humanize = (name: string) => CHECK_NAMES[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ');
 
 /** One account: connect Lever (key or OAuth), test it, the webhook URL, webhook registration. */
-export function AccountPage({ accountId, vendor }: { accountId: string; vendor: boolean }) {
+export function AccountPage({ accountId, vendor, oauth }: { accountId: string; vendor: boolean; oauth: boolean }) {
   const { data: account, error, loading, reload } = useLoad(() => api<Account>('GET', accountPath(accountId)), [accountId]);
   if (loading && !account) return <Loading what="the account" />;
   if (!account) return <ErrorNote error={error} title="Could not load the account" />;
@@ -35,14 +35,15 @@ export function AccountPage({ accountId, vendor }: { accountId: string; vendor: 
           {account.health.problem}
         </Notice>
       ) : null}
-      <ConnectLever account={account} onChanged={reload} />
+      <ConnectLever account={account} oauthOffered={oauth} onChanged={reload} />
       <Webhooks account={account} />
       {vendor ? <AccountTokens account={account} /> : null}
     </>
   );
 }
 
-function ConnectLever({ account, onChanged }: { account: Account; onChanged: () => void }) {
+/** `oauthOffered`: the server can connect with OAuth, so the page offers it beside the key. */
+function ConnectLever({ account, oauthOffered, onChanged }: { account: Account; oauthOffered: boolean; onChanged: () => void }) {
   const [apiKey, setApiKey] = useState('');
   const [busy, setBusy] = useState<'save' | 'test' | 'oauth' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -124,9 +125,11 @@ function ConnectLever({ account, onChanged }: { account: Account; onChanged: () 
           <button type="button" className="secondary" disabled={busy !== null} onClick={() => void run('test', test)}>
             {busy === 'test' ? 'Testing…' : 'Test the connection'}
           </button>
-          <button type="button" className="secondary" disabled={busy !== null} onClick={startOAuth}>
-            {busy === 'oauth' ? 'Starting…' : 'Connect with OAuth instead'}
-          </button>
+          {oauthOffered ? (
+            <button type="button" className="secondary" disabled={busy !== null} onClick={startOAuth}>
+              {busy === 'oauth' ? 'Starting…' : 'Connect with OAuth instead'}
+            </button>
+          ) : null}
         </div>
       </form>
       {error && !error.forField('lever.apiKey') ? <ErrorNote error={error} /> : null}

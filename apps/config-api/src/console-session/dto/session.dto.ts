@@ -37,6 +37,8 @@ export class SessionDto {
   csrfToken: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   expiresAt: string | null;
+  @ApiProperty({ description: 'Whether this server can connect accounts with OAuth (LEVER_OAUTH_* configured)' })
+  leverOAuth: boolean;
 }
 
 export class CreateSignInLinkDto {
