@@ -94,6 +94,12 @@ describe('connect with OAuth and registered webhooks, end to end', () => {
     const tagWrites = log.data.filter((r) => r.route.endsWith('/addTags') && r.status === 200);
     expect(tagWrites.length).toBeGreaterThan(0);
     for (const r of tagWrites) expect(r.keyId).toMatch(/^oauth_/);
+    // Each access token lived 2 s: the product refreshed the grant (rotating its refresh token) on the way.
+    const { grants } = await harness.json<{ grants: { companyId: string; refreshes: number }[] }>(
+      'GET',
+      `${harness.leverUrl}/_sandbox/oauth`,
+    );
+    expect(grants.find((g) => g.companyId === companyId)?.refreshes).toBeGreaterThan(0);
   });
 
   it('logs no secret of the run', async () => {

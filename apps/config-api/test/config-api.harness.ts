@@ -51,6 +51,18 @@ export interface ApiAnswer<T = Json> {
   headers: Headers;
 }
 
+/** An answer as the tests read it: the body parsed when it is JSON, else kept as text (e.g. the Swagger UI page). */
+export async function readAnswer<T = Json>(res: Response): Promise<ApiAnswer<T>> {
+  const text = await res.text();
+  let body: Json = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return { status: res.status, body, text, headers: res.headers };
+}
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -165,14 +177,7 @@ export class ConfigApiHarness {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
-    const text = await res.text();
-    let body: Json = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON (e.g. the Swagger UI page): keep the text.
-    }
-    return { status: res.status, body, text, headers: res.headers };
+    return readAnswer<T>(res);
   }
 
   /** Calls a sandbox's control API (`/_sandbox/...`) and fails loudly on a non-2xx. */

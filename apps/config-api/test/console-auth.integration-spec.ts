@@ -1,5 +1,5 @@
 import * as testing from '@lever-assess/testing';
-import { ADMIN_TOKEN, ConfigApiHarness } from './config-api.harness';
+import { ADMIN_TOKEN, ConfigApiHarness, readAnswer } from './config-api.harness';
 
 // Loose JSON answers, as in the other config-api tests.
 type Json = any;
@@ -24,14 +24,7 @@ async function browserCall(
     headers,
     body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
   });
-  const text = await res.text();
-  let body: Json = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, body, text, headers: res.headers };
+  return readAnswer(res);
 }
 
 /** `la_console_session=<secret>` from a Set-Cookie header, and the header's attributes. */

@@ -2,7 +2,7 @@ import { AccountsRepository, ConsoleSessionsRepository, hashAdminToken } from '@
 import { LeverOAuthClient } from '@lever-assess/lever-client';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { actorLabel, scopeOf, type AdminActor, type AuthenticatedVia } from '../shared/auth/admin-actor';
+import { actorLabel, actorName, scopeOf, type AdminActor, type AuthenticatedVia } from '../shared/auth/admin-actor';
 import { SESSION_TTL_MS, csrfTokenFor, newSessionSecret } from '../shared/auth/session-cookie';
 import { TokenAuthenticator } from '../shared/auth/token-authenticator';
 import { AuditService } from '../shared/audit/audit.service';
@@ -64,7 +64,7 @@ export class ConsoleSessionService {
 
   describe(actor: AdminActor, via: AuthenticatedVia | undefined): SessionDto {
     return {
-      actor: { kind: actor.kind, name: actor.kind === 'bootstrap' ? 'ADMIN_TOKEN' : actor.name, accountId: scopeOf(actor) },
+      actor: { kind: actor.kind, name: actorName(actor), accountId: scopeOf(actor) },
       via: via?.via === 'session' ? 'session' : 'bearer',
       csrfToken: via?.via === 'session' ? csrfTokenFor(via.secret) : null,
       expiresAt: via?.via === 'session' ? via.expiresAt.toISOString() : null,
@@ -103,7 +103,7 @@ export class ConsoleSessionService {
     const session = await this.sessions.create({
       secretHash: hashAdminToken(secret),
       actor: this.authenticator.sessionActorLabel(actor),
-      actorName: actor.kind === 'bootstrap' ? 'ADMIN_TOKEN' : actor.name,
+      actorName: actorName(actor),
       adminTokenId: actor.kind === 'admin-token' ? actor.id : null,
       accountId: scopeOf(actor),
       expiresAt,

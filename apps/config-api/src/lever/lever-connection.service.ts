@@ -11,6 +11,7 @@ import {
   LeverRateLimitedError,
   LeverUnavailableError,
   type LeverAuth,
+  type LeverUser,
 } from '@lever-assess/lever-client';
 import { AccountsRepository } from '@lever-assess/persistence';
 import { Injectable, Logger } from '@nestjs/common';
@@ -105,7 +106,13 @@ export class LeverConnectionService {
       await this.lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' });
       return { ok: true, detail: 'The key can read candidates (opportunities)' };
     });
-    await run('performAsUser', false, () => this.checkPerformAs(auth, account.performAsUserId));
+    // The user is read once: tagCreation asks again whether it is a super admin.
+    let performer: LeverUser | null = null;
+    await run('performAsUser', false, async () => {
+      const { outcome, user } = await this.checkPerformAs(auth, account.performAsUserId);
+      performer = user;
+      return outcome;
+    });
     // Writes cannot be tested without writing (lever-api.md 5): each probe writes to an opportunity
     // that does not exist, so Lever answers 403 without the permission and 404 with it.
     await run('writeTags', false, () =>
@@ -119,40 +126,44 @@ export class LeverConnectionService {
     );
     await run('confidentialAccess', false, () => this.checkConfidential(access));
     const tagsWritable = checks.find((c) => c.name === 'writeTags')?.ok === true;
-    await run('tagCreation', false, () => this.checkTagCreation(access, tagsWritable));
+    await run('tagCreation', false, () => this.checkTagCreation(access, tagsWritable, performer));
     await run('webhooks', false, () => this.checkWebhooks(access));
 
     const requiredPassed = checks.filter((c) => c.name === 'stages' || c.name === 'opportunities').every((c) => c.ok);
     return this.finish(actor, access, accountId, account.status, checks, keyFailure ?? (requiredPassed ? 'connected' : null));
   }
 
-  private async checkPerformAs(auth: LeverAuth, userId: string | null): Promise<Outcome> {
+  /** `user`: the perform-as user when Lever has it (deactivated or not), for the later checks. */
+  private async checkPerformAs(auth: LeverAuth, userId: string | null): Promise<{ outcome: Outcome; user: LeverUser | null }> {
     if (!userId) {
-      return {
+      const outcome: Outcome = {
         ok: true,
         detail: 'No perform-as user configured (optional): tags and notes will be written without an author.',
         warning: 'Writes are not attributed to anyone in Lever.',
         fix: "Set lever.performAsUserId to your integration user's Lever id (PATCH /v1/accounts/:id).",
       };
+      return { outcome, user: null };
     }
     try {
       const user = await this.lever.getUser(auth, userId);
-      if (user.deactivatedAt)
-        return {
+      if (user.deactivatedAt) {
+        const outcome: Outcome = {
           ok: false,
           detail: `The perform-as user ${user.name} is deactivated in Lever.`,
           fix: 'Choose an active user as lever.performAsUserId.',
         };
-      return { ok: true, detail: `Writes will be made as ${user.name}` };
+        return { outcome, user };
+      }
+      return { outcome: { ok: true, detail: `Writes will be made as ${user.name}` }, user };
     } catch (err) {
-      if (err instanceof LeverNotFoundError)
-        return {
-          ok: false,
-          detail: `No Lever user has the id ${userId}.`,
-          fix: "Set lever.performAsUserId to an existing user's id.",
-          error: err,
-        };
-      throw err;
+      if (!(err instanceof LeverNotFoundError)) throw err;
+      const outcome: Outcome = {
+        ok: false,
+        detail: `No Lever user has the id ${userId}.`,
+        fix: "Set lever.performAsUserId to an existing user's id.",
+        error: err,
+      };
+      return { outcome, user: null };
     }
   }
 
@@ -237,7 +248,7 @@ export class LeverConnectionService {
    * has carried them; until then they are created by the first write, which such a Lever refuses
    * unless the perform-as user is a super admin. The setting cannot be read, so this warns.
    */
-  private async checkTagCreation({ auth, account }: LeverAccount, tagsWritable: boolean): Promise<Outcome> {
+  private async checkTagCreation({ auth, account }: LeverAccount, tagsWritable: boolean, performer: LeverUser | null): Promise<Outcome> {
     // A job was refused adding a tag although the key may write tags: only a new tag can be refused.
     if (tagsWritable && account.healthStatus === KeyHealthStatus.MissingPermission && account.healthProblem?.includes('/addTags')) {
       return {
@@ -249,9 +260,8 @@ export class LeverConnectionService {
     const inUse = new Set((await this.lever.listTags(auth)).map((t) => t.text));
     const missing = allStatusTags(account.tagPrefix).filter((t) => !inUse.has(t));
     if (missing.length === 0) return { ok: true, detail: 'Every status tag already exists in Lever' };
-    if (account.performAsUserId) {
-      const user = await this.lever.getUser(auth, account.performAsUserId).catch(() => null);
-      if (user?.accessRole === 'super admin') return { ok: true, detail: `New status tags will be created by ${user.name}, a super admin` };
+    if (performer?.accessRole === 'super admin') {
+      return { ok: true, detail: `New status tags will be created by ${performer.name}, a super admin` };
     }
     return {
       ok: true,
@@ -262,7 +272,7 @@ export class LeverConnectionService {
   }
 
   private async checkWebhooks(access: LeverAccount): Promise<Outcome> {
-    const report = await this.webhooks.check(access.account.id);
+    const report = await this.webhooks.inspect(access);
     // Set up by hand: nothing registered here, but the admin saved a token from Lever's settings.
     const byHand = access.account.leverWebhooks === null && !!access.account.leverSignatureTokenEnc;
     if (!report.canManage) {

@@ -61,7 +61,11 @@ export class LeverWebhooksService {
   ) {}
 
   async check(accountId: string): Promise<WebhooksCheckDto> {
-    const access = await this.openAccount(accountId);
+    return this.inspect(await this.openAccount(accountId));
+  }
+
+  /** The check of an account already opened (the connection test has it at hand). */
+  async inspect(access: LeverAccount): Promise<WebhooksCheckDto> {
     const url = this.urlFor(access);
     let listed: LeverWebhook[];
     try {
@@ -82,26 +86,14 @@ export class LeverWebhooksService {
   }
 
   /**
-   * One sync per account at a time (two would each create a webhook). New webhooks' tokens are
-   * stored before any old webhook is deleted, so a failure halfway leaves deliveries verifiable.
-   * @throws ConflictApiError 409 LEVER_WEBHOOKS_PERMISSION_MISSING (nothing changed) or LEVER_WEBHOOKS_SYNC_RUNNING
+   * One sync per account at a time (two would each create a webhook), and the account is read
+   * under the lock: a sync that waited must see the webhooks the one before it recorded. New
+   * webhooks' tokens are stored before any old webhook is deleted, so a failure halfway leaves
+   * deliveries verifiable.
+   * @throws ConflictApiError 409 LEVER_WEBHOOKS_PERMISSION_MISSING (nothing changed), LEVER_NOT_CONNECTED or LEVER_WEBHOOKS_SYNC_RUNNING
    */
-  async sync(actor: AdminActor, accountId: string): Promise<WebhooksSyncDto> {
-    const access = await this.openAccount(accountId);
-    const lock = await tryLock(this.redis, `${this.env.QUEUE_PREFIX}:lever-webhooks-sync:${accountId}`, SYNC_LOCK_TTL_MS);
-    if (!lock)
-      throw new ConflictApiError(
-        'LEVER_WEBHOOKS_SYNC_RUNNING',
-        'A webhook sync of this account is already running; check again in a moment',
-      );
-    try {
-      return await this.syncLocked(actor, access);
-    } catch (err) {
-      if (err instanceof LeverPermissionError) throw new ConflictApiError('LEVER_WEBHOOKS_PERMISSION_MISSING', WEBHOOKS_PERMISSION_FIX);
-      throw err;
-    } finally {
-      await lock.release();
-    }
+  sync(actor: AdminActor, accountId: string): Promise<WebhooksSyncDto> {
+    return this.syncUnderLock(actor, accountId, { onlyIfManaged: false }) as Promise<WebhooksSyncDto>;
   }
 
   /**
@@ -112,11 +104,8 @@ export class LeverWebhooksService {
    * and GET .../lever/webhooks says what to fix.
    */
   async syncAfterConnect(actor: AdminActor, accountId: string): Promise<void> {
-    const row = await this.accounts.findByIdWithSecrets(accountId);
-    if (!row || (row.leverWebhooks === null && row.leverSignatureTokenEnc !== null)) return;
-    if (row.leverAuthKind === 'api_key' && !row.leverApiKeyEnc) return;
     try {
-      await this.sync(actor, accountId);
+      await this.syncUnderLock(actor, accountId, { onlyIfManaged: true });
     } catch (err) {
       const problem = err instanceof Error ? err.message : String(err);
       this.logger.warn({ accountId, problem, msg: 'Lever webhooks could not be registered after connecting' });
@@ -127,6 +116,38 @@ export class LeverWebhooksService {
         entityId: accountId,
         details: { problem },
       });
+    }
+  }
+
+  /** Null when `onlyIfManaged` and the account's webhooks are not this service's (or it has no connection yet). */
+  private async syncUnderLock(
+    actor: AdminActor,
+    accountId: string,
+    { onlyIfManaged }: { onlyIfManaged: boolean },
+  ): Promise<WebhooksSyncDto | null> {
+    const lock = await tryLock(this.redis, `${this.env.QUEUE_PREFIX}:lever-webhooks-sync:${accountId}`, SYNC_LOCK_TTL_MS);
+    if (!lock) {
+      throw new ConflictApiError(
+        'LEVER_WEBHOOKS_SYNC_RUNNING',
+        'A webhook sync of this account is already running; check again in a moment',
+      );
+    }
+    try {
+      let access: LeverAccount;
+      try {
+        access = await this.openAccount(accountId);
+      } catch (err) {
+        if (onlyIfManaged && (err instanceof ConflictApiError || err instanceof AccountNotFoundError)) return null;
+        throw err;
+      }
+      const { leverWebhooks, leverSignatureTokenEnc } = access.account;
+      if (onlyIfManaged && leverWebhooks === null && leverSignatureTokenEnc !== null) return null;
+      return await this.syncLocked(actor, access);
+    } catch (err) {
+      if (err instanceof LeverPermissionError) throw new ConflictApiError('LEVER_WEBHOOKS_PERMISSION_MISSING', WEBHOOKS_PERMISSION_FIX);
+      throw err;
+    } finally {
+      await lock.release();
     }
   }
 
@@ -161,14 +182,14 @@ export class LeverWebhooksService {
       if (Object.keys(newTokens).length > 0) {
         const recorded = { ...(account.leverWebhooks?.ids ?? {}), ...ids };
         const syncedAt = account.leverWebhooks?.syncedAt ?? new Date().toISOString();
-        await this.store(account.id, newTokens, { url, ids: recorded, syncedAt });
+        await this.store(account, newTokens, { url, ids: recorded, syncedAt });
         await this.changes.announce(account.id);
       }
       throw err;
     }
 
     const registered: RegisteredLeverWebhooks = { url, ids, syncedAt: new Date().toISOString() };
-    await this.store(account.id, newTokens, registered);
+    await this.store(account, newTokens, registered);
     await this.changes.announce(account.id);
 
     let removed = 0;
@@ -194,13 +215,15 @@ export class LeverWebhooksService {
     };
   }
 
-  /** Stage-change token to its column, the others merged into the per-event map; both sealed to the row. */
-  private async store(accountId: string, tokens: Record<string, string>, registered: RegisteredLeverWebhooks): Promise<void> {
-    const row = await this.accounts.findByIdWithSecrets(accountId);
-    if (!row) throw new AccountNotFoundError(accountId);
+  /**
+   * Stage-change token to its column, the others merged into the per-event map; both sealed to the
+   * row. `row` is the account as opened under the sync's lock.
+   */
+  private async store(row: AccountWithSecrets, tokens: Record<string, string>, registered: RegisteredLeverWebhooks): Promise<void> {
+    const accountId = row.id;
     const { [LeverEventName.StageChange]: stageChange, ...others } = tokens;
     const merged = Object.keys(others).length > 0 ? { ...this.perEventTokens(row), ...others } : null;
-    await this.accounts.update(accountId, {
+    const updated = await this.accounts.update(accountId, {
       leverWebhooks: registered,
       ...(stageChange
         ? { leverSignatureTokenEnc: this.box.encrypt(stageChange, accountSecretContext('leverSignatureTokenEnc', accountId)) }
@@ -209,6 +232,7 @@ export class LeverWebhooksService {
         ? { leverSignatureTokensEnc: this.box.encrypt(JSON.stringify(merged), accountSecretContext('leverSignatureTokensEnc', accountId)) }
         : {}),
     });
+    if (!updated) throw new AccountNotFoundError(accountId);
   }
 
   private perEventTokens(row: AccountWithSecrets): Record<string, string> {

@@ -31,14 +31,8 @@ export function renderApiWebhook(w: ApiWebhook) {
 
 /** The `POST /webhooks` item: the only answer that carries `signatureToken`. */
 export function renderCreatedApiWebhook(w: ApiWebhook) {
-  return {
-    id: w.id,
-    event: w.event,
-    url: w.url,
-    configuration: { ...(w.conditions ? { conditions: { origins: [...w.conditions.origins] } } : {}), signatureToken: w.signatureToken },
-    createdAt: w.createdAt,
-    updatedAt: w.updatedAt,
-  };
+  const shown = renderApiWebhook(w);
+  return { ...shown, configuration: { ...shown.configuration, signatureToken: w.signatureToken } };
 }
 
 export function listApiWebhooks(company: Company) {

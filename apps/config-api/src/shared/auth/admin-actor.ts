@@ -16,6 +16,9 @@ export function actorLabel(actor: AdminActor): string {
   return actor.kind === 'bootstrap' ? 'bootstrap' : `${actor.kind}:${actor.id}`;
 }
 
+/** The name shown for the actor (the console's header, its sessions): ADMIN_TOKEN has none of its own. */
+export const actorName = (actor: AdminActor): string => (actor.kind === 'bootstrap' ? 'ADMIN_TOKEN' : actor.name);
+
 /** The one account the actor may reach, or null for a vendor admin (every account). */
 export const scopeOf = (actor: AdminActor): string | null => actor.accountId ?? null;
 
