@@ -1,9 +1,15 @@
 'use strict';
-// 6. Memory: VmRSS (/proc/<pid>/status) of the gateway, dispatcher, result-sync and config-api,
-// idle (ready, accounts created, 5 s after the last start-up) and under load (the highest of
-// samples taken every 250 ms while stage changes flow through the pipeline, as in the throughput
-// scenario, and 4 clients page through the config API's accounts and assessments, 50 ms apart), then 5 s
-// after the load. Target: idle <= 120 MB per app.
+// 6. Memory: VmRSS (/proc/<pid>/status) of the gateway, dispatcher, result-sync and config-api.
+// - idle: read 5 s after the last app became ready (accounts created) and then every 5 s up to
+//   IDLE_WATCH_S. The target is read on the last sample: a pod is idle for minutes, not seconds,
+//   and V8 returns the young generation that start-up filled only once its memory reducer has
+//   seen the process allocate little for a while (8 s after the last full collection at the
+//   earliest; 15-35 s in practice). The 5 s figure is printed next to it.
+// - under load: the highest of samples taken every 250 ms while stage changes flow through the
+//   pipeline (as in the throughput scenario) and 4 clients page through the config API's accounts
+//   and assessments, 50 ms apart.
+// - after: 5 s and IDLE_WATCH_S after the load.
+// Target: idle <= 120 MB per app.
 
 const { pipelineLoad } = require('../lib/load');
 const { line, progress, target } = require('../lib/report');
@@ -11,6 +17,8 @@ const { mb, num, sleep, verdict } = require('../lib/util');
 
 const APPS = ['webhook-gateway', 'dispatcher', 'result-sync', 'config-api'];
 const IDLE_TARGET_KB = 120 * 1024;
+const IDLE_WATCH_S = 60;
+const STEP_S = 5;
 
 module.exports = {
   name: 'rss',
@@ -25,12 +33,24 @@ module.exports = {
     let apiLoad = null;
     let apiRequests = 0;
     let stopping = false;
-    const read = (stack, into, fn) => {
+    const readNow = (stack) => {
+      const out = {};
       for (const app of APPS) {
         const p = stack.ofApp(app)[0];
         const kb = p ? stack.rss()[p.name] : null;
-        if (kb !== null && kb !== undefined) into[app] = fn(into[app], kb);
+        if (kb !== null && kb !== undefined) out[app] = kb;
       }
+      return out;
+    };
+    // Samples every STEP_S from 5 s to IDLE_WATCH_S (the caller has already waited the first 5 s).
+    const watchIdle = async (stack, label) => {
+      const series = {};
+      for (let t = STEP_S; t <= IDLE_WATCH_S; t += STEP_S) {
+        if (t > STEP_S) await sleep(STEP_S * 1_000);
+        series[t] = readNow(stack);
+        if (t % 15 === 0) progress(`rss: ${label} +${t} s: ${APPS.map((a) => mb(series[t][a])).join(', ')}`);
+      }
+      return series;
     };
     await pipelineLoad({
       scenario: 'rss',
@@ -41,9 +61,12 @@ module.exports = {
       hooks: {
         beforeLoad: async (stack, tenants) => {
           await sleep(3_000); // 5 s after the last app became ready, with the 2 s of pipelineLoad
-          read(stack, idle, (_, kb) => kb);
-          progress('rss: idle figures read; sampling every 250 ms under load');
-          sampler = setInterval(() => read(stack, peak, (prev, kb) => Math.max(prev ?? 0, kb)), 250);
+          progress(`rss: idle, sampling every ${STEP_S} s for ${IDLE_WATCH_S} s (gateway, dispatcher, result-sync, config-api)`);
+          Object.assign(idle, await watchIdle(stack, 'idle'));
+          progress('rss: sampling every 250 ms under load');
+          sampler = setInterval(() => {
+            for (const [app, kb] of Object.entries(readNow(stack))) peak[app] = Math.max(peak[app] ?? 0, kb);
+          }, 250);
           apiLoad = Promise.all(
             Array.from({ length: 4 }, async (_, c) => {
               for (let i = 0; !stopping; i++) {
@@ -59,20 +82,29 @@ module.exports = {
           stopping = true;
           await apiLoad;
           clearInterval(sampler);
-          read(stack, peak, (prev, kb) => Math.max(prev ?? 0, kb));
+          for (const [app, kb] of Object.entries(readNow(stack))) peak[app] = Math.max(peak[app] ?? 0, kb);
           await sleep(5_000);
-          read(stack, after, (_, kb) => kb);
+          Object.assign(after, await watchIdle(stack, 'after the load'));
         },
       },
     });
     line(
       `  ${num(candidates)} stage changes over ${accounts} accounts; config API: ${num(apiRequests)} GETs from 4 clients during the load`,
     );
-    line(`  ${'app'.padEnd(16)} ${'idle'.padStart(7)} ${'load max'.padStart(9)} ${'after'.padStart(7)}`);
+    const last = IDLE_WATCH_S;
+    const cols = ['idle 5 s', `idle ${last} s`, 'load max', 'after 5 s', `after ${last} s`];
+    line(`  ${'app'.padEnd(16)} ${cols.map((c) => c.padStart(10)).join(' ')}`);
     for (const app of APPS) {
-      line(`  ${app.padEnd(16)} ${mb(idle[app]).padStart(7)} ${mb(peak[app]).padStart(9)} ${mb(after[app]).padStart(7)}`);
-      target('rss', `${app} idle`, mb(idle[app]), '<= 120 MB', verdict(idle[app], { max: IDLE_TARGET_KB }));
+      const cells = [idle[STEP_S]?.[app], idle[last]?.[app], peak[app], after[STEP_S]?.[app], after[last]?.[app]];
+      line(`  ${app.padEnd(16)} ${cells.map((kb) => mb(kb).padStart(10)).join(' ')}`);
     }
+    const series = (s, app) => Object.keys(s).map((t) => Math.round((s[t][app] ?? 0) / 1024)).join(' ');
+    line(`  idle series, MB every ${STEP_S} s from 5 s (V8 returns the start-up young generation when its memory reducer runs):`);
+    for (const app of APPS) line(`    ${app.padEnd(16)} ${series(idle, app)}`);
+    for (const app of APPS) {
+      target('rss', `${app} idle (${last} s)`, mb(idle[last]?.[app]), '<= 120 MB', verdict(idle[last]?.[app], { max: IDLE_TARGET_KB }));
+    }
+    for (const app of APPS) target('rss', `${app} idle (5 s after start)`, mb(idle[STEP_S]?.[app]), 'report', 'info');
     for (const app of APPS) target('rss', `${app} under load (max)`, mb(peak[app]), 'report', 'info');
   },
 };
