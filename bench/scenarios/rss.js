@@ -98,7 +98,10 @@ module.exports = {
       const cells = [idle[STEP_S]?.[app], idle[last]?.[app], peak[app], after[STEP_S]?.[app], after[last]?.[app]];
       line(`  ${app.padEnd(16)} ${cells.map((kb) => mb(kb).padStart(10)).join(' ')}`);
     }
-    const series = (s, app) => Object.keys(s).map((t) => Math.round((s[t][app] ?? 0) / 1024)).join(' ');
+    const series = (s, app) =>
+      Object.keys(s)
+        .map((t) => Math.round((s[t][app] ?? 0) / 1024))
+        .join(' ');
     line(`  idle series, MB every ${STEP_S} s from 5 s (V8 returns the start-up young generation when its memory reducer runs):`);
     for (const app of APPS) line(`    ${app.padEnd(16)} ${series(idle, app)}`);
     for (const app of APPS) {

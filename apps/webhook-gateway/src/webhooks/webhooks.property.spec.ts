@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { signLeverWebhook, signPlatformPayload } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import type { AddResult, LeverEventJob, PlatformEventJob } from '@lever-assess/queues';
@@ -6,7 +7,7 @@ import type { AccountCache } from '../account-cache/account-cache.service';
 import type { CachedAccount } from '../account-cache/cached-account';
 import { GatewayEnv } from '../config';
 import { parseLeverEnvelope, parseStageChange } from './lever-envelope.parser';
-import { LeverWebhookService } from './lever-webhook.service';
+import { LeverWebhookService, deliveryFingerprint } from './lever-webhook.service';
 import { PlatformWebhookService } from './platform-webhook.service';
 import type { LeverTokenUse, WebhookEnqueuer } from './webhook-enqueuer';
 import { InvalidWebhookBodyError, WebhookRefusedError } from './webhook.errors';
@@ -241,6 +242,55 @@ describe('the platform callback on hostile input', () => {
         expect(enqueuer.platformJobs).toHaveLength(status === 202 ? 1 : 0);
       }),
       RUNS,
+    );
+  });
+});
+
+describe('delivery fingerprint', () => {
+  // What earlier builds recorded in Redis for the replay window: sorted copies, then JSON.stringify.
+  // A retry that reaches a newer build during a rolling deploy must find the same fingerprint.
+  const sortedCopy = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortedCopy);
+    if (typeof value !== 'object' || value === null) return value;
+    const object = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(object)
+        .sort()
+        .map((key) => [key, sortedCopy(object[key])]),
+    );
+  };
+  const earlierBuild = (event: unknown, data: unknown) =>
+    createHash('sha256')
+      .update(JSON.stringify(sortedCopy([event ?? null, data])))
+      .digest('base64url')
+      .slice(0, 22);
+  const jsonKeys = fc.oneof(fc.string(), fc.constantFrom('0', '1', '2', '10', '01', '4294967294', '4294967295', '-1', '__proto__'));
+  const jsonLike = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(jsonKeys, tie('value'), { maxKeys: 6 }),
+    ),
+  })).value;
+
+  it('is the fingerprint earlier builds recorded, for any JSON body', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string(), { nil: undefined }), jsonLike, (event, data) => {
+        expect(deliveryFingerprint({ event, data: data as Record<string, unknown> })).toBe(earlierBuild(event, data));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('does not depend on key order', () => {
+    const a = { opportunityId: 'o1', toStageId: 's2', nested: { b: 1, a: [{ y: 2, x: 1 }] } };
+    const b = { nested: { a: [{ x: 1, y: 2 }], b: 1 }, toStageId: 's2', opportunityId: 'o1' };
+    expect(deliveryFingerprint({ event: 'candidateStageChange', data: a })).toBe(
+      deliveryFingerprint({ event: 'candidateStageChange', data: b }),
+    );
+    expect(deliveryFingerprint({ event: 'candidateStageChange', data: a })).not.toBe(
+      deliveryFingerprint({ event: 'candidateHired', data: a }),
     );
   });
 });

@@ -98,6 +98,9 @@ export class NestPinoLogger implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, rest: unknown[]) {
+    // Checked first: a line below the level must not cost the object spreads below (the gateway
+    // logs one line per webhook, and runs at `warn` where that line is dropped).
+    if (!this.logger.isLevelEnabled(level)) return;
     // Nest passes (message, context), errors (message, stack, context); our code also logs
     // (fields, 'text', context) through a Nest Logger. The last string is always the context.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
