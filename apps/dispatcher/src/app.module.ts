@@ -1,4 +1,4 @@
-import { AccountAccessModule, ParkedJobsModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
+import { AccountAccessModule, AccountConfigCacheModule, ParkedJobsModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
 import { PlatformClientModule } from '@lever-assess/platform-client';
@@ -27,6 +27,8 @@ export class AppModule {
         QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.LeverSync] }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        // Rules and catalog per account in memory, dropped when config-api announces an edit.
+        AccountConfigCacheModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, maxAgeMs: env.ACCOUNT_CONFIG_CACHE_MS }),
         // Jobs of a disconnected account wait parked; they resume here once its key is replaced.
         ParkedJobsModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, queues: OWNED_QUEUES }),
         PlatformClientModule.forRoot({ baseUrl: env.PLATFORM_API_URL, apiKey: env.PLATFORM_API_KEY }),

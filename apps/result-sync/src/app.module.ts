@@ -1,4 +1,10 @@
-import { AccountAccessModule, AssessmentActionsService, ParkedJobsModule, accountAccessOptionsFromEnv } from '@lever-assess/account-access';
+import {
+  AccountAccessModule,
+  AccountConfigCacheModule,
+  AssessmentActionsService,
+  ParkedJobsModule,
+  accountAccessOptionsFromEnv,
+} from '@lever-assess/account-access';
 import { ObservabilityModule } from '@lever-assess/common';
 import { PersistenceModule } from '@lever-assess/persistence';
 import { PlatformClientModule } from '@lever-assess/platform-client';
@@ -36,6 +42,8 @@ export class AppModule {
         QueuesModule.forRoot({ redis, queues: [...OWNED_QUEUES, QueueName.LeverEvents] }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
+        // Rules and catalog per account in memory, dropped when config-api announces an edit.
+        AccountConfigCacheModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, maxAgeMs: env.ACCOUNT_CONFIG_CACHE_MS }),
         // Jobs of a disconnected account wait parked; they resume here once its key is replaced.
         ParkedJobsModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, queues: OWNED_QUEUES }),
         // The Cancel action tag cancels the invitation on the platform.

@@ -1,9 +1,11 @@
 import { SecretBox } from '@lever-assess/common';
 import { LeverClient, LeverOAuthClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
+import { TestsRepository, TriggerRulesRepository } from '@lever-assess/persistence';
 import { REDIS } from '@lever-assess/redis';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ACCOUNT_ACCESS_OPTIONS, leverRateLimitKeyPrefix, type AccountAccessOptions } from './account-access.options';
+import { ACCOUNT_CONFIG_CACHE_OPTIONS, AccountConfigCache, type AccountConfigCacheOptions } from './account-config.cache';
 import { LeverAccountsService } from './lever-accounts.service';
 import { LeverOAuthSession } from './lever-oauth.session';
 import { PARKED_JOBS_OPTIONS, ParkedJobsResumer, type ParkedJobsOptions } from './parked-jobs.resumer';
@@ -66,6 +68,30 @@ export class ParkedJobsModule {
       module: ParkedJobsModule,
       providers: [{ provide: PARKED_JOBS_OPTIONS, useValue: options }, ParkedJobsResumer],
       exports: [ParkedJobsResumer],
+    };
+  }
+}
+
+/**
+ * For worker apps: AccountConfigCache (rules and catalog per account in memory, dropped when
+ * config-api announces a change). Needs PersistenceModule.
+ */
+@Module({})
+export class AccountConfigCacheModule {
+  static forRoot(options: AccountConfigCacheOptions): DynamicModule {
+    return {
+      module: AccountConfigCacheModule,
+      global: true,
+      providers: [
+        { provide: ACCOUNT_CONFIG_CACHE_OPTIONS, useValue: options },
+        {
+          provide: AccountConfigCache,
+          inject: [TriggerRulesRepository, TestsRepository, ACCOUNT_CONFIG_CACHE_OPTIONS],
+          useFactory: (rules: TriggerRulesRepository, tests: TestsRepository, opts: AccountConfigCacheOptions) =>
+            new AccountConfigCache(rules, tests, opts),
+        },
+      ],
+      exports: [AccountConfigCache],
     };
   }
 }

@@ -5,3 +5,4 @@ export * from './lever-accounts.service';
 export * from './parked-jobs.resumer';
 export * from './assessment-actions.service';
 export * from './lever-oauth.session';
+export * from './account-config.cache';

@@ -33,6 +33,8 @@ export interface AccountChangesHandlers {
    * lost (pub/sub does not queue them), so the listener reloads everything here.
    */
   onSubscribed(): Promise<void>;
+  /** The connection dropped: announcements are missed until the next onSubscribed. */
+  onDisconnected?(): void;
   warn(message: string, err?: unknown): void;
 }
 
@@ -69,6 +71,7 @@ export function subscribeAccountChanges(
     }
     handlers.onChange(message);
   });
+  subscriber.on('close', () => handlers.onDisconnected?.());
   subscriber.on('ready', () => {
     subscriber
       .subscribe(channel)

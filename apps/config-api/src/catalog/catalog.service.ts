@@ -1,3 +1,4 @@
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import { TestsRepository } from '@lever-assess/persistence';
 import { PlatformClient } from '@lever-assess/platform-client';
 import { Injectable, Logger } from '@nestjs/common';
@@ -19,6 +20,7 @@ export class CatalogService {
     private readonly lookup: AccountLookup,
     private readonly platform: PlatformClient,
     private readonly audit: AuditService,
+    private readonly changes: AccountChangesPublisher,
   ) {}
 
   /** @throws TestNameTakenError (409) */
@@ -65,7 +67,24 @@ export class CatalogService {
   async importFromPlatform(actor: AdminActor, accountId: string): Promise<CatalogImportDto> {
     const account = await this.lookup.require(accountId);
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    for (const remote of await this.platform.listTests(account.platformAccountId)) {
+    try {
+      await this.upsertFromPlatform(accountId, account.platformAccountId, counts);
+    } catch (err) {
+      // What was written before the failure is in the catalog: the workers must see it too.
+      if (counts.created + counts.updated > 0) await this.changes.announce(accountId);
+      throw err;
+    }
+    await this.record(actor, accountId, 'test.import', accountId, counts);
+    this.logger.log({ accountId, ...counts, msg: 'platform tests imported' });
+    return { ...counts, items: await this.list(accountId) };
+  }
+
+  private async upsertFromPlatform(
+    accountId: string,
+    platformAccountId: string,
+    counts: { created: number; updated: number; unchanged: number },
+  ): Promise<void> {
+    for (const remote of await this.platform.listTests(platformAccountId)) {
       const existing = await this.tests.findByNameInsensitive(accountId, remote.name.trim());
       if (!existing) {
         await this.tests.create(accountId, { name: remote.name.trim(), platformTestId: remote.id, kind: remote.kind });
@@ -77,12 +96,17 @@ export class CatalogService {
         counts.unchanged++;
       }
     }
-    await this.record(actor, accountId, 'test.import', accountId, counts);
-    this.logger.log({ accountId, ...counts, msg: 'platform tests imported' });
-    return { ...counts, items: await this.list(accountId) };
   }
 
-  private record(actor: AdminActor, accountId: string, action: string, entityId: string, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record(actor, { action, accountId, entityType: action === 'test.import' ? 'account' : 'test', entityId, details });
+  /** Announced first: the workers drop the account's catalog they keep in memory (AccountConfigCache). */
+  private async record(
+    actor: AdminActor,
+    accountId: string,
+    action: string,
+    entityId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.changes.announce(accountId);
+    await this.audit.record(actor, { action, accountId, entityType: action === 'test.import' ? 'account' : 'test', entityId, details });
   }
 }

@@ -1,3 +1,4 @@
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import { DEFAULT_TIME_LIMIT_MINUTES } from '@lever-assess/domain';
 import { TestsRepository, TriggerRulesRepository, type TriggerRulePatch } from '@lever-assess/persistence';
 import { Injectable } from '@nestjs/common';
@@ -22,6 +23,7 @@ export class TriggerRulesService {
     private readonly stages: LeverStagesService,
     private readonly lookup: AccountLookup,
     private readonly audit: AuditService,
+    private readonly changes: AccountChangesPublisher,
   ) {}
 
   async create(actor: AdminActor, accountId: string, dto: CreateTriggerRuleDto): Promise<TriggerRuleDto> {
@@ -114,7 +116,15 @@ export class TriggerRulesService {
     return [{ field: 'testId', messages: ["testId is not a test of this account's catalog"] }];
   }
 
-  private record(actor: AdminActor, accountId: string, action: string, ruleId: string, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record(actor, { action, accountId, entityType: 'trigger_rule', entityId: ruleId, details });
+  /** Announced first: the workers drop the account's rules they keep in memory (AccountConfigCache). */
+  private async record(
+    actor: AdminActor,
+    accountId: string,
+    action: string,
+    ruleId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.changes.announce(accountId);
+    await this.audit.record(actor, { action, accountId, entityType: 'trigger_rule', entityId: ruleId, details });
   }
 }

@@ -1,4 +1,4 @@
-import { AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
+import { AccountConfigCache, AccountUnavailableError, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import { withLogContext } from '@lever-assess/common';
 import {
   AssessmentStatus,
@@ -22,8 +22,6 @@ import {
   CandidateEventsRepository,
   LeverDeliveriesRepository,
   LeverOpportunityViewsRepository,
-  TestsRepository,
-  TriggerRulesRepository,
   type Account,
   type Assessment,
   type CandidateEventBatch,
@@ -73,8 +71,8 @@ export class LeverEventDispatchService {
   constructor(
     private readonly deliveries: LeverDeliveriesRepository,
     private readonly leverAccounts: LeverAccountsService,
-    private readonly rules: TriggerRulesRepository,
-    private readonly tests: TestsRepository,
+    // Rules and catalog from memory: read for every stage change, edited rarely (announced).
+    private readonly config: AccountConfigCache,
     private readonly assessments: AssessmentsRepository,
     private readonly views: LeverOpportunityViewsRepository,
     private readonly platform: PlatformClient,
@@ -103,7 +101,7 @@ export class LeverEventDispatchService {
       return this.finish(event, steps, err.status === 'missing' ? DispatchOutcome.AccountMissing : DispatchOutcome.AccountDisabled);
     }
 
-    const stageRules = await this.rules.listEnabledForStage(event.accountId, event.toStageId);
+    const stageRules = await this.config.rulesForStage(event.accountId, event.toStageId);
     if (stageRules.length === 0) {
       steps.add(CandidateEventType.RuleNotMatched, { reason: DispatchOutcome.NoRule, stageId: event.toStageId });
       return this.finish(event, steps, DispatchOutcome.NoRule);
@@ -148,7 +146,7 @@ export class LeverEventDispatchService {
       return this.finish(event, steps, DispatchOutcome.CandidateSkipped, candidateProblem.code);
     }
 
-    const catalog = await this.tests.list(event.accountId);
+    const catalog = await this.config.catalog(event.accountId);
     const context: EventContext = { event, account: access.account, opportunity, triggeredAt: new Date(event.triggeredAt), steps };
     const results: RuleResult[] = [];
     for (const rule of selected) {

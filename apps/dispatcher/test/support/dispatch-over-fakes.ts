@@ -1,4 +1,4 @@
-import { LeverAccountsService } from '@lever-assess/account-access';
+import { AccountConfigCache, LeverAccountsService } from '@lever-assess/account-access';
 import type { LeverSyncJob, LeverSyncProducer } from '@lever-assess/queues';
 import type { AccountChangesPublisher } from '@lever-assess/redis';
 import { RecordingProducer, standIn, type UnitFakes } from '@lever-assess/testing';
@@ -20,8 +20,8 @@ export function dispatchOverFakes(f: UnitFakes) {
   const service = new LeverEventDispatchService(
     f.deliveries.asRepository(),
     leverAccounts,
-    f.rules.asRepository(),
-    f.tests.asRepository(),
+    // Off (maxAgeMs 0): every job reads the fakes, as the cache does while it is not subscribed.
+    new AccountConfigCache(f.rules.asRepository(), f.tests.asRepository(), { redisUrl: '', queuePrefix: '', maxAgeMs: 0 }),
     f.assessments.asRepository(),
     f.views.asRepository(),
     f.platform.asClient(),

@@ -1,4 +1,4 @@
-import { LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
+import { AccountConfigCache, LeverAccountsService, type LeverAccount } from '@lever-assess/account-access';
 import {
   AssessmentStatus,
   CandidateEventType,
@@ -17,7 +17,6 @@ import {
   AssessmentsRepository,
   CandidateEventsRepository,
   LeverOpportunityViewsRepository,
-  TriggerRulesRepository,
   isForeignKeyViolation,
   type Assessment,
   type AssessmentNote,
@@ -56,7 +55,7 @@ export class LeverSyncService {
 
   constructor(
     private readonly assessments: AssessmentsRepository,
-    private readonly rules: TriggerRulesRepository,
+    private readonly config: AccountConfigCache,
     private readonly notes: AssessmentNotesRepository,
     private readonly views: LeverOpportunityViewsRepository,
     private readonly accounts: LeverAccountsService,
@@ -78,7 +77,7 @@ export class LeverSyncService {
       assessment.opportunityId === job.opportunityId ? ownsStatusTagAmong(assessment, siblings) : await this.ownsStatusTag(assessment);
     // Independent reads: one round trip's wait instead of three.
     const [rule, view, noteClaims] = await Promise.all([
-      this.rules.findById(job.accountId, assessment.ruleId),
+      this.config.rule(job.accountId, assessment.ruleId),
       this.views.find(job.accountId, assessment.opportunityId),
       this.notes.listForAssessment(job.accountId, assessment.id),
     ]);

@@ -1,4 +1,4 @@
-import { LeverAccountsService } from '@lever-assess/account-access';
+import { AccountConfigCache, LeverAccountsService } from '@lever-assess/account-access';
 import { RuleKind } from '@lever-assess/domain';
 import type { AccountChangesPublisher } from '@lever-assess/redis';
 import { standIn, type UnitFakes } from '@lever-assess/testing';
@@ -14,7 +14,7 @@ export function leverSyncOverFakes(f: UnitFakes): LeverSyncService {
   );
   return new LeverSyncService(
     f.assessments.asRepository(),
-    f.rules.asRepository(),
+    new AccountConfigCache(f.rules.asRepository(), f.tests.asRepository(), { redisUrl: '', queuePrefix: '', maxAgeMs: 0 }),
     f.notes.asRepository(),
     f.views.asRepository(),
     leverAccounts,

@@ -106,6 +106,17 @@ export class IntegrationEnv extends EncryptionEnv {
   @IsUrl({ ...URL_OPTS, protocols: ['http', 'https'] })
   LEVER_OAUTH_AUTHORIZE_URL?: string;
 
+  /**
+   * Workers keep each account's trigger rules and test catalog in memory for at most this long
+   * (docs/many-tenants.md "Rules and catalog in memory"); config-api's announcement of an edit
+   * drops them at once. 0: read them from PostgreSQL for every job.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  ACCOUNT_CONFIG_CACHE_MS = 30_000;
+
   /** Issued by Lever's partner programme; OAuth connect is off while unset (API keys still work). */
   @IsOptional()
   @IsString()
