@@ -8,6 +8,7 @@ import { normalizePage, type Page, type PageRequest } from './pagination';
 import { assertSealed } from './sealed-secret';
 import { countAccountSecretsNeedingRotation } from '../secrets/reencrypt-secrets';
 import { definedFields } from './defined-fields';
+import { selectEntities } from './returned-rows';
 
 /** Secrets arrive sealed by SecretBox; this repository never sees plaintext. */
 export interface NewAccount {
@@ -91,8 +92,10 @@ export class AccountsRepository {
   }
 
   /** With the sealed secrets, for workers that call Lever on the account's behalf. */
-  findByIdWithSecrets(id: string): Promise<AccountWithSecrets | null> {
-    return this.withSecrets().where('a.id = :id', { id }).getOne() as Promise<AccountWithSecrets | null>;
+  async findByIdWithSecrets(id: string): Promise<AccountWithSecrets | null> {
+    // Plain SQL: read for every job a worker runs (returned-rows.ts). `*` includes the secret columns.
+    const [account] = await selectEntities(this.repo, 'SELECT * FROM "accounts" WHERE "id" = $1', [id]);
+    return (account as AccountWithSecrets | undefined) ?? null;
   }
 
   /** With the sealed secrets: the gateway verifies the webhook signature with them. */

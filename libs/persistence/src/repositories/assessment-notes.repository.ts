@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AssessmentNote } from '../entities/assessment-note.entity';
 import { ReferenceNotFoundError } from '../errors/persistence.errors';
+import { selectEntities } from './returned-rows';
 
 /**
  * "A Lever note is written at most once per assessment event": claim the (assessment, event)
@@ -61,12 +62,13 @@ export class AssessmentNotesRepository {
 
   /** Oldest first. */
   listForAssessment(accountId: string, assessmentId: string): Promise<AssessmentNote[]> {
-    return this.repo
-      .createQueryBuilder('n')
-      .innerJoin('n.assessment', 'a', 'a.accountId = :accountId', { accountId })
-      .where('n.assessmentId = :assessmentId', { assessmentId })
-      .orderBy('n.createdAt', 'ASC')
-      .addOrderBy('n.id', 'ASC')
-      .getMany();
+    return selectEntities(
+      this.repo,
+      `SELECT n.* FROM "assessment_notes" n
+       JOIN "assessments" a ON a."id" = n."assessment_id" AND a."account_id" = $1
+       WHERE n."assessment_id" = $2
+       ORDER BY n."created_at" ASC, n."id" ASC`,
+      [accountId, assessmentId],
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { In, IsNull, Not, Raw, type FindOptionsWhere, type Repository } from 'typeorm';
+import { In, IsNull, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Assessment, UQ_ASSESSMENT_ACTIVE, type InvitationRequestBody } from '../entities/assessment.entity';
 import { TestDefinition } from '../entities/test-definition.entity';
 import { ReferenceNotFoundError } from '../errors/persistence.errors';
@@ -17,7 +17,7 @@ import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
-import { entitiesFromReturnedRows } from './returned-rows';
+import { entitiesFromReturnedRows, selectEntities } from './returned-rows';
 
 /** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
 export function opportunityDigest(opportunityId: string): string {
@@ -93,31 +93,13 @@ export class AssessmentsRepository {
    * @throws ReferenceNotFoundError when the rule or test is not the account's.
    */
   async insertIfNoActive(input: NewAssessment): Promise<{ assessment: Assessment; created: boolean }> {
-    await this.assertReferences(input);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { raw } = await this.repo
-          .createQueryBuilder()
-          .insert()
-          .values({
-            ...(input.id ? { id: input.id } : {}),
-            accountId: input.accountId,
-            opportunityId: input.opportunityId,
-            candidateId: input.candidateId,
-            contactId: input.contactId ?? null,
-            ruleId: input.ruleId,
-            testId: input.testId ?? null,
-            kind: input.kind,
-            status: input.status ?? AssessmentStatus.Sent,
-            triggeredAt: input.triggeredAt,
-            sourceDeliveryToken: input.sourceDeliveryToken ?? null,
-            errorCode: input.errorCode ?? null,
-            errorText: input.errorText ?? null,
-            invitationRequest: input.invitationRequest ?? null,
-          })
-          .returning('*')
-          .execute();
-        return { assessment: entitiesFromReturnedRows(this.repo, raw)[0], created: true };
+        const inserted = await this.insertWithReferences(input);
+        if (inserted) return { assessment: inserted, created: true };
+        // Nothing inserted: a reference is not the account's. Find out which, for the error.
+        await this.assertReferences(input);
+        throw new ReferenceNotFoundError(input.accountId, 'trigger rule', input.ruleId);
       } catch (err) {
         if (!isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) throw translateCheckViolation(err);
         const existing = await this.findActive(input);
@@ -127,8 +109,55 @@ export class AssessmentsRepository {
     }
   }
 
-  findById(accountId: string, id: string): Promise<Assessment | null> {
-    return this.repo.findOneBy({ accountId, id });
+  /**
+   * One statement, run for every new assessment: the row is inserted only when the rule (and the
+   * test, if any) are the account's, and comes back as `RETURNING *`. Resolves null when a
+   * reference is not the account's.
+   */
+  private async insertWithReferences(input: NewAssessment): Promise<Assessment | null> {
+    const columns: Record<string, unknown> = {
+      ...(input.id ? { id: input.id } : {}),
+      account_id: input.accountId,
+      opportunity_id: input.opportunityId,
+      candidate_id: input.candidateId,
+      contact_id: input.contactId ?? null,
+      rule_id: input.ruleId,
+      test_id: input.testId ?? null,
+      kind: input.kind,
+      status: input.status ?? AssessmentStatus.Sent,
+      triggered_at: input.triggeredAt,
+      source_delivery_token: input.sourceDeliveryToken ?? null,
+      error_code: input.errorCode ?? null,
+      error_text: input.errorText ?? null,
+      invitation_request: input.invitationRequest ? JSON.stringify(input.invitationRequest) : null,
+    };
+    const names = Object.keys(columns);
+    const params = Object.values(columns);
+    // `json`, not `jsonb`: the stored request keeps its key order (it is sent again verbatim).
+    const casts: Record<string, string> = {
+      id: '::uuid',
+      account_id: '::uuid',
+      rule_id: '::uuid',
+      test_id: '::uuid',
+      triggered_at: '::timestamptz',
+      invitation_request: '::json',
+    };
+    const select = names.map((name, i) => `$${i + 1}${casts[name] ?? '::text'}`).join(', ');
+    const at = (name: string) => `$${names.indexOf(name) + 1}`;
+    const raw: unknown = await this.repo.query(
+      `INSERT INTO "assessments" (${names.map((n) => `"${n}"`).join(', ')})
+       SELECT ${select}
+       WHERE EXISTS (SELECT 1 FROM "trigger_rules" WHERE "account_id" = ${at('account_id')}::uuid AND "id" = ${at('rule_id')}::uuid)
+         AND (${at('test_id')}::uuid IS NULL OR EXISTS (SELECT 1 FROM "tests" WHERE "account_id" = ${at('account_id')}::uuid AND "id" = ${at('test_id')}::uuid))
+       RETURNING *`,
+      params,
+    );
+    return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
+  }
+
+  async findById(accountId: string, id: string): Promise<Assessment | null> {
+    const [found] = await selectEntities(this.repo, 'SELECT * FROM "assessments" WHERE "account_id" = $1 AND "id" = $2', [accountId, id]);
+    return found ?? null;
   }
 
   /** The sent/completed assessment occupying the (account, opportunity, rule) slot, if any. */
@@ -146,23 +175,29 @@ export class AssessmentsRepository {
    * active and came from another delivery than `otherThanDeliveryToken`: a redelivered move whose
    * assessment already finished or failed must not start again.
    */
-  findFinishedForMove(
+  async findFinishedForMove(
     where: Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>,
   ): Promise<Assessment | null> {
-    return this.repo.findOne({
-      where: {
-        accountId: where.accountId,
-        opportunityId: where.opportunityId,
-        ruleId: where.ruleId,
-        triggeredAt: where.triggeredAt,
-        status: Not(In([...ACTIVE_ASSESSMENT_STATUSES])),
-        // A row without a token (a manual resend) is from another delivery too; `<>` would skip it.
-        sourceDeliveryToken: Raw((column) => `${column} IS DISTINCT FROM :otherThanDeliveryToken`, {
-          otherThanDeliveryToken: where.otherThanDeliveryToken,
-        }),
-      },
-      order: { createdAt: 'DESC', id: 'DESC' },
-    });
+    // Plain SQL: read for every rule of every stage change (returned-rows.ts selectEntities).
+    const [found] = await selectEntities(
+      this.repo,
+      `SELECT * FROM "assessments"
+       WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3 AND "triggered_at" = $4
+         AND NOT ("status" = ANY($5::text[]))
+         -- A row without a token (a manual resend) is from another delivery too; <> would skip it.
+         AND "source_delivery_token" IS DISTINCT FROM $6
+       ORDER BY "created_at" DESC, "id" DESC
+       LIMIT 1`,
+      [
+        where.accountId,
+        where.opportunityId,
+        where.ruleId,
+        where.triggeredAt,
+        [...ACTIVE_ASSESSMENT_STATUSES],
+        where.otherThanDeliveryToken,
+      ],
+    );
+    return found ?? null;
   }
 
   /**
@@ -248,7 +283,11 @@ export class AssessmentsRepository {
 
   /** Every assessment of the opportunity, oldest first (not paged: an opportunity has a few). */
   listForOpportunity(accountId: string, opportunityId: string): Promise<Assessment[]> {
-    return this.repo.find({ where: { accountId, opportunityId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return selectEntities(
+      this.repo,
+      'SELECT * FROM "assessments" WHERE "account_id" = $1 AND "opportunity_id" = $2 ORDER BY "created_at" ASC, "id" ASC',
+      [accountId, opportunityId],
+    );
   }
 
   /**

@@ -67,23 +67,18 @@ export class CandidateEventsRepository {
   async append(events: NewCandidateEvent | readonly NewCandidateEvent[]): Promise<void> {
     const rows = Array.isArray(events) ? (events as readonly NewCandidateEvent[]) : [events as NewCandidateEvent];
     if (rows.length === 0) return;
-    await this.repo
-      .createQueryBuilder()
-      .insert()
-      .values(
-        rows.map((e) => ({
-          accountId: e.accountId,
-          opportunityId: e.opportunityId,
-          assessmentId: e.assessmentId ?? null,
-          type: e.type,
-          correlationId: e.correlationId,
-          // insert() types jsonb values as deep-partial entities; the object is plain JSON.
-          detail: (e.detail ?? {}) as never,
-          ...(e.at ? { at: e.at } : {}),
-        })),
-      )
-      .updateEntity(false)
-      .execute();
+    // Plain SQL, one statement for the batch: every job writes one (returned-rows.ts selectEntities says why).
+    const params: unknown[] = [];
+    const values = rows.map((e) => {
+      const at = e.at ? `$${params.push(e.at)}::timestamptz` : 'now()';
+      const p = (value: unknown) => `$${params.push(value)}`;
+      return `(${p(e.accountId)}::uuid, ${p(e.opportunityId)}, ${p(e.assessmentId ?? null)}::uuid, ${at}, ${p(e.type)}, ${p(e.correlationId)}, ${p(JSON.stringify(e.detail ?? {}))}::jsonb)`;
+    });
+    await this.repo.query(
+      `INSERT INTO "candidate_events" ("account_id", "opportunity_id", "assessment_id", "at", "type", "correlation_id", "detail")
+       VALUES ${values.join(', ')}`,
+      params,
+    );
   }
 
   /** A batch of one job's steps for one candidate, written by its `flush`. */

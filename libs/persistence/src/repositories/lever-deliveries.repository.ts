@@ -22,21 +22,22 @@ export class LeverDeliveriesRepository {
 
   /** Resolves true the first time this (account, token) is recorded, false on every repeat. */
   async recordOnce(delivery: NewLeverDelivery): Promise<boolean> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        accountId: delivery.accountId,
-        deliveryToken: delivery.deliveryToken,
-        opportunityId: delivery.opportunityId,
-        event: delivery.event ?? LeverEventName.StageChange,
-        toStageId: delivery.toStageId,
-        triggeredAt: delivery.triggeredAt,
-      })
-      .orIgnore()
-      .returning('"delivery_token"')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    // Plain SQL: once per job (returned-rows.ts selectEntities says why).
+    const rows: unknown[] = await this.repo.query(
+      `INSERT INTO "lever_deliveries" ("account_id", "delivery_token", "opportunity_id", "event", "to_stage_id", "triggered_at")
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING
+       RETURNING "delivery_token"`,
+      [
+        delivery.accountId,
+        delivery.deliveryToken,
+        delivery.opportunityId,
+        delivery.event ?? LeverEventName.StageChange,
+        delivery.toStageId,
+        delivery.triggeredAt,
+      ],
+    );
+    return rows.length > 0;
   }
 
   find(accountId: string, deliveryToken: string): Promise<LeverDelivery | null> {
@@ -59,8 +60,11 @@ export class LeverDeliveriesRepository {
 
   /** What processing decided, for support (e.g. `no_rule`, `assessment:<id>`). */
   async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
-    const { affected } = await this.repo.update({ accountId, deliveryToken }, { outcome });
-    return (affected ?? 0) > 0;
+    const [, affected]: [unknown, number] = await this.repo.query(
+      'UPDATE "lever_deliveries" SET "outcome" = $3 WHERE "account_id" = $1 AND "delivery_token" = $2',
+      [accountId, deliveryToken, outcome],
+    );
+    return affected > 0;
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
+import { selectEntities } from './returned-rows';
 
 export interface OpportunityFacts {
   tags: readonly string[];
@@ -16,8 +17,13 @@ export interface OpportunityFacts {
 export class LeverOpportunityViewsRepository {
   constructor(@InjectRepository(LeverOpportunityView) private readonly repo: Repository<LeverOpportunityView>) {}
 
-  find(accountId: string, opportunityId: string): Promise<LeverOpportunityView | null> {
-    return this.repo.findOneBy({ accountId, opportunityId });
+  async find(accountId: string, opportunityId: string): Promise<LeverOpportunityView | null> {
+    const [view] = await selectEntities(
+      this.repo,
+      'SELECT * FROM "lever_opportunity_views" WHERE "account_id" = $1 AND "opportunity_id" = $2',
+      [accountId, opportunityId],
+    );
+    return view ?? null;
   }
 
   /**

@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
+import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
+import { Account, Assessment, AssessmentNote, LeverOpportunityView, type AccountWithSecrets } from '..';
+import { accountWithRule, makeRepositories, type Repositories } from './fixtures';
+import { createMigratedTestDatabase, seal, type TestDatabase } from './test-database';
+
+// The workers' per-job reads are plain SQL (returned-rows.ts selectEntities) instead of TypeORM's
+// find, for CPU. Each must give exactly the entities TypeORM's own read gives: every column, with
+// its type (dates, numeric score, jsonb, arrays, nulls) and order.
+describe('plain SQL reads give what TypeORM reads', () => {
+  let db: TestDatabase;
+  let repos: Repositories;
+
+  beforeAll(async () => {
+    db = await createMigratedTestDatabase();
+    repos = makeRepositories(db.dataSource);
+  });
+  afterAll(() => db.dispose());
+
+  async function filledAssessments() {
+    const { account, rule } = await accountWithRule(repos);
+    const test = await repos.tests.create(account.id, { name: `T ${randomUUID()}`, platformTestId: 'pt-1', kind: RuleKind.TakeHome });
+    const opportunityId = `opp-${randomUUID()}`;
+    const triggeredAt = new Date('2026-03-04T05:06:07.891Z');
+    const base = { accountId: account.id, opportunityId, candidateId: 'cand-1', ruleId: rule.id, kind: RuleKind.TakeHome, triggeredAt };
+    const { assessment: scored } = await repos.assessments.insertIfNoActive({
+      ...base,
+      testId: test.id,
+      contactId: 'contact-1',
+      sourceDeliveryToken: 'tok-a',
+      invitationRequest: { kind: 'take_home', testId: 'pt-1', reference: 'r', candidate: { name: 'N', email: 'n@example.com' } } as never,
+    });
+    await repos.assessments.transition(account.id, scored.id, [AssessmentStatus.Sent], {
+      status: AssessmentStatus.Scored,
+      score: 87.25,
+      scoredAt: new Date('2026-03-05T00:00:00.001Z'),
+      platformInvitationId: `inv-${randomUUID()}`,
+      candidateUrl: 'https://platform.example/c',
+      reportUrl: 'https://platform.example/r',
+    });
+    const { assessment: sent } = await repos.assessments.insertIfNoActive({ ...base, sourceDeliveryToken: null as never });
+    return { account, rule, opportunityId, triggeredAt, scored, sent };
+  }
+
+  it('AccountsRepository.findByIdWithSecrets', async () => {
+    const { account } = await filledAssessments();
+    await repos.accounts.update(account.id, {
+      performAsUserId: 'user-9',
+      leverSignatureTokensEnc: seal('{"candidateHired":"t"}'),
+    } as never);
+    const typeorm = await db.dataSource
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .addSelect([
+        'a.leverApiKeyEnc',
+        'a.leverSignatureTokenEnc',
+        'a.leverSignatureTokensEnc',
+        'a.leverOauthAccessTokenEnc',
+        'a.leverOauthRefreshTokenEnc',
+      ])
+      .where('a.id = :id', { id: account.id })
+      .getOne();
+    const plain = await repos.accounts.findByIdWithSecrets(account.id);
+    expect(plain).toEqual(typeorm);
+    expect((plain as AccountWithSecrets).leverApiKeyEnc).toBeTruthy();
+    expect(plain).toBeInstanceOf(Account);
+    await expect(repos.accounts.findByIdWithSecrets(randomUUID())).resolves.toBeNull();
+  });
+
+  it('AssessmentsRepository.findById and listForOpportunity', async () => {
+    const { account, opportunityId, scored, sent } = await filledAssessments();
+    const repo = db.dataSource.getRepository(Assessment);
+    for (const id of [scored.id, sent.id]) {
+      const plain = await repos.assessments.findById(account.id, id);
+      expect(plain).toEqual(await repo.findOneBy({ accountId: account.id, id }));
+      expect(plain).toBeInstanceOf(Assessment);
+    }
+    expect((await repos.assessments.findById(account.id, scored.id))?.score).toBe(87.25);
+    const list = await repos.assessments.listForOpportunity(account.id, opportunityId);
+    expect(list).toEqual(await repo.find({ where: { accountId: account.id, opportunityId }, order: { createdAt: 'ASC', id: 'ASC' } }));
+    expect(list.map((a) => a.id)).toEqual([scored.id, sent.id]);
+    // Tenant-scoped: another account's id finds nothing.
+    const other = await accountWithRule(repos);
+    await expect(repos.assessments.findById(other.account.id, scored.id)).resolves.toBeNull();
+    await expect(repos.assessments.listForOpportunity(other.account.id, opportunityId)).resolves.toEqual([]);
+  });
+
+  it('AssessmentsRepository.findFinishedForMove', async () => {
+    const { account, rule, opportunityId, triggeredAt, scored, sent } = await filledAssessments();
+    // Only the finished one of this move stays (the active one would take its slot below).
+    await db.dataSource.getRepository(Assessment).delete({ id: sent.id });
+    const where = { accountId: account.id, opportunityId, ruleId: rule.id, triggeredAt };
+    const found = await repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' });
+    expect(found).toEqual(await db.dataSource.getRepository(Assessment).findOneBy({ id: scored.id }));
+    // Its own delivery, another move time, or only active ones: nothing.
+    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toBeNull();
+    await expect(
+      repos.assessments.findFinishedForMove({ ...where, triggeredAt: new Date(triggeredAt.getTime() + 1), otherThanDeliveryToken: 'x' }),
+    ).resolves.toBeNull();
+    await db.dataSource.getRepository(Assessment).update({ id: scored.id }, { status: AssessmentStatus.Completed });
+    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' })).resolves.toBeNull();
+    // A row without a token (a manual resend) counts as another delivery.
+    await db.dataSource.getRepository(Assessment).update({ id: scored.id }, { status: AssessmentStatus.Error, sourceDeliveryToken: null });
+    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toMatchObject({
+      id: scored.id,
+    });
+    const statuses = await db.dataSource.getRepository(Assessment).countBy({ id: scored.id, status: In([AssessmentStatus.Error]) });
+    expect(statuses).toBe(1);
+  });
+
+  it('LeverOpportunityViewsRepository.find', async () => {
+    const { account, opportunityId } = await filledAssessments();
+    await repos.views.recordRead(
+      account.id,
+      opportunityId,
+      { tags: ['b', 'a'], links: ['https://x.example'] },
+      new Date('2026-01-01T00:00:00.123Z'),
+    );
+    const plain = await repos.views.find(account.id, opportunityId);
+    expect(plain).toEqual(await db.dataSource.getRepository(LeverOpportunityView).findOneBy({ accountId: account.id, opportunityId }));
+    expect(plain?.tags).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(plain).toBeInstanceOf(LeverOpportunityView);
+    await expect(repos.views.find(account.id, 'nobody')).resolves.toBeNull();
+  });
+
+  it('AssessmentNotesRepository.listForAssessment', async () => {
+    const { account, scored } = await filledAssessments();
+    await repos.notes.claim(account.id, scored.id, 'scored');
+    await repos.notes.claim(account.id, scored.id, 'completed');
+    await repos.notes.setNoteId(account.id, scored.id, 'scored', 'note-1');
+    const plain = await repos.notes.listForAssessment(account.id, scored.id);
+    const typeorm = await db.dataSource
+      .getRepository(AssessmentNote)
+      .find({ where: { assessmentId: scored.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    expect(plain).toEqual(typeorm);
+    expect(plain).toHaveLength(2);
+    const other = await accountWithRule(repos);
+    await expect(repos.notes.listForAssessment(other.account.id, scored.id)).resolves.toEqual([]);
+  });
+});
