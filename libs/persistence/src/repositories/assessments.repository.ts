@@ -17,7 +17,7 @@ import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
-import { entitiesFromReturnedRows, selectEntities } from './returned-rows';
+import { entitiesFromReturnedRows, selectEntities, updatedEntities } from './returned-rows';
 
 /** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
 export function opportunityDigest(opportunityId: string): string {
@@ -227,27 +227,32 @@ export class AssessmentsRepository {
    * holds the active slot (the unique index refuses a second one).
    */
   async reopenInDoubt(where: Scoped<{ opportunityId: string; ruleId: string; sourceDeliveryToken: string }>): Promise<Assessment | null> {
-    const inDoubt = `(SELECT id FROM assessments
-       WHERE account_id = :accountId AND opportunity_id = :opportunityId AND rule_id = :ruleId
-         AND status = :error AND platform_invitation_id IS NULL
-         AND (invitation_request IS NOT NULL OR error_code = :unavailable)
-       ORDER BY created_at DESC, id DESC LIMIT 1)`;
     try {
-      const { raw } = await this.repo
-        .createQueryBuilder()
-        .update()
-        .set({ status: AssessmentStatus.Sent, errorCode: null, errorText: null, sourceDeliveryToken: where.sourceDeliveryToken })
-        // The status again outside the sub-query: of two concurrent reopeners, the second re-checks the updated row and matches nothing.
-        .where(`id = ${inDoubt} AND status = :error AND platform_invitation_id IS NULL`, {
-          accountId: where.accountId,
-          opportunityId: where.opportunityId,
-          ruleId: where.ruleId,
-          error: AssessmentStatus.Error,
-          unavailable: AssessmentProblemCode.PlatformUnavailable,
-        })
-        .returning('*')
-        .execute();
-      return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
+      // Plain SQL: run for every rule of every stage change (returned-rows.ts selectEntities says why).
+      const [reopened] = await updatedEntities(
+        this.repo,
+        `UPDATE "assessments"
+         SET "status" = $5, "error_code" = NULL, "error_text" = NULL, "source_delivery_token" = $6, "updated_at" = CURRENT_TIMESTAMP
+         WHERE "id" = (SELECT "id" FROM "assessments"
+                       WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3
+                         AND "status" = $4 AND "platform_invitation_id" IS NULL
+                         AND ("invitation_request" IS NOT NULL OR "error_code" = $7)
+                       ORDER BY "created_at" DESC, "id" DESC LIMIT 1)
+           -- The status again outside the sub-query: of two concurrent reopeners, the second
+           -- re-checks the updated row and matches nothing.
+           AND "status" = $4 AND "platform_invitation_id" IS NULL
+         RETURNING *`,
+        [
+          where.accountId,
+          where.opportunityId,
+          where.ruleId,
+          AssessmentStatus.Error,
+          AssessmentStatus.Sent,
+          where.sourceDeliveryToken,
+          AssessmentProblemCode.PlatformUnavailable,
+        ],
+      );
+      return reopened ?? null;
     } catch (err) {
       if (isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) return null;
       throw err;
@@ -374,32 +379,37 @@ export class AssessmentsRepository {
     platformInvitationId: string,
     urls: { candidateUrl?: string; interviewerUrl?: string | null },
   ): Promise<Assessment | null> {
-    // SET expressions read the row as it was, so every CASE sees the old status.
-    const wasError = `"status" = '${AssessmentStatus.Error}'`;
-    const qb = this.repo
-      .createQueryBuilder()
-      .update()
-      .set({
-        ...definedFields(urls),
-        platformInvitationId,
-        invitationRequest: null,
-        status: () => `CASE WHEN ${wasError} THEN '${AssessmentStatus.Sent}' ELSE "status" END`,
-        errorCode: () => `CASE WHEN ${wasError} THEN NULL ELSE "error_code" END`,
-        errorText: () => `CASE WHEN ${wasError} THEN NULL ELSE "error_text" END`,
-      })
-      .where('id = :id', { id: where.id });
-    if (where.accountId !== undefined) qb.andWhere('account_id = :accountId', { accountId: where.accountId });
+    // Plain SQL: once per invitation sent. SET expressions read the row as it was, so every CASE
+    // sees the old status.
+    const params: unknown[] = [platformInvitationId, where.id];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const wasError = `"status" = ${p(AssessmentStatus.Error)}`;
+    const set = [
+      ...(urls.candidateUrl !== undefined ? [`"candidate_url" = ${p(urls.candidateUrl)}`] : []),
+      ...(urls.interviewerUrl !== undefined ? [`"interviewer_url" = ${p(urls.interviewerUrl)}`] : []),
+      '"platform_invitation_id" = $1',
+      '"invitation_request" = NULL',
+      `"status" = CASE WHEN ${wasError} THEN ${p(AssessmentStatus.Sent)} ELSE "status" END`,
+      `"error_code" = CASE WHEN ${wasError} THEN NULL ELSE "error_code" END`,
+      `"error_text" = CASE WHEN ${wasError} THEN NULL ELSE "error_text" END`,
+      '"updated_at" = CURRENT_TIMESTAMP',
+    ];
+    const conditions = ['"id" = $2'];
+    if (where.accountId !== undefined) conditions.push(`"account_id" = ${p(where.accountId)}`);
     if (where.onlyUnrecorded) {
-      qb.andWhere('platform_invitation_id IS NULL AND status IN (:...open)', { open: [AssessmentStatus.Sent, AssessmentStatus.Error] });
+      conditions.push(`"platform_invitation_id" IS NULL AND "status" IN (${p(AssessmentStatus.Sent)}, ${p(AssessmentStatus.Error)})`);
     } else {
-      qb.andWhere('(platform_invitation_id IS NULL OR platform_invitation_id = :platformInvitationId) AND status <> :canceled', {
-        platformInvitationId,
-        canceled: AssessmentStatus.Canceled,
-      });
+      conditions.push(
+        `("platform_invitation_id" IS NULL OR "platform_invitation_id" = $1) AND "status" <> ${p(AssessmentStatus.Canceled)}`,
+      );
     }
     try {
-      const { raw } = await qb.returning('*').execute();
-      return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
+      const [written] = await updatedEntities(
+        this.repo,
+        `UPDATE "assessments" SET ${set.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING *`,
+        params,
+      );
+      return written ?? null;
     } catch (err) {
       if (isUniqueViolation(err, UQ_ASSESSMENT_ACTIVE)) return null;
       throw err;

@@ -26,3 +26,12 @@ export function entitiesFromReturnedRows<E extends ObjectLiteral>(repo: Reposito
 export async function selectEntities<E extends ObjectLiteral>(repo: Repository<E>, sql: string, params: unknown[]): Promise<E[]> {
   return entitiesFromReturnedRows(repo, await repo.query(sql, params));
 }
+
+/**
+ * The entities a plain SQL `UPDATE ... RETURNING *` changed. TypeORM answers an UPDATE's query()
+ * with `[rows, rowCount]`, an INSERT's or SELECT's with the rows alone.
+ */
+export async function updatedEntities<E extends ObjectLiteral>(repo: Repository<E>, sql: string, params: unknown[]): Promise<E[]> {
+  const [rows] = (await repo.query(sql, params)) as [unknown, number];
+  return entitiesFromReturnedRows(repo, rows);
+}
