@@ -36,6 +36,7 @@ async function pipelineLoad({ scenario, logDir, accounts, candidates, dispatcher
     const pipeline = stack.procs.filter((p) => PIPELINE_APPS.includes(p.app));
     const others = stack.procs.filter((p) => !PIPELINE_APPS.includes(p.app));
     const cpu0 = stack.cpu();
+    const split0 = stack.cpuSplit();
     const runner0 = process.cpuUsage();
     const machine0 = cpuTimes();
 
@@ -57,6 +58,7 @@ async function pipelineLoad({ scenario, logDir, accounts, candidates, dispatcher
     const { results, missing } = await watching;
     const quietAt = await waitQuiet(stack.lever, productKeys, since, { quietMs: 1_500 });
     const cpu1 = stack.cpu();
+    const split1 = stack.cpuSplit();
     const runner1 = process.cpuUsage(runner0);
     const machine1 = cpuTimes();
     if (hooks.afterLoad) await hooks.afterLoad(stack, tenants);
@@ -86,6 +88,10 @@ async function pipelineLoad({ scenario, logDir, accounts, candidates, dispatcher
       quietAfterMs: quietAt ? quietAt - lastSent : null,
       pipelineCpuMs: delta(pipeline),
       cpuByProcess: Object.fromEntries(stack.procs.map((p) => [p.name, (cpu1[p.name] ?? 0) - (cpu0[p.name] ?? 0)])),
+      // System time is the kernel's work for the process, mostly its socket reads and writes.
+      systemCpuByProcess: Object.fromEntries(
+        stack.procs.map((p) => [p.name, (split1[p.name]?.system ?? 0) - (split0[p.name]?.system ?? 0)]),
+      ),
       othersCpuMs: delta(others),
       runnerCpuMs: (runner1.user + runner1.system) / 1000,
       machineBusy: busyPercent(machine0, machine1),

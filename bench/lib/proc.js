@@ -35,18 +35,24 @@ function ticksPerSecond() {
   return clockTicks;
 }
 
-/** CPU time (user + system) of a process in ms, or null when it has gone. */
-function cpuMs(pid) {
+/** CPU time of a process in ms, user and system apart, or null when it has gone. */
+function cpuSplitMs(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const utime = Number(fields[11]); // field 14
     const stime = Number(fields[12]); // field 15
-    return ((utime + stime) * 1000) / ticksPerSecond();
+    return { user: (utime * 1000) / ticksPerSecond(), system: (stime * 1000) / ticksPerSecond() };
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system) of a process in ms, or null when it has gone. */
+function cpuMs(pid) {
+  const split = cpuSplitMs(pid);
+  return split ? split.user + split.system : null;
 }
 
 /** Resident set size (VmRSS) in kB, or null when the process has gone. */
@@ -160,4 +166,4 @@ async function waitReady(proc, url, { probe = '/health/ready', timeoutMs = 60_00
   throw new Error(`${proc.name} did not become ready within ${timeoutMs / 1000} s; see ${path.relative(ROOT, proc.logFile)}`);
 }
 
-module.exports = { ROOT, setDist, appScript, ownPids, cpuMs, rssKb, freePort, startProcess, startApp, waitReady, ticksPerSecond };
+module.exports = { ROOT, setDist, appScript, ownPids, cpuMs, cpuSplitMs, rssKb, freePort, startProcess, startApp, waitReady, ticksPerSecond };

@@ -13,7 +13,7 @@ const Redis = require('ioredis');
 const { Client } = require('pg');
 const cleanup = require('./cleanup');
 const { ConfigApi, LeverSandbox, PlatformSandbox } = require('./http');
-const { ROOT, appScript, cpuMs, freePort, rssKb, startApp, waitReady } = require('./proc');
+const { ROOT, appScript, cpuMs, cpuSplitMs, freePort, rssKb, startApp, waitReady } = require('./proc');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -166,6 +166,11 @@ class Stack {
   /** CPU ms of each process by name, now. */
   cpu() {
     return Object.fromEntries(this.procs.map((p) => [p.name, cpuMs(p.pid)]));
+  }
+
+  /** CPU ms of every process, user and system apart (system: the kernel's work for it, mostly socket I/O). */
+  cpuSplit() {
+    return Object.fromEntries(this.procs.map((p) => [p.name, cpuSplitMs(p.pid)]));
   }
 
   rss() {

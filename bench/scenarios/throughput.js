@@ -35,8 +35,8 @@ module.exports = {
     }
     line(`  CPU per candidate:     ${num(r.pipelineCpuMs / r.candidates, 2)} ms (gateway + dispatcher + result-sync)`);
     line(
-      `    by process (ms total): ${Object.entries(r.cpuByProcess)
-        .map(([k, v]) => `${k} ${num(v)}`)
+      `    by process (ms total, of which system): ${Object.entries(r.cpuByProcess)
+        .map(([k, v]) => `${k} ${num(v)} (${num(r.systemCpuByProcess[k])})`)
         .join(', ')}`,
     );
     line(
