@@ -166,4 +166,17 @@ async function waitReady(proc, url, { probe = '/health/ready', timeoutMs = 60_00
   throw new Error(`${proc.name} did not become ready within ${timeoutMs / 1000} s; see ${path.relative(ROOT, proc.logFile)}`);
 }
 
-module.exports = { ROOT, setDist, appScript, ownPids, cpuMs, cpuSplitMs, rssKb, freePort, startProcess, startApp, waitReady, ticksPerSecond };
+module.exports = {
+  ROOT,
+  setDist,
+  appScript,
+  ownPids,
+  cpuMs,
+  cpuSplitMs,
+  rssKb,
+  freePort,
+  startProcess,
+  startApp,
+  waitReady,
+  ticksPerSecond,
+};
