@@ -15,7 +15,8 @@ describe('Flow A: a stage sends a test', () => {
   const envelope = (body: Record<string, unknown>) =>
     fetch(harness.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  beforeAll(() => harness.start(), 120_000);
+  // The config API too: the last flow test edits the catalog and a rule through it.
+  beforeAll(() => harness.start({ configApi: true }), 120_000);
   afterAll(() => harness.stop(), 120_000);
 
   it('sends the test, then Needs Review, then Pass with the report link', async () => {
@@ -224,6 +225,56 @@ describe('Flow A: a stage sends a test', () => {
     } finally {
       await ds.destroy();
     }
+  });
+
+  // The workers keep each account's rules and catalog in memory (AccountConfigCache, up to
+  // ACCOUNT_CONFIG_CACHE_MS = 30 s). An admin's edit through the config API must reach the next
+  // stage change at once, not after that time: config-api announces it and every worker drops what
+  // it kept. Each step below runs well within the 30 s. It leaves the catalog and rule as it found them.
+  it('uses a renamed catalog test and a disabled rule on the very next stage change', async () => {
+    const { items: accounts } = await harness.admin<{ items: { id: string }[] }>('GET', '/v1/accounts');
+    const base = `/v1/accounts/${accounts[0].id}`;
+    // The dispatcher reads (and keeps) the account's rules and catalog.
+    const first = email();
+    const firstId = await harness.addCandidate('Kept Config', [first]);
+    await harness.moveTo(firstId, 'Coding Test');
+    expect((await harness.invitationFor(first)).testName).toBe('Python Basics');
+    await harness.untilStatus(firstId, 'Sent');
+
+    // A catalog rename: the new name is the override tag from now on.
+    const { items: tests } = await harness.admin<{ items: { id: string; name: string }[] }>('GET', `${base}/tests`);
+    const advanced = tests.find((t) => t.name === 'Python Advanced');
+    expect(advanced).toBeDefined();
+    await harness.admin('PATCH', `${base}/tests/${advanced?.id}`, { name: 'Python Expert' });
+    const tagged = email();
+    const taggedId = await harness.addCandidate('Expert Tag', [tagged], ['python expert']);
+    await harness.moveTo(taggedId, 'Coding Test');
+    expect((await harness.invitationFor(tagged)).testName).toBe('Python Advanced');
+    await harness.untilStatus(taggedId, 'Sent');
+    await harness.admin('PATCH', `${base}/tests/${advanced?.id}`, { name: 'Python Advanced' });
+
+    // The stage's rule disabled: the next candidate gets nothing.
+    const { items: rules } = await harness.admin<{
+      items: { id: string; stageName: string | null; requiredTag: string | null; enabled: boolean }[];
+    }>('GET', `${base}/trigger-rules`);
+    const rule = rules.find((r) => r.stageName === 'Coding Test' && r.requiredTag === null);
+    expect(rule?.enabled).toBe(true);
+    await harness.admin('PATCH', `${base}/trigger-rules/${rule?.id}`, { enabled: false });
+    const ignored = email();
+    const ignoredId = await harness.addCandidate('After Disable', [ignored]);
+    await harness.moveTo(ignoredId, 'Coding Test');
+    await harness.deliveredWebhook(ignoredId);
+    await idle();
+    expect((await harness.invitations()).some((i) => i.request.candidate.email === ignored)).toBe(false);
+    expect(harness.statusTags(await harness.candidate(ignoredId))).toEqual([]);
+
+    // Enabled again: sent again.
+    await harness.admin('PATCH', `${base}/trigger-rules/${rule?.id}`, { enabled: true });
+    const again = email();
+    const againId = await harness.addCandidate('After Enable', [again]);
+    await harness.moveTo(againId, 'Coding Test');
+    await harness.invitationFor(again);
+    await harness.untilStatus(againId, 'Sent');
   });
 
   // Last: it stops the product's apps to read every line they wrote.
