@@ -1,6 +1,5 @@
 import { SecretBox } from '@lever-assess/common';
 import { LeverClient, LeverOAuthClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
-import { TestsRepository, TriggerRulesRepository } from '@lever-assess/persistence';
 import { REDIS } from '@lever-assess/redis';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -82,15 +81,7 @@ export class AccountConfigCacheModule {
     return {
       module: AccountConfigCacheModule,
       global: true,
-      providers: [
-        { provide: ACCOUNT_CONFIG_CACHE_OPTIONS, useValue: options },
-        {
-          provide: AccountConfigCache,
-          inject: [TriggerRulesRepository, TestsRepository, ACCOUNT_CONFIG_CACHE_OPTIONS],
-          useFactory: (rules: TriggerRulesRepository, tests: TestsRepository, opts: AccountConfigCacheOptions) =>
-            new AccountConfigCache(rules, tests, opts),
-        },
-      ],
+      providers: [{ provide: ACCOUNT_CONFIG_CACHE_OPTIONS, useValue: options }, AccountConfigCache],
       exports: [AccountConfigCache],
     };
   }

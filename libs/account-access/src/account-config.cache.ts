@@ -41,7 +41,6 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
     private readonly rules: TriggerRulesRepository,
     private readonly tests: TestsRepository,
     @Inject(ACCOUNT_CONFIG_CACHE_OPTIONS) private readonly options: AccountConfigCacheOptions,
-    private readonly now: () => number = Date.now,
   ) {
     this.maxAccounts = options.maxAccounts ?? 5_000;
   }
@@ -75,14 +74,14 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
 
   /** The account's enabled rules for `stageId`, oldest first (as TriggerRulesRepository.listEnabledForStage). */
   async rulesForStage(accountId: string, stageId: string): Promise<TriggerRule[]> {
-    if (!this.serving()) return this.rules.listEnabledForStage(accountId, stageId);
+    if (!this.isServing) return this.rules.listEnabledForStage(accountId, stageId);
     const all = await this.cached(accountId, 'rules', () => this.rules.list(accountId));
     return all.filter((r) => r.enabled && r.stageId === stageId);
   }
 
   /** One rule of the account, enabled or not (as TriggerRulesRepository.findById). */
   async rule(accountId: string, ruleId: string): Promise<TriggerRule | null> {
-    if (!this.serving()) return this.rules.findById(accountId, ruleId);
+    if (!this.isServing) return this.rules.findById(accountId, ruleId);
     const all = await this.cached(accountId, 'rules', () => this.rules.list(accountId));
     const found = all.find((r) => r.id === ruleId);
     // A rule created after the list was read (its announcement not yet here) is read directly.
@@ -91,7 +90,7 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
 
   /** The account's test catalog, by name (as TestsRepository.list). */
   async catalog(accountId: string): Promise<readonly TestDefinition[]> {
-    if (!this.serving()) return this.tests.list(accountId);
+    if (!this.isServing) return this.tests.list(accountId);
     return this.cached(accountId, 'tests', () => this.tests.list(accountId));
   }
 
@@ -102,15 +101,11 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
 
   /** True while kept rules and catalogs are used (subscribed to announcements, not turned off). */
   get isServing(): boolean {
-    return this.serving();
-  }
-
-  private serving(): boolean {
     return this.options.maxAgeMs > 0 && this.subscribed;
   }
 
   private cached<T extends object>(accountId: string, kind: 'rules' | 'tests', load: () => Promise<T[]>): Promise<readonly T[]> {
-    const now = this.now();
+    const now = Date.now();
     let entry = this.entries.get(accountId);
     if (entry && now - entry.loadedAt >= this.options.maxAgeMs) {
       this.entries.delete(accountId);

@@ -161,47 +161,18 @@ function toLifecycleJob(
  * same one. Object keys are sorted, so a retry serialised in another key order still matches.
  */
 export function deliveryFingerprint(envelope: Pick<LeverEnvelope, 'event' | 'data'>): string {
-  // One string built directly (no sorted copies of every object): this runs on every delivery.
-  const text = `[${canonicalJson(envelope.event ?? null)},${canonicalJson(envelope.data)}]`;
-  return hash('sha256', text, 'base64url').slice(0, 22);
+  return hash('sha256', JSON.stringify(canonical([envelope.event ?? null, envelope.data])), 'base64url').slice(0, 22);
 }
 
-/**
- * JSON.stringify with object keys in sorted order. Values JSON.stringify leaves out of an object
- * (undefined, functions) are left out here too; in an array they become null, as there.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
-    return out + ']';
-  }
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
-  const keys = sortedKeys(object);
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const v = object[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(v);
-    first = false;
-  }
-  return out + '}';
-}
-
-const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
-
-/**
- * Keys sorted, in the order JSON.stringify would print an object built with them in that order:
- * array-index keys ("0", "12") first in numeric order, then the others sorted. The fingerprints
- * recorded by earlier builds were made that way, and a retry must still match them.
- */
-function sortedKeys(object: Record<string, unknown>): string[] {
-  const keys = Object.keys(object).sort();
-  if (!keys.some((k) => ARRAY_INDEX.test(k) && Number(k) < 4294967295)) return keys;
-  const index = keys.filter((k) => ARRAY_INDEX.test(k) && Number(k) < 4294967295).sort((a, b) => Number(a) - Number(b));
-  return [...index, ...keys.filter((k) => !(ARRAY_INDEX.test(k) && Number(k) < 4294967295))];
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, canonical(object[key])]),
+  );
 }
 
 function ignored(

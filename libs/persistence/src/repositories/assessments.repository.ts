@@ -17,7 +17,7 @@ import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
-import { entitiesFromReturnedRows, selectEntities, updatedEntities } from './returned-rows';
+import { SqlParams, entitiesFromReturnedRows, selectEntities, updatedEntities } from './returned-rows';
 
 /** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
 export function opportunityDigest(opportunityId: string): string {
@@ -115,42 +115,37 @@ export class AssessmentsRepository {
    * reference is not the account's.
    */
   private async insertWithReferences(input: NewAssessment): Promise<Assessment | null> {
-    const columns: Record<string, unknown> = {
-      ...(input.id ? { id: input.id } : {}),
-      account_id: input.accountId,
-      opportunity_id: input.opportunityId,
-      candidate_id: input.candidateId,
-      contact_id: input.contactId ?? null,
-      rule_id: input.ruleId,
-      test_id: input.testId ?? null,
-      kind: input.kind,
-      status: input.status ?? AssessmentStatus.Sent,
-      triggered_at: input.triggeredAt,
-      source_delivery_token: input.sourceDeliveryToken ?? null,
-      error_code: input.errorCode ?? null,
-      error_text: input.errorText ?? null,
-      invitation_request: input.invitationRequest ? JSON.stringify(input.invitationRequest) : null,
+    // INSERT ... SELECT takes no type from the target columns: every placeholder is cast.
+    const sql = new SqlParams();
+    const accountId = sql.add(input.accountId, '::uuid');
+    const ruleId = sql.add(input.ruleId, '::uuid');
+    const testId = sql.add(input.testId ?? null, '::uuid');
+    const columns: Record<string, string> = {
+      ...(input.id ? { id: sql.add(input.id, '::uuid') } : {}),
+      account_id: accountId,
+      opportunity_id: sql.add(input.opportunityId, '::text'),
+      candidate_id: sql.add(input.candidateId, '::text'),
+      contact_id: sql.add(input.contactId ?? null, '::text'),
+      rule_id: ruleId,
+      test_id: testId,
+      kind: sql.add(input.kind, '::text'),
+      status: sql.add(input.status ?? AssessmentStatus.Sent, '::text'),
+      triggered_at: sql.add(input.triggeredAt, '::timestamptz'),
+      source_delivery_token: sql.add(input.sourceDeliveryToken ?? null, '::text'),
+      error_code: sql.add(input.errorCode ?? null, '::text'),
+      error_text: sql.add(input.errorText ?? null, '::text'),
+      // `json`, not `jsonb`: the stored request keeps its key order (it is sent again verbatim).
+      invitation_request: sql.add(input.invitationRequest ? JSON.stringify(input.invitationRequest) : null, '::json'),
     };
-    const names = Object.keys(columns);
-    const params = Object.values(columns);
-    // `json`, not `jsonb`: the stored request keeps its key order (it is sent again verbatim).
-    const casts: Record<string, string> = {
-      id: '::uuid',
-      account_id: '::uuid',
-      rule_id: '::uuid',
-      test_id: '::uuid',
-      triggered_at: '::timestamptz',
-      invitation_request: '::json',
-    };
-    const select = names.map((name, i) => `$${i + 1}${casts[name] ?? '::text'}`).join(', ');
-    const at = (name: string) => `$${names.indexOf(name) + 1}`;
     const raw: unknown = await this.repo.query(
-      `INSERT INTO "assessments" (${names.map((n) => `"${n}"`).join(', ')})
-       SELECT ${select}
-       WHERE EXISTS (SELECT 1 FROM "trigger_rules" WHERE "account_id" = ${at('account_id')}::uuid AND "id" = ${at('rule_id')}::uuid)
-         AND (${at('test_id')}::uuid IS NULL OR EXISTS (SELECT 1 FROM "tests" WHERE "account_id" = ${at('account_id')}::uuid AND "id" = ${at('test_id')}::uuid))
+      `INSERT INTO "assessments" (${Object.keys(columns)
+        .map((n) => `"${n}"`)
+        .join(', ')})
+       SELECT ${Object.values(columns).join(', ')}
+       WHERE EXISTS (SELECT 1 FROM "trigger_rules" WHERE "account_id" = ${accountId} AND "id" = ${ruleId})
+         AND (${testId} IS NULL OR EXISTS (SELECT 1 FROM "tests" WHERE "account_id" = ${accountId} AND "id" = ${testId}))
        RETURNING *`,
-      params,
+      sql.values,
     );
     return entitiesFromReturnedRows(this.repo, raw)[0] ?? null;
   }
@@ -381,33 +376,35 @@ export class AssessmentsRepository {
   ): Promise<Assessment | null> {
     // Plain SQL: once per invitation sent. SET expressions read the row as it was, so every CASE
     // sees the old status.
-    const params: unknown[] = [platformInvitationId, where.id];
-    const p = (value: unknown) => `$${params.push(value)}`;
-    const wasError = `"status" = ${p(AssessmentStatus.Error)}`;
+    const sql = new SqlParams();
+    const invitationId = sql.add(platformInvitationId);
+    const wasError = `"status" = ${sql.add(AssessmentStatus.Error)}`;
     const set = [
-      ...(urls.candidateUrl !== undefined ? [`"candidate_url" = ${p(urls.candidateUrl)}`] : []),
-      ...(urls.interviewerUrl !== undefined ? [`"interviewer_url" = ${p(urls.interviewerUrl)}`] : []),
-      '"platform_invitation_id" = $1',
+      ...(urls.candidateUrl !== undefined ? [`"candidate_url" = ${sql.add(urls.candidateUrl)}`] : []),
+      ...(urls.interviewerUrl !== undefined ? [`"interviewer_url" = ${sql.add(urls.interviewerUrl)}`] : []),
+      `"platform_invitation_id" = ${invitationId}`,
       '"invitation_request" = NULL',
-      `"status" = CASE WHEN ${wasError} THEN ${p(AssessmentStatus.Sent)} ELSE "status" END`,
+      `"status" = CASE WHEN ${wasError} THEN ${sql.add(AssessmentStatus.Sent)} ELSE "status" END`,
       `"error_code" = CASE WHEN ${wasError} THEN NULL ELSE "error_code" END`,
       `"error_text" = CASE WHEN ${wasError} THEN NULL ELSE "error_text" END`,
       '"updated_at" = CURRENT_TIMESTAMP',
     ];
-    const conditions = ['"id" = $2'];
-    if (where.accountId !== undefined) conditions.push(`"account_id" = ${p(where.accountId)}`);
+    const conditions = [`"id" = ${sql.add(where.id)}`];
+    if (where.accountId !== undefined) conditions.push(`"account_id" = ${sql.add(where.accountId)}`);
     if (where.onlyUnrecorded) {
-      conditions.push(`"platform_invitation_id" IS NULL AND "status" IN (${p(AssessmentStatus.Sent)}, ${p(AssessmentStatus.Error)})`);
+      conditions.push(
+        `"platform_invitation_id" IS NULL AND "status" IN (${sql.add(AssessmentStatus.Sent)}, ${sql.add(AssessmentStatus.Error)})`,
+      );
     } else {
       conditions.push(
-        `("platform_invitation_id" IS NULL OR "platform_invitation_id" = $1) AND "status" <> ${p(AssessmentStatus.Canceled)}`,
+        `("platform_invitation_id" IS NULL OR "platform_invitation_id" = ${invitationId}) AND "status" <> ${sql.add(AssessmentStatus.Canceled)}`,
       );
     }
     try {
       const [written] = await updatedEntities(
         this.repo,
         `UPDATE "assessments" SET ${set.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING *`,
-        params,
+        sql.values,
       );
       return written ?? null;
     } catch (err) {

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { CandidateEvent } from '../entities/candidate-event.entity';
 import type { Scoped } from './scoped';
+import { SqlParams } from './returned-rows';
 
 /** One timeline step. `detail` holds ids, stage ids, tags, codes and counts: never personal data. */
 export type NewCandidateEvent = Scoped<{
@@ -68,16 +69,17 @@ export class CandidateEventsRepository {
     const rows = Array.isArray(events) ? (events as readonly NewCandidateEvent[]) : [events as NewCandidateEvent];
     if (rows.length === 0) return;
     // Plain SQL, one statement for the batch: every job writes one (returned-rows.ts selectEntities says why).
-    const params: unknown[] = [];
-    const values = rows.map((e) => {
-      const at = e.at ? `$${params.push(e.at)}::timestamptz` : 'now()';
-      const p = (value: unknown) => `$${params.push(value)}`;
-      return `(${p(e.accountId)}::uuid, ${p(e.opportunityId)}, ${p(e.assessmentId ?? null)}::uuid, ${at}, ${p(e.type)}, ${p(e.correlationId)}, ${p(JSON.stringify(e.detail ?? {}))}::jsonb)`;
-    });
+    const sql = new SqlParams();
+    const values = rows.map(
+      (e) =>
+        `(${sql.add(e.accountId, '::uuid')}, ${sql.add(e.opportunityId)}, ${sql.add(e.assessmentId ?? null, '::uuid')}, ` +
+        `${e.at ? sql.add(e.at, '::timestamptz') : 'now()'}, ${sql.add(e.type)}, ${sql.add(e.correlationId)}, ` +
+        `${sql.add(JSON.stringify(e.detail ?? {}), '::jsonb')})`,
+    );
     await this.repo.query(
       `INSERT INTO "candidate_events" ("account_id", "opportunity_id", "assessment_id", "at", "type", "correlation_id", "detail")
        VALUES ${values.join(', ')}`,
-      params,
+      sql.values,
     );
   }
 

@@ -35,3 +35,13 @@ export async function updatedEntities<E extends ObjectLiteral>(repo: Repository<
   const [rows] = (await repo.query(sql, params)) as [unknown, number];
   return entitiesFromReturnedRows(repo, rows);
 }
+
+/** Numbered placeholders for a plain SQL statement: `add(value)` keeps the value and answers its `$n` (with `cast`). */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown, cast = ''): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+}
