@@ -90,9 +90,10 @@ export function parseOpportunity(v: unknown): LeverOpportunity {
 
 /** An entry without toStageId says nothing usable and is dropped rather than failing the whole read. */
 function parseStageChange(v: unknown): LeverStageChange[] {
-  if (!isObj(v) || !str(v.toStageId)) return [];
+  const toStageId = isObj(v) ? str(v.toStageId) : undefined;
+  if (!isObj(v) || !toStageId) return [];
   const index = typeof v.toStageIndex === 'number' ? v.toStageIndex : parseTimestamp(v.toStageIndex);
-  return [{ toStageId: str(v.toStageId)!, toStageIndex: index, userId: str(v.userId), updatedAt: parseTimestamp(v.updatedAt) }];
+  return [{ toStageId, toStageIndex: index, userId: str(v.userId), updatedAt: parseTimestamp(v.updatedAt) }];
 }
 
 export function parseArchiveReason(v: unknown): LeverArchiveReason {
