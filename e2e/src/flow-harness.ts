@@ -85,8 +85,7 @@ export class FlowHarness {
     /** Every app gets LEVER_OAUTH_* for the Lever sandbox's auth server (accounts may connect with OAuth). */
     oauth?: boolean;
   } = {}): Promise<void> {
-    this.db = await createTestDatabase('la_e2e_flow');
-    this.ns = await createTestRedisNamespace('e2e_flow');
+    [this.db, this.ns] = await Promise.all([createTestDatabase('la_e2e_flow'), createTestRedisNamespace('e2e_flow')]);
     const [leverPort, platformPort, gatewayPort, configApiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     this.leverUrl = `http://127.0.0.1:${leverPort}`;
     this.platformUrl = `http://127.0.0.1:${platformPort}`;
@@ -112,48 +111,67 @@ export class FlowHarness {
           }
         : {}),
     };
-    this.apps['lever-sandbox'] = await startBuiltApp('lever-sandbox', {
-      PORT: String(leverPort),
-      LEVER_SANDBOX_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
-      LEVER_SANDBOX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
-      // Short-lived access tokens: the workers refresh them while the flow runs.
-      LEVER_SANDBOX_OAUTH_ACCESS_TTL_S: '2',
-      LEVER_SANDBOX_API_KEY: LEVER_KEY,
-      LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN,
-      LEVER_SANDBOX_WEBHOOK_URL: this.webhookUrl,
-    });
-    this.apps['platform-sandbox'] = await startBuiltApp('platform-sandbox', {
-      PORT: String(platformPort),
-      PLATFORM_API_KEY: common.PLATFORM_API_KEY,
-      PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
-      PLATFORM_CALLBACK_URL: `${this.gatewayUrl}/webhooks/platform`,
-      PLATFORM_PUBLIC_URL: this.platformUrl,
-    });
-    // The demo account, seeded as `npm start` does (seed-demo.js is an extra entry of config-api).
+    // Independent processes start together (the two sandboxes, then every product app): each start
+    // is mostly Node loading its bundle, and this harness runs in most e2e files.
+    await this.startAll([
+      [
+        'lever-sandbox',
+        startBuiltApp('lever-sandbox', {
+          PORT: String(leverPort),
+          LEVER_SANDBOX_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID,
+          LEVER_SANDBOX_OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET,
+          // Short-lived access tokens: the workers refresh them while the flow runs.
+          LEVER_SANDBOX_OAUTH_ACCESS_TTL_S: '2',
+          LEVER_SANDBOX_API_KEY: LEVER_KEY,
+          LEVER_SANDBOX_SIGNATURE_TOKEN: SIGNATURE_TOKEN,
+          LEVER_SANDBOX_WEBHOOK_URL: this.webhookUrl,
+        }),
+      ],
+      [
+        'platform-sandbox',
+        startBuiltApp('platform-sandbox', {
+          PORT: String(platformPort),
+          PLATFORM_API_KEY: common.PLATFORM_API_KEY,
+          PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+          PLATFORM_CALLBACK_URL: `${this.gatewayUrl}/webhooks/platform`,
+          PLATFORM_PUBLIC_URL: this.platformUrl,
+        }),
+      ],
+    ]);
+    // The demo account, seeded as `npm start` does (seed-demo.js is an extra entry of config-api); it reads Lever's users.
     const seeded = await runBuiltApp('config-api', { ...common, DEMO_WEBHOOK_KEY: WEBHOOK_KEY }, { entry: 'seed-demo', timeoutMs: 30_000 });
     if (seeded.code !== 0) throw new Error(`seeding failed:\n${seeded.output}`);
     this.seedLog = seeded.logFile;
-    this.apps['webhook-gateway'] = await startBuiltApp(
-      'webhook-gateway',
-      { ...common, PORT: String(gatewayPort) },
-      { readyPath: '/health/ready' },
-    );
     this.env = common;
+    const product: [string, Promise<RunningApp>][] = [
+      ['webhook-gateway', startBuiltApp('webhook-gateway', { ...common, PORT: String(gatewayPort) }, { readyPath: '/health/ready' })],
+    ];
     for (let i = 1; i <= dispatchers; i++) {
-      this.apps[i === 1 ? 'dispatcher' : `dispatcher-${i}`] = await startBuiltApp('dispatcher', common, { readyPath: '/health/ready' });
+      product.push([i === 1 ? 'dispatcher' : `dispatcher-${i}`, startBuiltApp('dispatcher', common, { readyPath: '/health/ready' })]);
     }
     for (let i = 1; i <= resultSyncs; i++) {
-      this.apps[i === 1 ? 'result-sync' : `result-sync-${i}`] = await startBuiltApp('result-sync', common, { readyPath: '/health/ready' });
+      product.push([i === 1 ? 'result-sync' : `result-sync-${i}`, startBuiltApp('result-sync', common, { readyPath: '/health/ready' })]);
     }
     if (configApi) {
-      this.apps['config-api'] = await startBuiltApp(
-        'config-api',
-        { ...common, PORT: String(configApiPort), ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl },
-        { readyPath: '/health/ready' },
-      );
-      this.configApiUrl = this.apps['config-api'].url;
+      const env = { ...common, PORT: String(configApiPort), ADMIN_TOKEN, PUBLIC_BASE_URL: this.gatewayUrl };
+      product.push(['config-api', startBuiltApp('config-api', env, { readyPath: '/health/ready' })]);
     }
+    await this.startAll(product);
+    if (configApi) this.configApiUrl = this.apps['config-api'].url;
     this.queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.ns.prefix }));
+  }
+
+  /**
+   * Awaits every start (a failed one is stopped by startBuiltApp) and keeps the ones that did
+   * start in this.apps, so stop() ends them even when another failed; then throws the first failure.
+   */
+  private async startAll(starts: [string, Promise<RunningApp>][]): Promise<void> {
+    const results = await Promise.allSettled(starts.map(([, app]) => app));
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') this.apps[starts[i][0]] = result.value;
+    });
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Every secret this run handed the product, by name: none may appear in a line it logs. */
