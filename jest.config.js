@@ -13,5 +13,8 @@ module.exports = {
   // Two test files at once: most of a file's time is spent waiting on Redis, PostgreSQL and the
   // processes it starts, not on the CPU (Jest's default on 2 cores would be one at a time).
   maxWorkers: 2,
+  // Every test file's database is a copy of one migrated per run (tools/jest/database-template.js).
+  globalSetup: path.join(__dirname, 'tools/jest/global-setup.js'),
+  globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.js'),
   projects: projectDirs.map((dir) => path.join(__dirname, dir, 'jest.config.js')).filter((file) => existsSync(file)),
 };

@@ -10,5 +10,7 @@ module.exports = {
   testTimeout: 180_000,
   // 2 shared cores: one file at a time (each runs six processes).
   maxWorkers: 1,
+  globalSetup: path.join(__dirname, 'tools/jest/global-setup.js'),
+  globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.js'),
   verbose: true,
 };
