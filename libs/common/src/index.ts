@@ -13,3 +13,4 @@ export * from './http/retry-policy';
 export * from './http/http-client';
 export * from './http/bootstrap';
 export * from './lifecycle/shutdown';
+export * from './batching/turn-batcher';

@@ -64,6 +64,18 @@ describe('queue producers', () => {
     await expect(producer.exists(leverEventJobId({ ...leverEvent, deliveryToken: 'token-2' }))).resolves.toBe(false);
   });
 
+  it('lever-events addMany: one round trip for several deliveries, each with its id and the queue defaults; a job still in Redis is kept', async () => {
+    const queue = open(QueueName.LeverEvents);
+    const producer = new LeverEventsProducer(queue);
+    const batch = ['many-1', 'many-2', 'many-3'].map((token) => ({ ...leverEvent, deliveryToken: token, correlationId: token }));
+    await producer.add(batch[0]);
+    const ids = await producer.addMany([{ ...batch[0], correlationId: 'changed' }, batch[1], batch[2]]);
+    expect(ids).toEqual(batch.map((job) => leverEventJobId(job)));
+    const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+    expect(jobs.map((job) => job?.data.correlationId)).toEqual(['many-1', 'many-2', 'many-3']);
+    expect(jobs.every((job) => job?.opts.attempts === QUEUE_CONFIG[QueueName.LeverEvents].job.attempts)).toBe(true);
+  });
+
   it('platform-events: one job per event id', async () => {
     const queue = open(QueueName.PlatformEvents);
     const producer = new PlatformEventsProducer(queue);

@@ -28,6 +28,15 @@ export abstract class QueueProducer<Q extends QueueName> {
     return job.id ?? jobId ?? '';
   }
 
+  /** add() for several jobs in one round trip to Redis (a pipeline); resolves their ids in order. */
+  async addMany(payloads: JobOf<Q>[]): Promise<string[]> {
+    const jobIds = payloads.map((payload) => this.jobId(payload));
+    const jobs = await this.queue.addBulk(
+      payloads.map((data, i) => ({ name: this.name, data, opts: jobIds[i] ? { jobId: jobIds[i] } : {} })),
+    );
+    return jobs.map((job, i) => job.id ?? jobIds[i] ?? '');
+  }
+
   /**
    * Adds the job unless one with its id is still in Redis. BullMQ's add() keeps the existing job
    * without saying so, hence the look-up first. Two copies racing each other both see `accepted`

@@ -6,6 +6,7 @@ import {
   type LeverEventsJob,
   type PlatformEventJob,
 } from '@lever-assess/queues';
+import { TurnBatcher } from '@lever-assess/common';
 import { REDIS } from '@lever-assess/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -30,13 +31,27 @@ export const leverTokenKey = (queuePrefix: string, accountId: string, deliveryTo
  */
 export const ENQUEUE_TIMEOUT_MS = 2_000;
 
+interface TokenRecord {
+  key: string;
+  fingerprint: string;
+  ttlMs: number;
+}
+
 /**
  * The queue producers on the request path: a duplicate delivery is reported (and answered) as
  * such, and Redis trouble becomes a WebhookUnavailableError (503) within ENQUEUE_TIMEOUT_MS. The
  * dispatcher's recorded deliveries are the lasting guard once a completed job has been removed.
+ *
+ * The two writes of a new delivery (its token, then its job) are group-committed per event-loop
+ * turn: the deliveries read in one turn record their tokens in one pipeline and add their jobs in
+ * one more, so a burst costs Redis and the gateway two round trips per turn instead of two per
+ * delivery. Each delivery is still answered only once its own writes are stored.
  */
 @Injectable()
 export class WebhookEnqueuer {
+  private readonly tokenRecords = new TurnBatcher<TokenRecord, string | null>((records) => this.recordTokens(records));
+  private readonly newLeverEvents = new TurnBatcher<LeverEventsJob, string>((jobs) => this.leverEvents.addMany(jobs));
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly leverEvents: LeverEventsProducer,
@@ -46,16 +61,27 @@ export class WebhookEnqueuer {
 
   /**
    * Records a verified delivery token with the fingerprint of the delivery's unsigned part, kept
-   * `ttlMs` (the replay window: after it the signature check refuses the token anyway). One round
-   * trip: `SET NX GET` answers the earlier fingerprint, if any, and records this one otherwise.
+   * `ttlMs` (the replay window: after it the signature check refuses the token anyway). One
+   * command: `SET NX GET` answers the earlier fingerprint, if any, and records this one otherwise.
    * @throws WebhookUnavailableError when Redis does not answer in time
    */
   recordLeverToken(accountId: string, deliveryToken: string, fingerprint: string, ttlMs: number): Promise<LeverTokenUse> {
     return this.withRedis(async () => {
       const key = leverTokenKey(this.env.QUEUE_PREFIX, accountId, deliveryToken);
-      const earlier = await this.redis.set(key, fingerprint, 'PX', ttlMs, 'NX', 'GET');
+      const earlier = await this.tokenRecords.submit({ key, fingerprint, ttlMs });
       if (earlier === null) return 'first';
       return earlier === fingerprint ? 'repeat' : 'reused';
+    });
+  }
+
+  /** One pipeline of `SET NX GET`s; a command Redis refused fails only its own delivery. */
+  private async recordTokens(records: TokenRecord[]): Promise<(string | null | Error)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const { key, fingerprint, ttlMs } of records) pipeline.set(key, fingerprint, 'PX', ttlMs, 'NX', 'GET');
+    const replies = (await pipeline.exec()) ?? [];
+    return records.map((_, i) => {
+      const [err, earlier] = replies[i] ?? [new Error('no reply from Redis'), null];
+      return err ?? (earlier as string | null);
     });
   }
 
@@ -68,7 +94,7 @@ export class WebhookEnqueuer {
     // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
     return this.withRedis(async () => {
       if (!tokenIsNew) return this.leverEvents.addOnce(job);
-      await this.leverEvents.add(job);
+      await this.newLeverEvents.submit(job);
       return 'accepted';
     });
   }

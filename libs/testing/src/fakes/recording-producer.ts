@@ -37,6 +37,15 @@ export class RecordingProducer<P> {
     return jobId ?? String(++this.added);
   }
 
+  /** Like the real addMany (one pipeline): a failure set with failNext fails the whole batch. */
+  async addMany(payloads: P[]): Promise<string[]> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const ids: string[] = [];
+    for (const payload of payloads) ids.push(await this.add(payload));
+    return ids;
+  }
+
   async addOnce(payload: P): Promise<RecordedAddResult> {
     const jobId = this.jobId(payload);
     if (jobId !== undefined && this.ids.has(jobId)) return 'duplicate';
