@@ -38,13 +38,18 @@ interface FinishedJob {
   job: Job;
 }
 
-/** Waits until a job completed or failed for good (a job waiting for a retry is still delayed). */
+/**
+ * Waits until a job completed or failed for good (a job waiting for a retry is still delayed).
+ * The state is read before the job, so the job read is at least as new as the state (read the
+ * other way round, a job that failed in between showed state failed with attemptsMade 0).
+ */
 const waitForJob = (queue: Queue, id: string): Promise<FinishedJob> =>
   eventually(
     async () => {
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return null;
       const job = await queue.getJob(id);
-      const state = await job?.getState();
-      if (!job || (state !== 'completed' && state !== 'failed')) return null;
+      if (!job) return null;
       return { state, failedReason: job.failedReason, attemptsMade: job.attemptsMade, job };
     },
     { timeoutMs: 30_000 },
