@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm run lint`: Prettier's check and one ESLint run over the repo (typed rules and the layers,
+# docs/architecture.md), side by side: each is one process on one core. ESLint's layer rule reads
+# Nx's project graph, which `nx show projects` writes first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true
+npx nx show projects >/dev/null || { echo "[lint] nx could not build the project graph"; exit 1; }
+npx prettier --check . --log-level warn &
+prettier=$!
+npx eslint --flag v10_config_lookup_from_file --max-warnings 0 . &
+eslint=$!
+wait "$prettier"; prettier_status=$?
+wait "$eslint"; eslint_status=$?
+[ "$prettier_status" = 0 ] || echo "[lint] Prettier found unformatted files (npm run format fixes them)"
+[ "$eslint_status" = 0 ] || echo "[lint] ESLint found problems"
+[ "$prettier_status" = 0 ] && [ "$eslint_status" = 0 ]
