@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AccountStatus } from '@lever-assess/domain';
 import { QUEUE_CONFIG, leverEventJobId } from '@lever-assess/queues';
-import { AccountChangesPublisher } from '@lever-assess/redis';
+import { AccountChangesPublisher, REDIS } from '@lever-assess/redis';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
 import {
@@ -15,7 +15,8 @@ import {
   type RunningGateway,
   type TestAccount,
 } from './gateway-harness';
-import { leverTokenKey } from '../src/webhooks/webhook-enqueuer';
+import type { Redis } from 'ioredis';
+import { WebhookEnqueuer, leverTokenKey } from '../src/webhooks/webhook-enqueuer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -79,6 +80,49 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     expect(answers.map((a) => a.status)).toEqual([202, 200, 200]);
     expect(answers[2].body).toEqual({ status: 'duplicate' });
     await expect(jobsFor(delivery.data.opportunityId as string)).resolves.toHaveLength(1);
+  });
+
+  it('a burst sent at once (group-committed): one job per delivery, copies answered as duplicates, a forged reuse queues nothing', async () => {
+    const deliveries = Array.from({ length: 40 }, () => leverDelivery({ signatureToken: acme.signatureToken }));
+    // The same token with other data, in the same burst as the genuine delivery and its copy.
+    const forgedOpportunity = randomUUID();
+    const forged = { ...deliveries[0], data: { ...deliveries[0].data, opportunityId: forgedOpportunity } };
+    const burst = [...deliveries, deliveries[1], forged];
+    const answers = await Promise.all(burst.map((delivery) => post(acme, delivery)));
+
+    expect(answers.slice(2, 40).every((a) => a.status === 202)).toBe(true);
+    // Of a delivery and its copy sent together, one is accepted and the other is a duplicate, whichever comes first.
+    expect([answers[1].status, answers[40].status].sort()).toEqual([200, 202]);
+    // deliveries[0] and its forged copy: the first to be recorded wins; the other is refused as a reused token.
+    expect([answers[0].status, answers[41].status].sort()).toEqual([200, 202]);
+    expect(answers[answers[0].status === 202 ? 41 : 0].body).toMatchObject({ status: 'duplicate' });
+    const counts = await Promise.all(
+      [...deliveries.map((d) => d.data.opportunityId as string), forgedOpportunity].map(async (id) => (await jobsFor(id)).length),
+    );
+    // One job for each delivery but the first, and exactly one for the first or its forgery.
+    expect(counts.slice(1, 40)).toEqual(Array(39).fill(1));
+    expect(counts[0] + counts[40]).toBe(1);
+  });
+
+  it('records the tokens of one event-loop turn in one pipeline, each delivery with its own answer', async () => {
+    const enqueuer = gateway.app.get(WebhookEnqueuer);
+    const record = (token: string, fingerprint: string) => enqueuer.recordLeverToken(acme.account.id, token, fingerprint, 60_000);
+    const [fresh, retried, reused] = [randomUUID(), randomUUID(), randomUUID()];
+    await record(retried, 'fingerprint-r');
+    await record(reused, 'fingerprint-u');
+    const pipeline = jest.spyOn(gateway.app.get<Redis>(REDIS), 'pipeline');
+    try {
+      const uses = await Promise.all([
+        record(fresh, 'fingerprint-f'),
+        record(retried, 'fingerprint-r'),
+        record(reused, 'something else'),
+        record(fresh, 'fingerprint-f'),
+      ]);
+      expect(uses).toEqual(['first', 'repeat', 'reused', 'repeat']);
+      expect(pipeline).toHaveBeenCalledTimes(1);
+    } finally {
+      pipeline.mockRestore();
+    }
   });
 
   it('still answers 2xx to a late copy of an accepted delivery outside the replay window', async () => {
