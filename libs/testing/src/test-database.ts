@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createDatabase, dropDatabase, runMigrations } from '@lever-assess/persistence';
+import { createDatabase, dropDatabase, parseDatabaseUrl, runMigrations } from '@lever-assess/persistence';
 import { TEST_POSTGRES_URL, uniqueName } from './test-env';
 
 export interface TestDatabase {
@@ -8,28 +8,50 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+const urlOf = (database: string) => {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
 /**
- * Creates a fresh database for one test file, migrated with the real migrations: copied from the
- * run's migrated template when `npm test` made one (tools/jest/database-template.js), else created
- * and migrated here.
+ * Creates a fresh database for one test file, migrated with the real migrations. In a Jest run
+ * that names itself (TEST_RUN_ID, tools/jest/database-template.js) it is a copy of the run's
+ * template, migrated once by the first file that needs it: 0.2 s instead of 0.55 s per file.
  */
 export async function createTestDatabase(label = 'la_test'): Promise<TestDatabase> {
   const name = uniqueName(label);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const template = process.env.TEST_DATABASE_TEMPLATE;
-  if (template) {
-    const client = new Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-    } finally {
-      await client.end();
-    }
+  const databaseUrl = urlOf(name);
+  const runId = process.env.TEST_RUN_ID;
+  if (runId) {
+    await createDatabase(databaseUrl, { template: await migratedTemplate(`la_template_${runId}`) });
   } else {
     await createDatabase(databaseUrl);
     await runMigrations(databaseUrl);
   }
   return { url: databaseUrl, name, drop: () => dropDatabase(databaseUrl) };
+}
+
+let template: Promise<string> | undefined;
+
+/** The run's template, created and migrated under an advisory lock so that one Jest worker makes it. */
+function migratedTemplate(name: string): Promise<string> {
+  template ??= (async () => {
+    const lock = new Client({ connectionString: parseDatabaseUrl(urlOf(name)).maintenanceUrl, connectionTimeoutMillis: 5_000 });
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+      if (await createDatabase(urlOf(name))) {
+        // A half-migrated template would be copied by every other file: none is left behind.
+        await runMigrations(urlOf(name)).catch(async (err: unknown) => {
+          await dropDatabase(urlOf(name));
+          throw err;
+        });
+      }
+      return name;
+    } finally {
+      await lock.end();
+    }
+  })();
+  return template;
 }

@@ -90,8 +90,9 @@ export function parseOpportunity(v: unknown): LeverOpportunity {
 
 /** An entry without toStageId says nothing usable and is dropped rather than failing the whole read. */
 function parseStageChange(v: unknown): LeverStageChange[] {
-  const toStageId = isObj(v) ? str(v.toStageId) : undefined;
-  if (!isObj(v) || !toStageId) return [];
+  if (!isObj(v)) return [];
+  const toStageId = str(v.toStageId);
+  if (!toStageId) return [];
   const index = typeof v.toStageIndex === 'number' ? v.toStageIndex : parseTimestamp(v.toStageIndex);
   return [{ toStageId, toStageIndex: index, userId: str(v.userId), updatedAt: parseTimestamp(v.updatedAt) }];
 }

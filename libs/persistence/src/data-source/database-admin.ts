@@ -11,14 +11,17 @@ export function parseDatabaseUrl(databaseUrl: string): { database: string; maint
 
 const DUPLICATE_DATABASE = '42P04';
 
-/** CREATE DATABASE if it does not exist yet. Resolves true when this call created it. */
-export async function createDatabase(databaseUrl: string): Promise<boolean> {
+/**
+ * CREATE DATABASE if it does not exist yet, as a copy of `template` when given (nobody may be
+ * connected to the template). Resolves true when this call created it.
+ */
+export async function createDatabase(databaseUrl: string, { template }: { template?: string } = {}): Promise<boolean> {
   const { database, maintenanceUrl } = parseDatabaseUrl(databaseUrl);
   return withMaintenanceClient(maintenanceUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (rowCount) return false;
     try {
-      await client.query(`CREATE DATABASE ${escapeIdentifier(database)}`);
+      await client.query(`CREATE DATABASE ${escapeIdentifier(database)}${template ? ` TEMPLATE ${escapeIdentifier(template)}` : ''}`);
       return true;
     } catch (err) {
       // Another process (a second replica, a parallel test) created it in between.
