@@ -159,7 +159,8 @@ module.exports = {
       const bare = startProcess({
         name: 'bare-gateway',
         command: process.execPath,
-        args: [path.join(ROOT, 'bench/bare-gateway.js')],
+        // The same node flags as the apps (BENCH_NODE_ARGS), so a profile of the two compares alike.
+        args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(ROOT, 'bench/bare-gateway.js')],
         env: {
           PORT: String(barePort),
           REDIS_URL,

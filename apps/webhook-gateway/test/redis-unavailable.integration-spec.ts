@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, freePort, sleep } from '@lever-assess/testing';
+import { TEST_REDIS_URL, TcpProxy, createTestDatabase, createTestRedisNamespace, eventually, freePort, sleep } from '@lever-assess/testing';
 import {
   createAccount,
   createGatewayWorld,
+  jobsWhere,
   leverDelivery,
   platformCallback,
   postJson,
@@ -69,5 +70,59 @@ describe('webhook-gateway without Redis', () => {
     expect(await res.json()).toMatchObject({
       checks: { redis: { status: 'down' }, 'account-cache': { status: 'up' } },
     });
+  });
+});
+
+/** Redis accepts the connection and then stops answering: a hung server, not a closed port. */
+describe('webhook-gateway with a Redis that stops answering', () => {
+  let world: GatewayWorld;
+  let gateway: RunningGateway;
+  let acme: TestAccount;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    world = await createGatewayWorld({
+      db: await createTestDatabase('la_test_gw_hungredis'),
+      ns: await createTestRedisNamespace('gw_hungredis'),
+      redisUrl: TEST_REDIS_URL,
+    });
+    acme = await createAccount(world);
+    const redis = new URL(TEST_REDIS_URL);
+    proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+    await proxy.start();
+    gateway = await startGateway({ ...world.env, REDIS_URL: proxy.rewrite(TEST_REDIS_URL) });
+  });
+
+  afterAll(async () => {
+    proxy?.unstall();
+    await gateway?.close();
+    await proxy?.stop();
+    await world?.dispose();
+  });
+
+  it('answers the deliveries waiting on it 503 at the deadline, and takes their retries once Redis answers again', async () => {
+    const url = `${gateway.url}/webhooks/lever/${acme.account.webhookKey}`;
+    await eventually(async () => (await postJson(url, leverDelivery({ signatureToken: acme.signatureToken }))).status === 202);
+
+    proxy.stall();
+    // Sent together, so they share a batch (and its one deadline) or fall in consecutive ones.
+    const deliveries = [1, 2, 3].map(() => leverDelivery({ signatureToken: acme.signatureToken }));
+    const started = Date.now();
+    const answers = await Promise.all(deliveries.map((delivery) => postJson(url, delivery)));
+    const waited = Date.now() - started;
+    for (const answer of answers) {
+      expect(answer).toEqual({ status: 503, body: { error: 'unavailable', message: expect.stringMatching(/did not answer within 2000 ms/) } });
+    }
+    // The deadline answered them, not an error of the connection.
+    expect(waited).toBeGreaterThanOrEqual(1_900);
+
+    proxy.unstall();
+    // Lever retries each delivery: every one ends 2xx and with exactly one job, whether or not the
+    // stalled writes reached Redis in the end.
+    for (const delivery of deliveries) {
+      await eventually(async () => [200, 202].includes((await postJson(url, delivery)).status));
+      const jobs = await jobsWhere(world.leverEvents, (job) => job.deliveryToken === delivery.token);
+      expect(jobs).toHaveLength(1);
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { LeverEventJob, PlatformEventJob } from './job-payloads';
 
 // BullMQ rejects job ids containing ':' and all-digit ids, so ids are hashed with a letter prefix.
-const hash = (parts: string[]) => createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40);
+// One-shot hash: computed for every webhook, twice (the token record and the job id).
+const hash = (parts: string[]) => digest('sha256', parts.join('|'), 'hex').slice(0, 40);
 
 /** One job per (account, Lever delivery token): a redelivery while the job exists is dropped. */
 export const leverEventJobId = (job: Pick<LeverEventJob, 'accountId' | 'deliveryToken'>) =>

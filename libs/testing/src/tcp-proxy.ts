@@ -2,13 +2,16 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of a service (PostgreSQL in the outage tests): `cut()` drops every connection and refuses
- * new ones, `restore()` lets them through again. The service itself is never touched.
+ * new ones, `restore()` lets them through again; `stall()` keeps the connections open but forwards nothing (a
+ * hung server), `unstall()` forwards what waited. The service itself is never touched.
  */
 export class TcpProxy {
   port = 0;
   private server: Server | null = null;
   private sockets = new Set<Socket>();
+  private pairs = new Set<[Socket, Socket]>();
   private isCut = false;
+  private isStalled = false;
 
   constructor(
     private readonly targetHost: string,
@@ -25,16 +28,18 @@ export class TcpProxy {
       const upstream = connect(this.targetPort, this.targetHost);
       this.sockets.add(client);
       this.sockets.add(upstream);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
       const close = () => {
         client.destroy();
         upstream.destroy();
         this.sockets.delete(client);
         this.sockets.delete(upstream);
+        this.pairs.delete(pair);
       };
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      if (!this.isStalled) forward(pair);
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
@@ -59,8 +64,29 @@ export class TcpProxy {
     this.isCut = false;
   }
 
+  /** Nothing passes either way until unstall(); the bytes wait in the sockets. */
+  stall(): void {
+    this.isStalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  unstall(): void {
+    this.isStalled = false;
+    for (const pair of this.pairs) forward(pair);
+  }
+
   async stop(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+function forward([client, upstream]: [Socket, Socket]): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
 }

@@ -49,8 +49,10 @@ interface TokenRecord {
  */
 @Injectable()
 export class WebhookEnqueuer {
-  private readonly tokenRecords = new TurnBatcher<TokenRecord, string | null>((records) => this.recordTokens(records));
-  private readonly newLeverEvents = new TurnBatcher<LeverEventsJob, string>((jobs) => this.leverEvents.addMany(jobs));
+  // The deadline is per batch (one timer per turn, not per delivery): every delivery of a batch
+  // waits for the same round trip.
+  private readonly tokenRecords = new TurnBatcher<TokenRecord, string | null>((records) => withDeadline(this.recordTokens(records)));
+  private readonly newLeverEvents = new TurnBatcher<LeverEventsJob, string>((jobs) => withDeadline(this.leverEvents.addMany(jobs)));
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -65,13 +67,11 @@ export class WebhookEnqueuer {
    * command: `SET NX GET` answers the earlier fingerprint, if any, and records this one otherwise.
    * @throws WebhookUnavailableError when Redis does not answer in time
    */
-  recordLeverToken(accountId: string, deliveryToken: string, fingerprint: string, ttlMs: number): Promise<LeverTokenUse> {
-    return this.withRedis(async () => {
-      const key = leverTokenKey(this.env.QUEUE_PREFIX, accountId, deliveryToken);
-      const earlier = await this.tokenRecords.submit({ key, fingerprint, ttlMs });
-      if (earlier === null) return 'first';
-      return earlier === fingerprint ? 'repeat' : 'reused';
-    });
+  async recordLeverToken(accountId: string, deliveryToken: string, fingerprint: string, ttlMs: number): Promise<LeverTokenUse> {
+    const key = leverTokenKey(this.env.QUEUE_PREFIX, accountId, deliveryToken);
+    const earlier = await this.fromRedis(() => this.tokenRecords.submit({ key, fingerprint, ttlMs }));
+    if (earlier === null) return 'first';
+    return earlier === fingerprint ? 'repeat' : 'reused';
   }
 
   /** One pipeline of `SET NX GET`s; a command Redis refused fails only its own delivery. */
@@ -90,42 +90,44 @@ export class WebhookEnqueuer {
    * job of it can exist and the look-up is skipped (BullMQ would keep an existing job anyway).
    * @throws WebhookUnavailableError when Redis does not acknowledge in time
    */
-  enqueueLeverEvent(job: LeverEventsJob, { tokenIsNew = false } = {}): Promise<AddResult> {
+  async enqueueLeverEvent(job: LeverEventsJob, { tokenIsNew = false } = {}): Promise<AddResult> {
     // Only resolves once Redis has stored the job: the 202 is a promise we can keep.
-    return this.withRedis(async () => {
-      if (!tokenIsNew) return this.leverEvents.addOnce(job);
-      await this.newLeverEvents.submit(job);
-      return 'accepted';
-    });
+    if (!tokenIsNew) return this.fromRedis(() => withDeadline(this.leverEvents.addOnce(job)));
+    await this.fromRedis(() => this.newLeverEvents.submit(job));
+    return 'accepted';
   }
 
   /** @throws WebhookUnavailableError when Redis does not acknowledge in time */
   enqueuePlatformEvent(job: PlatformEventJob): Promise<AddResult> {
-    return this.withRedis(() => this.platformEvents.addOnce(job));
+    return this.fromRedis(() => withDeadline(this.platformEvents.addOnce(job)));
   }
 
   /** True when the lever-events job of this delivery is still in the queue (waiting, active, completed or failed). */
   leverEventExists(jobId: string): Promise<boolean> {
-    return this.withRedis(() => this.leverEvents.exists(jobId));
+    return this.fromRedis(() => withDeadline(this.leverEvents.exists(jobId)));
   }
 
-  private async withRedis<T>(work: () => Promise<T>): Promise<T> {
+  /** `work` must be bounded by withDeadline, itself or through its batch. */
+  private async fromRedis<T>(work: () => Promise<T>): Promise<T> {
     // The shared client shares Redis with the queues: when it is not connected, answer at once.
     if (this.redis.status !== 'ready') throw new WebhookUnavailableError('Redis is unavailable; retry later');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WebhookUnavailableError(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms; retry later`)),
-        ENQUEUE_TIMEOUT_MS,
-      );
-    });
     try {
-      return await Promise.race([work(), timeout]);
+      return await work();
     } catch (err) {
       if (err instanceof WebhookUnavailableError) throw err;
       throw new WebhookUnavailableError('Redis refused the job; retry later', { cause: err });
-    } finally {
-      clearTimeout(timer);
     }
   }
+}
+
+/** Rejects with a WebhookUnavailableError once ENQUEUE_TIMEOUT_MS have passed without an answer. */
+function withDeadline<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new WebhookUnavailableError(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms; retry later`)),
+      ENQUEUE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -43,15 +43,17 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every request, and does no I/O to wait for.
+  fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     httpDuration.observe(
       { service: options.service, method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics') {
+    if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics' && logger.isLevelEnabled('info')) {
       logger.info({ reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     }
+    done();
   });
   app.enableShutdownHooks();
   return app;
