@@ -39,10 +39,12 @@ describe(tryLock.name, () => {
 
   it('renews itself while held, beyond its TTL', async () => {
     const key = `${ns.prefix}:renew`;
-    const lock = await tryLock(ns.redis, key, 150);
-    await sleep(500);
+    // Three TTLs; a TTL long enough that a loaded CI machine's timer delays (seen: over 100 ms with
+    // two test files running) do not outlast a renewal period.
+    const lock = await tryLock(ns.redis, key, 600);
+    await sleep(1_800);
     await expect(lock!.assertHeld()).resolves.toBeUndefined();
-    await expect(tryLock(ns.redis, key, 150)).resolves.toBeNull();
+    await expect(tryLock(ns.redis, key, 600)).resolves.toBeNull();
     await lock!.release();
     await expect(ns.redis.exists(key)).resolves.toBe(0);
   });
