@@ -111,7 +111,10 @@ describe('webhook-gateway with a Redis that stops answering', () => {
     const answers = await Promise.all(deliveries.map((delivery) => postJson(url, delivery)));
     const waited = Date.now() - started;
     for (const answer of answers) {
-      expect(answer).toEqual({ status: 503, body: { error: 'unavailable', message: expect.stringMatching(/did not answer within 2000 ms/) } });
+      expect(answer).toEqual({
+        status: 503,
+        body: { error: 'unavailable', message: expect.stringMatching(/did not answer within 2000 ms/) },
+      });
     }
     // The deadline answered them, not an error of the connection.
     expect(waited).toBeGreaterThanOrEqual(1_900);
