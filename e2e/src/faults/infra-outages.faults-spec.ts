@@ -4,10 +4,6 @@ import { OwnRedis } from './support/own-redis';
 
 const BURST = 20;
 
-// This file also runs in `npm test` (e2e/jest.config.js), whose default timeout is 60 s; each test
-// waits up to 120 s for the final state.
-jest.setTimeout(180_000);
-
 /**
  * Redis stopped and restarted under load (a redis-server of the test's own, append-only file on),
  * and PostgreSQL unreachable for a while (a TCP proxy of the test's own, cut and restored). The
