@@ -139,14 +139,18 @@ function startProcess({ name, command, args, env, logFile, cwd = ROOT, inheritEn
  * (Node refuses --cpu-prof in NODE_OPTIONS).
  */
 function startApp({ name, app, env, logFile }) {
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return startProcess({
     name,
     command: process.execPath,
-    args: [...nodeArgs, appScript(app)],
+    args: [...benchNodeArgs(), appScript(app)],
     env: { LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     logFile,
   });
+}
+
+/** BENCH_NODE_ARGS (space-separated node flags), for every Node server the bench starts. */
+function benchNodeArgs() {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** Waits for GET <url><probe> to answer 2xx; fails early when the process exits. */
@@ -168,6 +172,7 @@ async function waitReady(proc, url, { probe = '/health/ready', timeoutMs = 60_00
 
 module.exports = {
   ROOT,
+  benchNodeArgs,
   setDist,
   appScript,
   ownPids,

@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Redis = require('ioredis');
 const { Stack, REDIS_URL } = require('../lib/stack');
-const { ROOT, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
+const { ROOT, benchNodeArgs, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
 const { line, progress, target } = require('../lib/report');
 const { num, verdict } = require('../lib/util');
 
@@ -160,7 +160,7 @@ module.exports = {
         name: 'bare-gateway',
         command: process.execPath,
         // The same node flags as the apps (BENCH_NODE_ARGS), so a profile of the two compares alike.
-        args: [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(ROOT, 'bench/bare-gateway.js')],
+        args: [...benchNodeArgs(), path.join(ROOT, 'bench/bare-gateway.js')],
         env: {
           PORT: String(barePort),
           REDIS_URL,
