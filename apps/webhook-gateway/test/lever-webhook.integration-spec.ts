@@ -104,13 +104,14 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     expect(counts[0] + counts[40]).toBe(1);
   });
 
-  it('records the tokens of one event-loop turn in one pipeline, each delivery with its own answer', async () => {
+  it('records the tokens of one event-loop turn in one script call, each delivery with its own answer and expiry', async () => {
     const enqueuer = gateway.app.get(WebhookEnqueuer);
     const record = (token: string, fingerprint: string) => enqueuer.recordLeverToken(acme.account.id, token, fingerprint, 60_000);
     const [fresh, retried, reused] = [randomUUID(), randomUUID(), randomUUID()];
     await record(retried, 'fingerprint-r');
     await record(reused, 'fingerprint-u');
-    const pipeline = jest.spyOn(gateway.app.get<Redis>(REDIS), 'pipeline');
+    const redis = gateway.app.get<Redis & { recordLeverTokens: () => Promise<unknown> }>(REDIS);
+    const script = jest.spyOn(redis, 'recordLeverTokens');
     try {
       const uses = await Promise.all([
         record(fresh, 'fingerprint-f'),
@@ -119,9 +120,14 @@ describe('POST /webhooks/lever/:webhookKey', () => {
         record(fresh, 'fingerprint-f'),
       ]);
       expect(uses).toEqual(['first', 'repeat', 'reused', 'repeat']);
-      expect(pipeline).toHaveBeenCalledTimes(1);
+      expect(script).toHaveBeenCalledTimes(1);
+      const ttl = await world.ns.redis.pttl(leverTokenKey(world.ns.prefix, acme.account.id, fresh));
+      expect(ttl).toBeGreaterThan(55_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      // A repeat or a reuse does not overwrite the fingerprint recorded first.
+      expect(await world.ns.redis.get(leverTokenKey(world.ns.prefix, acme.account.id, reused))).toBe('fingerprint-u');
     } finally {
-      pipeline.mockRestore();
+      script.mockRestore();
     }
   });
 

@@ -161,19 +161,32 @@ function toLifecycleJob(
  * same one. Object keys are sorted, so a retry serialised in another key order still matches.
  */
 export function deliveryFingerprint(envelope: Pick<LeverEnvelope, 'event' | 'data'>): string {
-  return hash('sha256', JSON.stringify(canonical([envelope.event ?? null, envelope.data])), 'base64url').slice(0, 22);
+  return hash('sha256', `[${JSON.stringify(envelope.event ?? null)},${canonicalJson(envelope.data)}]`, 'base64url').slice(0, 22);
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
+/**
+ * JSON with every object's keys sorted, written in one pass: the same text as JSON.stringify of a
+ * key-sorted copy (what earlier versions recorded), for values from JSON.parse. That copy lists
+ * array-index keys ("0", "1", ...) first, ascending, as every JS object does, then the rest sorted.
+ */
+export function canonicalJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const object = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(object)
-      .sort()
-      .map((key) => [key, canonical(object[key])]),
-  );
+  // Object.keys already lists the array-index keys first and ascending: only the rest is sorted.
+  const keys = Object.keys(object);
+  let indexKeys = 0;
+  while (indexKeys < keys.length && isArrayIndex(keys[indexKeys] as string)) indexKeys++;
+  const ordered = indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
+  let text = '';
+  for (const key of ordered) {
+    if (object[key] === undefined) continue; // as JSON.stringify does
+    text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(object[key])}`;
+  }
+  return `{${text}}`;
 }
+
+const isArrayIndex = (key: string) => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4_294_967_295;
 
 function ignored(
   context: { accountId: string; correlationId: string },
