@@ -169,7 +169,7 @@ export function deliveryFingerprint(envelope: Pick<LeverEnvelope, 'event' | 'dat
  * key-sorted copy (what earlier versions recorded), for values from JSON.parse. That copy lists
  * array-index keys ("0", "1", ...) first, ascending, as every JS object does, then the rest sorted.
  */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const object = value as Record<string, unknown>;
@@ -177,7 +177,7 @@ export function canonicalJson(value: unknown): string {
   const keys = Object.keys(object);
   let indexKeys = 0;
   while (indexKeys < keys.length && isArrayIndex(keys[indexKeys] as string)) indexKeys++;
-  const ordered = indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
+  const ordered = keys.slice(0, indexKeys).concat(keys.slice(indexKeys).sort());
   let text = '';
   for (const key of ordered) {
     if (object[key] === undefined) continue; // as JSON.stringify does
