@@ -1,5 +1,7 @@
+import { AccountConfigCache } from '@lever-assess/account-access';
 import { AccountStatus, AssessmentStatus, KeyHealthStatus, RuleKind } from '@lever-assess/domain';
 import { AccountsRepository } from '@lever-assess/persistence';
+import { AccountChangesPublisher } from '@lever-assess/redis';
 import * as testing from '@lever-assess/testing';
 import { KeyHealthService } from '../src/housekeeping/key-health.service';
 import { DispatcherHarness } from './support/dispatcher-harness';
@@ -73,8 +75,12 @@ describe('dispatcher: confidential candidates', () => {
 
     // A new key with confidential access resets the health, and a replay of the kept job sends the test.
     const { apiKey } = await h.lever.addKey(s.companyId, `confidential-${Date.now()}`);
-    await accounts.update(s.account.id, { leverApiKeyEnc: h.box.encrypt(apiKey) });
+    const sealed = h.box.encrypt(apiKey);
+    await accounts.update(s.account.id, { leverApiKeyEnc: sealed });
     expect(await accounts.findById(s.account.id)).toMatchObject({ healthStatus: KeyHealthStatus.Unchecked, healthProblem: null });
+    // Announced, as config-api does with every account change: the worker's kept row is dropped.
+    await h.app.get(AccountChangesPublisher).announce(s.account.id);
+    await testing.eventually(async () => (await h.app.get(AccountConfigCache).account(s.account.id))?.leverApiKeyEnc === sealed);
     await job.retry('failed');
     const replayed = await h.finished(job.id as string);
     expect(replayed.returnvalue).toEqual({ outcome: 'sent' });

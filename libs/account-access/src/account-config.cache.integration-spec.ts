@@ -38,6 +38,13 @@ class CountingRules extends TriggerRulesRepository {
     return super.findById(accountId, id);
   }
 }
+class CountingAccounts extends AccountsRepository {
+  reads = 0;
+  override findByIdWithSecrets(id: string) {
+    this.reads++;
+    return super.findByIdWithSecrets(id);
+  }
+}
 class CountingTests extends TestsRepository {
   reads = 0;
   override list(accountId: string) {
@@ -50,7 +57,7 @@ describe(AccountConfigCache.name, () => {
   let db: TestDatabase;
   let ds: DataSource;
   let ns: TestRedisNamespace;
-  let accounts: AccountsRepository;
+  let accounts: CountingAccounts;
   let rules: CountingRules;
   let tests: CountingTests;
   let publisher: AccountChangesPublisher;
@@ -62,7 +69,7 @@ describe(AccountConfigCache.name, () => {
     ds = createDataSource(db.url);
     await ds.initialize();
     ns = await createTestRedisNamespace('config-cache');
-    accounts = new AccountsRepository(ds.getRepository(Account));
+    accounts = new CountingAccounts(ds.getRepository(Account));
     rules = new CountingRules(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition));
     tests = new CountingTests(ds.getRepository(TestDefinition));
     publisher = new AccountChangesPublisher(ns.redis, ns.prefix);
@@ -81,7 +88,7 @@ describe(AccountConfigCache.name, () => {
   const connectionName = () => `config-cache-spec-${randomUUID()}`;
 
   async function startCache(options: Partial<AccountConfigCacheOptions> = {}): Promise<AccountConfigCache> {
-    const cache = new AccountConfigCache(rules, tests, {
+    const cache = new AccountConfigCache(accounts, rules, tests, {
       redisUrl: TEST_REDIS_URL,
       queuePrefix: ns.prefix,
       maxAgeMs: 60_000,
@@ -168,7 +175,11 @@ describe(AccountConfigCache.name, () => {
   it('reads the repositories for every call while not subscribed, or when turned off', async () => {
     const { account } = await accountWithConfig();
     const off = await startCache({ maxAgeMs: 0 });
-    const notStarted = new AccountConfigCache(rules, tests, { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000 });
+    const notStarted = new AccountConfigCache(accounts, rules, tests, {
+      redisUrl: TEST_REDIS_URL,
+      queuePrefix: ns.prefix,
+      maxAgeMs: 60_000,
+    });
     for (const cache of [off, notStarted]) {
       expect(cache.isServing).toBe(false);
       const before = rules.reads + tests.reads;
@@ -196,5 +207,43 @@ describe(AccountConfigCache.name, () => {
       (rule as { stageId: string }).stageId = 'changed';
     }).toThrow(TypeError);
     expect((await cache.rulesForStage(account.id, 'coding'))[0].stageId).toBe('coding');
+  });
+
+  it("keeps an API-key account's row, frozen, until its change is announced", async () => {
+    const { account } = await accountWithConfig();
+    const cache = await startCache();
+    const before = accounts.reads;
+    const row = await cache.account(account.id);
+    expect(row).toEqual(await accounts.findByIdWithSecrets(account.id));
+    expect(await cache.account(account.id)).toBe(row);
+    // Counted: the direct read above and one read by the cache.
+    expect(accounts.reads - before).toBe(2);
+    expect(() => {
+      (row as { tagPrefix: string }).tagPrefix = 'changed';
+    }).toThrow(TypeError);
+
+    await accounts.update(account.id, { tagPrefix: 'Renamed' });
+    expect((await cache.account(account.id))?.tagPrefix).toBe('Acme Test');
+    await publisher.announce(account.id);
+    await eventually(async () => (await cache.account(account.id))?.tagPrefix === 'Renamed');
+  });
+
+  it('reads a missing account and an OAuth account every time', async () => {
+    const { account } = await accountWithConfig();
+    const cache = await startCache();
+    const missing = randomUUID();
+    expect(await cache.account(missing)).toBeNull();
+    expect(await cache.account(missing)).toBeNull();
+    const connected = await accounts.connectOAuth(account.id, {
+      accessTokenEnc: box.encrypt('access'),
+      refreshTokenEnc: box.encrypt('refresh'),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    expect(connected).toBe(true);
+    const before = accounts.reads;
+    expect((await cache.account(account.id))?.leverAuthKind).toBe('oauth');
+    expect((await cache.account(account.id))?.leverAuthKind).toBe('oauth');
+    await cache.account(missing);
+    expect(accounts.reads - before).toBe(3);
   });
 });

@@ -1,4 +1,11 @@
-import { TestsRepository, TriggerRulesRepository, type TestDefinition, type TriggerRule } from '@lever-assess/persistence';
+import {
+  AccountsRepository,
+  TestsRepository,
+  TriggerRulesRepository,
+  type AccountWithSecrets,
+  type TestDefinition,
+  type TriggerRule,
+} from '@lever-assess/persistence';
 import { subscribeAccountChanges, type AccountChangesSubscription } from '@lever-assess/redis';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
@@ -18,16 +25,18 @@ export interface AccountConfigCacheOptions {
 interface Entry {
   rules?: Promise<readonly object[]>;
   tests?: Promise<readonly object[]>;
+  account?: Promise<AccountWithSecrets | null>;
   loadedAt: number;
 }
 
 /**
- * An account's trigger rules and test catalog, read once and kept in memory for the workers: every
- * stage change needs both, and they change only when an admin edits them. config-api announces
- * every such edit on the account-changes channel (the one the gateway's account cache listens
- * to), which drops the account here at once; `maxAgeMs` bounds how long a change whose
- * announcement was lost can go unseen. While the subscription is not established (start-up, Redis
- * reconnecting) nothing is served from memory: announcements could be missed then.
+ * An account's row, trigger rules and test catalog, read once and kept in memory for the workers:
+ * every job needs the row and every stage change the rest, and they change only when an admin
+ * edits them or a worker marks the account. Every such change is announced on the account-changes
+ * channel (the one the gateway's account cache listens to), which drops the account here at once;
+ * `maxAgeMs` bounds how long a change whose announcement was lost can go unseen. While the
+ * subscription is not established (start-up, Redis reconnecting) nothing is served from memory:
+ * announcements could be missed then.
  */
 @Injectable()
 export class AccountConfigCache implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,6 +47,7 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
   private subscribed = false;
 
   constructor(
+    private readonly accounts: AccountsRepository,
     private readonly rules: TriggerRulesRepository,
     private readonly tests: TestsRepository,
     @Inject(ACCOUNT_CONFIG_CACHE_OPTIONS) private readonly options: AccountConfigCacheOptions,
@@ -94,6 +104,26 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
     return this.cached(accountId, 'tests', () => this.tests.list(accountId));
   }
 
+  /**
+   * The account with its sealed secrets (as AccountsRepository.findByIdWithSecrets). An OAuth
+   * account is read every time: its tokens are refreshed in the background without announcement.
+   */
+  async account(accountId: string): Promise<AccountWithSecrets | null> {
+    if (!this.isServing) return this.accounts.findByIdWithSecrets(accountId);
+    const entry = this.entryOf(accountId);
+    if (entry.account) return entry.account;
+    const kept = (row: AccountWithSecrets | null): row is AccountWithSecrets => row !== null && row.leverAuthKind !== 'oauth';
+    // Frozen when kept: every job shares it, so none may change it.
+    const loading = this.accounts.findByIdWithSecrets(accountId).then((row) => (kept(row) ? Object.freeze(row) : row));
+    entry.account = loading;
+    // Not kept: a failed read, a missing account (it may yet be created), an OAuth account.
+    const drop = () => {
+      if (entry.account === loading) entry.account = undefined;
+    };
+    loading.then((row) => kept(row) || drop(), drop);
+    return loading;
+  }
+
   /** Drops what is kept for the account (an announced change). */
   forget(accountId: string): void {
     this.entries.delete(accountId);
@@ -104,7 +134,8 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
     return this.options.maxAgeMs > 0 && this.subscribed;
   }
 
-  private cached<T extends object>(accountId: string, kind: 'rules' | 'tests', load: () => Promise<T[]>): Promise<readonly T[]> {
+  /** The account's entry, a new one when it has none or has kept it for maxAgeMs. */
+  private entryOf(accountId: string): Entry {
     const now = Date.now();
     let entry = this.entries.get(accountId);
     if (entry && now - entry.loadedAt >= this.options.maxAgeMs) {
@@ -116,6 +147,11 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
       entry = { loadedAt: now };
       this.entries.set(accountId, entry);
     }
+    return entry;
+  }
+
+  private cached<T extends object>(accountId: string, kind: 'rules' | 'tests', load: () => Promise<T[]>): Promise<readonly T[]> {
+    const entry = this.entryOf(accountId);
     const kept = entry[kind] as Promise<readonly T[]> | undefined;
     if (kept) return kept;
     // Frozen: every caller shares these objects, so none may change them.

@@ -1,7 +1,15 @@
 import { SecretBox } from '@lever-assess/common';
 import { AccountStatus } from '@lever-assess/domain';
 import { LeverAuthError, LeverClient, RedisTokenBucketLimiter } from '@lever-assess/lever-client';
-import { Account, AccountsRepository, createDataSource } from '@lever-assess/persistence';
+import {
+  Account,
+  AccountsRepository,
+  TestDefinition,
+  TestsRepository,
+  TriggerRule,
+  TriggerRulesRepository,
+  createDataSource,
+} from '@lever-assess/persistence';
 import { AccountChangesPublisher, accountChangesChannel } from '@lever-assess/redis';
 import {
   TEST_REDIS_URL,
@@ -16,6 +24,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { AccountUnavailableError } from './account-access.errors';
+import { AccountConfigCache } from './account-config.cache';
 import { LeverAccountsService } from './lever-accounts.service';
 
 // A fake Lever of the real contract over HTTP: 200 with stages for the good key, 401 otherwise.
@@ -46,6 +55,7 @@ describe(LeverAccountsService.name, () => {
   let lever: Awaited<ReturnType<typeof fakeLever>>;
   let accounts: AccountsRepository;
   let sut: LeverAccountsService;
+  let client: LeverClient;
   const box = new SecretBox(Buffer.alloc(32, 7));
   const published: string[] = [];
 
@@ -59,7 +69,7 @@ describe(LeverAccountsService.name, () => {
     subscriber.on('message', (_channel, message: string) => published.push(message));
     lever = await fakeLever('good-key');
     accounts = new AccountsRepository(ds.getRepository(Account));
-    const client = new LeverClient({
+    client = new LeverClient({
       baseUrl: lever.url,
       limiter: new RedisTokenBucketLimiter({ redis: ns.redis, keyPrefix: `${ns.prefix}:rate:` }),
       maxAttempts: 1,
@@ -112,6 +122,36 @@ describe(LeverAccountsService.name, () => {
 
     await sut.markConnected(account.id);
     await expect(sut.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });
+  });
+
+  it("with the workers' account cache: a 401 stops this process's next job at once, and a reconnect lets it through", async () => {
+    const cache = new AccountConfigCache(
+      accounts,
+      new TriggerRulesRepository(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
+      new TestsRepository(ds.getRepository(TestDefinition)),
+      { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000, connectionName: 'lever-accounts-spec-cache' },
+    );
+    cache.onApplicationBootstrap();
+    try {
+      await eventually(() => cache.isServing);
+      const cached = new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix), undefined, cache);
+      const account = await newAccount('revoked-key');
+      // Kept: the same row for both opens.
+      expect((await cached.open(account.id)).account).toBe((await cached.open(account.id)).account);
+
+      await expect(cached.withLever(account.id, ({ auth }, lever) => lever.listStages(auth))).rejects.toBeInstanceOf(LeverAuthError);
+      const before = lever.requests();
+      // No wait for the announcement to come back: the kept row was dropped when the account was marked.
+      await expect(cached.withLever(account.id, ({ auth }, lever) => lever.listStages(auth))).rejects.toBeInstanceOf(
+        AccountUnavailableError,
+      );
+      expect(lever.requests()).toBe(before);
+
+      await cached.markConnected(account.id);
+      await expect(cached.open(account.id)).resolves.toMatchObject({ account: { status: AccountStatus.Active } });
+    } finally {
+      await cache.onApplicationShutdown();
+    }
   });
 
   it('leaves the account active when Lever refuses a key the admin replaced during the call', async () => {

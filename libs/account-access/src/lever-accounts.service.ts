@@ -14,6 +14,7 @@ import { AccountsRepository, accountSecretContext, type AccountWithSecrets } fro
 import { AccountChangesPublisher } from '@lever-assess/redis';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountUnavailableError } from './account-access.errors';
+import { AccountConfigCache } from './account-config.cache';
 import { LEVER_OAUTH_REVOKED, LEVER_OAUTH_REVOKED_MESSAGE, LeverOAuthSession } from './lever-oauth.session';
 
 /** An account ready to be acted for in Lever. */
@@ -52,16 +53,19 @@ export class LeverAccountsService {
     private readonly accountChanges: AccountChangesPublisher,
     /** OAuth accounts' token refresh; without it they use the stored access token as it is. */
     @Optional() @Inject(LeverOAuthSession) private readonly oauth?: LeverOAuthSession,
+    /** Worker apps keep the account's row in memory (dropped on every announced change); config-api reads it each time. */
+    @Optional() private readonly cache?: AccountConfigCache,
   ) {}
 
   /**
    * `anyStatus` is for the connection test, which must reach Lever precisely when the account is
-   * disconnected (to find out whether a new key works).
+   * disconnected (to find out whether a new key works). `fresh` reads the row from PostgreSQL even
+   * where it is kept in memory (the key check reads its health fields, which change unannounced).
    * @throws AccountUnavailableError when missing, or (without anyStatus) disabled or disconnected
    * @throws SecretDecryptionError when the stored key cannot be decrypted with ENCRYPTION_KEY
    */
-  async open(accountId: string, { anyStatus = false } = {}): Promise<LeverAccount> {
-    const account = await this.accounts.findByIdWithSecrets(accountId);
+  async open(accountId: string, { anyStatus = false, fresh = false } = {}): Promise<LeverAccount> {
+    const account = this.cache && !fresh ? await this.cache.account(accountId) : await this.accounts.findByIdWithSecrets(accountId);
     if (!account) throw new AccountUnavailableError(accountId, 'missing');
     if (!anyStatus && account.status !== AccountStatus.Active)
       throw new AccountUnavailableError(accountId, account.status, account.statusReason);
@@ -84,7 +88,7 @@ export class LeverAccountsService {
   private async openOAuth(account: AccountWithSecrets, force = false): Promise<LeverAccount> {
     const current = this.oauth ? await this.oauth.fresh(account, { force }) : account;
     // An admin pasted an API key meanwhile: the account is on its key again.
-    if (current.leverAuthKind !== 'oauth' || !current.leverOauthAccessTokenEnc) return this.open(current.id);
+    if (current.leverAuthKind !== 'oauth' || !current.leverOauthAccessTokenEnc) return this.open(current.id, { fresh: true });
     const accessToken = this.box.decrypt(current.leverOauthAccessTokenEnc, accountSecretContext('leverOauthAccessTokenEnc', current.id));
     const auth = { accountId: current.id, accessToken, ...(current.leverApiUrl ? { baseUrl: current.leverApiUrl } : {}) };
     return { account: current, auth, performAs: current.performAsUserId };
@@ -162,7 +166,7 @@ export class LeverAccountsService {
   async checkKeyHealth(accountId: string, holdId: string): Promise<KeyHealthResult> {
     let access: LeverAccount | undefined;
     try {
-      access = await this.open(accountId);
+      access = await this.open(accountId, { fresh: true });
       await this.withLever(access, ({ auth }, lever) => lever.listOpportunities(auth, { limit: 1, confidentiality: 'all' }), {
         requests: 1,
         holdId,
@@ -223,12 +227,16 @@ export class LeverAccountsService {
       });
       return false;
     }
+    // This process's own next job must not wait for the announcement to come back.
+    this.cache?.forget(accountId);
     await this.accountChanges.announce(accountId);
     this.logger.warn({ accountId, reason }, 'Lever connection broken: account marked disconnected');
     return true;
   }
 
   async markConnected(accountId: string): Promise<void> {
-    if (await this.accounts.setStatus(accountId, AccountStatus.Active, null)) await this.accountChanges.announce(accountId);
+    if (!(await this.accounts.setStatus(accountId, AccountStatus.Active, null))) return;
+    this.cache?.forget(accountId);
+    await this.accountChanges.announce(accountId);
   }
 }

@@ -5,6 +5,24 @@ import type { Redis } from 'ioredis';
 // taken by another holder is never released, renewed or trusted by the first one.
 const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE_COMMAND = 'releaseHeldLock';
+const RENEW_COMMAND = 'renewHeldLock';
+type LockScripts = {
+  [RELEASE_COMMAND]: (key: string, token: string) => Promise<number>;
+  [RENEW_COMMAND]: (key: string, token: string, ttlMs: number) => Promise<number>;
+};
+
+/**
+ * The client with the lock's scripts defined: EVALSHA (one EVAL per connection while Redis does
+ * not know them) instead of the script's text with every renewal and release.
+ */
+function withLockScripts(redis: Redis): Redis & LockScripts {
+  if (!(RELEASE_COMMAND in redis)) {
+    redis.defineCommand(RELEASE_COMMAND, { numberOfKeys: 1, lua: RELEASE_LUA });
+    redis.defineCommand(RENEW_COMMAND, { numberOfKeys: 1, lua: RENEW_LUA });
+  }
+  return redis as Redis & LockScripts;
+}
 
 /** The lock was lost (expired and taken, or Redis unreachable for too long): stop before writing. */
 export class LockLostError extends Error {
@@ -47,6 +65,7 @@ export async function tryLock(
   ttlMs: number,
   { renewEveryMs = Math.floor(ttlMs / 3) }: LockOptions = {},
 ): Promise<HeldLock | null> {
+  const scripts = withLockScripts(redis);
   const token = randomUUID();
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return null;
@@ -57,7 +76,7 @@ export async function tryLock(
   };
   const renew = async () => {
     try {
-      if ((await redis.eval(RENEW_LUA, 1, key, token, ttlMs)) !== 1) markLost();
+      if ((await scripts[RENEW_COMMAND](key, token, ttlMs)) !== 1) markLost();
     } catch {
       // Redis unreachable: the fence's own check decides; the next tick tries again.
     }
@@ -72,7 +91,7 @@ export async function tryLock(
     },
     release: async () => {
       clearInterval(timer);
-      await redis.eval(RELEASE_LUA, 1, key, token);
+      await scripts[RELEASE_COMMAND](key, token);
     },
   };
 }

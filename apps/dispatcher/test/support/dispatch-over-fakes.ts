@@ -21,7 +21,11 @@ export function dispatchOverFakes(f: UnitFakes) {
     f.deliveries.asRepository(),
     leverAccounts,
     // Off (maxAgeMs 0): every job reads the fakes, as the cache does while it is not subscribed.
-    new AccountConfigCache(f.rules.asRepository(), f.tests.asRepository(), { redisUrl: '', queuePrefix: '', maxAgeMs: 0 }),
+    new AccountConfigCache(f.accounts.asRepository(), f.rules.asRepository(), f.tests.asRepository(), {
+      redisUrl: '',
+      queuePrefix: '',
+      maxAgeMs: 0,
+    }),
     f.assessments.asRepository(),
     f.views.asRepository(),
     f.platform.asClient(),

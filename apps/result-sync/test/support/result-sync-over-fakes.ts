@@ -14,7 +14,11 @@ export function leverSyncOverFakes(f: UnitFakes): LeverSyncService {
   );
   return new LeverSyncService(
     f.assessments.asRepository(),
-    new AccountConfigCache(f.rules.asRepository(), f.tests.asRepository(), { redisUrl: '', queuePrefix: '', maxAgeMs: 0 }),
+    new AccountConfigCache(f.accounts.asRepository(), f.rules.asRepository(), f.tests.asRepository(), {
+      redisUrl: '',
+      queuePrefix: '',
+      maxAgeMs: 0,
+    }),
     f.notes.asRepository(),
     f.views.asRepository(),
     leverAccounts,
