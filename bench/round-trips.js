@@ -24,7 +24,12 @@ function countInThisProcess(dir) {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (config, ...rest) {
     const text = typeof config === 'string' ? config : config?.text;
-    bump(counts.sql, String(text ?? '?').replace(/\s+/g, ' ').slice(0, 80));
+    bump(
+      counts.sql,
+      String(text ?? '?')
+        .replace(/\s+/g, ' ')
+        .slice(0, 80),
+    );
     return query.call(this, config, ...rest);
   };
   const Redis = from('ioredis');
@@ -53,11 +58,19 @@ function report(dir, per) {
   if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: run the bench with this file as a preload first`);
   const total = (table) => Object.values(table).reduce((a, b) => a + b, 0);
   const fmt = (n) => (per === 1 ? String(n) : (n / per).toFixed(2));
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const counts = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     fs.rmSync(path.join(dir, file));
-    console.log(`${file.replace(/\.json$/, '')}: SQL ${fmt(total(counts.sql))}, Redis ${fmt(total(counts.redis))}, HTTP ${fmt(counts.http)}`);
-    for (const [kind, table] of [['SQL', counts.sql], ['Redis', counts.redis]]) {
+    console.log(
+      `${file.replace(/\.json$/, '')}: SQL ${fmt(total(counts.sql))}, Redis ${fmt(total(counts.redis))}, HTTP ${fmt(counts.http)}`,
+    );
+    for (const [kind, table] of [
+      ['SQL', counts.sql],
+      ['Redis', counts.redis],
+    ]) {
       for (const [what, n] of Object.entries(table).sort((a, b) => b[1] - a[1])) {
         if (n / per >= 0.05) console.log(`  ${kind.padEnd(5)} ${fmt(n).padStart(8)}  ${what}`);
       }
