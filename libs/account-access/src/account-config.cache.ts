@@ -112,15 +112,23 @@ export class AccountConfigCache implements OnApplicationBootstrap, OnApplication
     if (!this.isServing) return this.accounts.findByIdWithSecrets(accountId);
     const entry = this.entryOf(accountId);
     if (entry.account) return entry.account;
-    const kept = (row: AccountWithSecrets | null): row is AccountWithSecrets => row !== null && row.leverAuthKind !== 'oauth';
-    // Frozen when kept: every job shares it, so none may change it.
-    const loading = this.accounts.findByIdWithSecrets(accountId).then((row) => (kept(row) ? Object.freeze(row) : row));
-    entry.account = loading;
-    // Not kept: a failed read, a missing account (it may yet be created), an OAuth account.
     const drop = () => {
       if (entry.account === loading) entry.account = undefined;
     };
-    loading.then((row) => kept(row) || drop(), drop);
+    const loading = this.accounts.findByIdWithSecrets(accountId).then(
+      (row) => {
+        // Frozen when kept (every job shares it, so none may change it); a missing account (it
+        // may yet be created) and an OAuth account are not kept, nor is a failed read.
+        if (row && row.leverAuthKind !== 'oauth') return Object.freeze(row);
+        drop();
+        return row;
+      },
+      (err: unknown) => {
+        drop();
+        throw err;
+      },
+    );
+    entry.account = loading;
     return loading;
   }
 

@@ -227,15 +227,17 @@ export class LeverAccountsService {
       });
       return false;
     }
-    // This process's own next job must not wait for the announcement to come back.
-    this.cache?.forget(accountId);
-    await this.accountChanges.announce(accountId);
+    await this.announceChange(accountId);
     this.logger.warn({ accountId, reason }, 'Lever connection broken: account marked disconnected');
     return true;
   }
 
   async markConnected(accountId: string): Promise<void> {
-    if (!(await this.accounts.setStatus(accountId, AccountStatus.Active, null))) return;
+    if (await this.accounts.setStatus(accountId, AccountStatus.Active, null)) await this.announceChange(accountId);
+  }
+
+  /** Tells every process; this one drops its kept row first, so its own next job need not wait for the announcement. */
+  private async announceChange(accountId: string): Promise<void> {
     this.cache?.forget(accountId);
     await this.accountChanges.announce(accountId);
   }
