@@ -8,7 +8,7 @@
 // 250 accounts by default (BENCH_TP_ACCOUNTS changes it): the product's own per-key limiter
 // (Lever's 10 requests/s per key) then allows 250 x 10 / 2 = 1,250 candidates/s, above the
 // target, so the figure measures what the machine can do rather than the limiter (with 50
-// accounts, as before 3 December 2026, the limiter alone capped it at 250/s).
+// accounts, as until 2 December 2026, the limiter alone capped it at 250/s).
 
 const os = require('node:os');
 const { pipelineLoad } = require('../lib/load');
