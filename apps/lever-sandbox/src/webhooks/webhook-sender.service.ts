@@ -1,4 +1,4 @@
-import { signLeverWebhook, type AppLogger } from '@lever-assess/common';
+import { HttpCallError, httpCall, signLeverWebhook, type AppLogger } from '@lever-assess/common';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LeverSandboxEnv } from '../config';
@@ -157,23 +157,27 @@ export class WebhookSender implements OnModuleDestroy {
 
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     const abort = new AbortController();
-    const timeout = setTimeout(() => abort.abort(), DELIVERY_TIMEOUT_MS);
     this.inFlight.add(abort);
     const record: WebhookAttempt = { at: Date.now() };
     try {
-      const res = await fetch(delivery.url, {
+      // node:http over a keep-alive pool, as the product's own clients: the sandbox shares the
+      // bench machine's cores with the product, and fetch cost it about 0.5 ms more per webhook.
+      const res = await httpCall(delivery.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Lever-Webhooks' },
+        headers: { 'content-type': 'application/json', 'user-agent': 'Lever-Webhooks' },
         body: JSON.stringify(delivery.body),
-        redirect: 'manual',
+        timeoutMs: DELIVERY_TIMEOUT_MS,
         signal: abort.signal,
       });
-      await res.arrayBuffer().catch(() => undefined);
       record.status = res.status;
     } catch (err) {
-      record.error = abort.signal.aborted ? 'timeout or shutdown' : ((err as { cause?: { code?: string } })?.cause?.code ?? String(err));
+      record.error =
+        err instanceof HttpCallError
+          ? err.kind === 'timeout' || err.code === 'ABORTED'
+            ? 'timeout or shutdown'
+            : (err.code ?? err.message)
+          : String(err);
     } finally {
-      clearTimeout(timeout);
       this.inFlight.delete(abort);
     }
     delivery.attempts.push(record);

@@ -80,6 +80,17 @@ describe('httpCall', () => {
     expect(err).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', notSent: true });
   });
 
+  it('ends a call when its signal aborts, and refuses one whose signal has already aborted', async () => {
+    handler = () => undefined; // never answers
+    const abort = new AbortController();
+    const call = httpCall(`${base}/`, { method: 'GET', headers: {}, timeoutMs: 5_000, signal: abort.signal }).catch((e: unknown) => e);
+    setTimeout(() => abort.abort(), 50);
+    expect(await call).toMatchObject({ kind: 'network', code: 'ABORTED' });
+    await expect(httpCall(`${base}/`, { method: 'GET', headers: {}, timeoutMs: 5_000, signal: abort.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
+  });
+
   it('rejects a URL that is not http or https', async () => {
     await expect(httpCall('ftp://example.com/', { method: 'GET', headers: {}, timeoutMs: 100 })).rejects.toThrow(/unsupported URL scheme/);
   });

@@ -10,6 +10,8 @@ export interface HttpCall {
   timeoutMs: number;
   /** Answers larger than this fail as a network error instead of filling memory (default 10 MiB). */
   maxResponseBytes?: number;
+  /** Ends the call early (shutdown): it fails as `network` with the code `ABORTED`. */
+  signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -59,12 +61,16 @@ export function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
   const headers = { ...call.headers };
   if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
 
+  if (call.signal?.aborted) return Promise.reject(new HttpCallError('network', 'ABORTED', 'aborted before it was sent'));
+
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
+    const onAbort = () => fail(new HttpCallError('network', 'ABORTED', 'aborted'));
     const fail = (err: HttpCallError) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
       req.destroy();
       reject(err);
     };
@@ -83,6 +89,7 @@ export function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        call.signal?.removeEventListener('abort', onAbort);
         const text = Buffer.concat(chunks).toString('utf8');
         resolve({
           status: res.statusCode ?? 0,
@@ -98,6 +105,7 @@ export function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
     req.on('error', (err: NodeJS.ErrnoException) =>
       fail(new HttpCallError('network', err.code, `network error: ${err.code ?? err.message}`)),
     );
+    call.signal?.addEventListener('abort', onAbort, { once: true });
     req.end(call.body);
   });
 }
