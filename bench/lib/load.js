@@ -4,7 +4,10 @@
 // them, all moved at once (64 PUTs in flight), then watched until every candidate is "Sent".
 // The product's own per-account limiter (LEVER_RATE_PER_SECOND) still applies, as in production.
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { busyPercent, cpuTimes } = require('./machine');
+const { ROOT, benchNodeArgs, startProcess, waitReady } = require('./proc');
 const { progress } = require('./report');
 const { Stack } = require('./stack');
 const { createTenants } = require('./tenants');
@@ -13,19 +16,76 @@ const { LeverWatcher, keyRequests, sentCheck, waitQuiet, webhookTimes } = requir
 
 /** Effectively no limit: the sandbox's bucket never empties. */
 const UNLIMITED = 1_000_000;
-const PIPELINE_APPS = ['webhook-gateway', 'dispatcher', 'result-sync'];
+const PIPELINE_APPS = ['webhook-gateway', 'dispatcher', 'result-sync', 'bare-pipeline'];
 
-async function pipelineLoad({ scenario, logDir, accounts, candidates, dispatchers = 1, resultSyncs = 1, hooks = {}, label = scenario }) {
+/**
+ * The throughput ceiling's stand-in for the whole pipeline (bench/bare-pipeline.js), listening where
+ * the gateway would, so the sandbox's webhooks reach it unchanged.
+ */
+async function startBarePipeline(stack, tenants) {
+  const tenantsFile = path.join(stack.logDir, `${stack.scenario}-bare-pipeline-tenants.json`);
+  fs.writeFileSync(
+    tenantsFile,
+    JSON.stringify(
+      tenants.map((t) => ({
+        webhookKey: decodeURIComponent(t.webhookUrl.split('/').pop()),
+        signatureToken: t.signatureToken,
+        apiKey: t.productApiKey,
+        botId: t.botId,
+        tagPrefix: t.tagPrefix,
+        platformAccountId: t.platformAccountId,
+        platformTestId: t.platformTestId,
+      })),
+    ),
+  );
+  const proc = startProcess({
+    name: 'bare-pipeline',
+    command: process.execPath,
+    args: [...benchNodeArgs(), path.join(ROOT, 'bench/bare-pipeline.js')],
+    env: {
+      PORT: String(stack.ports.gateway),
+      TENANTS_FILE: tenantsFile,
+      LEVER_API_URL: `${stack.urls.lever}/v1`,
+      PLATFORM_API_URL: stack.urls.platform,
+      PLATFORM_API_KEY: stack.platformApiKey,
+    },
+    logFile: stack.log('bare-pipeline'),
+  });
+  proc.app = 'bare-pipeline';
+  stack.procs.push(proc);
+  await waitReady(proc, stack.urls.gateway);
+}
+
+/**
+ * @param bare  true: bench/bare-pipeline.js instead of the product's gateway, dispatcher and
+ *              result-sync (the ceiling: the same HTTP conversation and nothing else)
+ */
+async function pipelineLoad({
+  scenario,
+  logDir,
+  accounts,
+  candidates,
+  dispatchers = 1,
+  resultSyncs = 1,
+  hooks = {},
+  label = scenario,
+  bare = false,
+}) {
   const stack = new Stack({ scenario, logDir, leverRate: UNLIMITED, leverBurst: UNLIMITED });
   try {
-    progress(`${label}: starting the apps (${dispatchers} dispatcher(s), ${resultSyncs} result-sync(s)), ${accounts} accounts`);
+    progress(
+      bare
+        ? `${label}: starting the sandboxes and the bare relay (no product), ${accounts} accounts`
+        : `${label}: starting the apps (${dispatchers} dispatcher(s), ${resultSyncs} result-sync(s)), ${accounts} accounts`,
+    );
     await stack.setup();
     const specs = Array.from({ length: accounts }, (_, i) => ({
       name: `T${String(i + 1).padStart(3, '0')}`,
       candidates: Math.floor(candidates / accounts) + (i < candidates % accounts ? 1 : 0),
     }));
     const tenants = await createTenants(stack, specs, { moverBurst: Infinity });
-    await stack.startPipeline({ dispatchers, resultSyncs });
+    if (bare) await startBarePipeline(stack, tenants);
+    else await stack.startPipeline({ dispatchers, resultSyncs });
     await sleep(2_000); // let start-up work (cache loads, first polls) settle
     if (hooks.beforeLoad) await hooks.beforeLoad(stack, tenants);
 

@@ -120,6 +120,7 @@ class Stack {
     this.lever = new LeverSandbox(this.urls.lever);
     this.platform = new PlatformSandbox(this.urls.platform);
     this.api = new ConfigApi(this.urls.api, ADMIN_TOKEN);
+    this.platformApiKey = PLATFORM_API_KEY;
   }
 
   productEnv() {

@@ -72,6 +72,11 @@ async function createTenants(stack, specs, { moverBurst = 20, concurrency = 4 } 
       signatureToken,
       webhookUrl: account.webhookUrl,
       productKeyId: productKey.id,
+      // What the throughput ceiling's bare relay needs to act as the product (bench/bare-pipeline.js).
+      productApiKey: productKey.apiKey,
+      botId,
+      platformAccountId: `bench-${slug}`,
+      platformTestId: TEST.platformTestId,
       movers,
       stageId: company.stages.find((s) => s.text === 'Coding Test').id,
       opportunities: company.opportunities.map((o) => ({ id: o.id, email: emails.get(o.id), tenant: spec.name, tagPrefix })),

@@ -29,6 +29,9 @@ module.exports = {
     const accounts = quick ? 20 : positiveInt(process.env.BENCH_TP_ACCOUNTS, 250);
     const candidates = quick ? 200 : 1000;
     const r = await pipelineLoad({ scenario: 'throughput', logDir, accounts, candidates });
+    // The same load through bench/bare-pipeline.js (the HTTP conversation alone, no product): what
+    // this machine, its stand-ins and the bench can carry at all, measured in the same run.
+    const ceiling = await pipelineLoad({ scenario: 'ceiling', logDir, accounts, candidates, bare: true, label: 'throughput ceiling' });
     const rate = Number((/LEVER_RATE_PER_SECOND=(\d+(\.\d+)?)/.exec(limiter) ?? [])[1]);
     line(
       `  ${num(r.candidates)} stage changes over ${accounts} accounts (${num(r.candidates / accounts)} each), 1 dispatcher, 1 result-sync`,
@@ -54,8 +57,27 @@ module.exports = {
     line(
       `    bench runner ${num(r.runnerCpuMs)} ms; machine CPU busy ${num(r.machineBusy, 0)}% of ${os.cpus().length} CPUs during the load`,
     );
+    line(
+      `  ceiling (the same load through a bare relay: signature check, Lever read, platform invitation, "Sent" tag; no queue, no database):`,
+    );
+    line(
+      `    ${num(ceiling.perSecond, 1)} stage changes/s to "Sent" (errors ${ceiling.errors}, not Sent ${ceiling.missing}); relay ${num(ceiling.pipelineCpuMs / ceiling.candidates, 2)} ms CPU per candidate; machine CPU busy ${num(ceiling.machineBusy, 0)}%`,
+    );
+    line(
+      `    by process (ms total): ${Object.entries(ceiling.cpuByProcess)
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', ')}; bench runner ${num(ceiling.runnerCpuMs)} ms`,
+    );
+    const sandboxMs = (ceiling.cpuByProcess['lever-sandbox'] ?? 0) / ceiling.candidates;
+    if (sandboxMs > 0) {
+      line(
+        `    the lever-sandbox (one process) spent ${num(sandboxMs, 2)} ms per candidate there: alone it bounds any pipeline at about ${num(1000 / sandboxMs, 0)}/s on one core`,
+      );
+    }
+    line(`    the product reached ${num((100 * r.perSecond) / ceiling.perSecond, 0)}% of the ceiling`);
     target('throughput', 'stage changes/s to Sent', num(r.perSecond, 1), 'report', 'info');
     target('throughput', 'CPU ms per candidate', num(r.pipelineCpuMs / r.candidates, 2), 'report', 'info');
+    target('throughput', 'ceiling: bare relay, stage changes/s', num(ceiling.perSecond, 1), 'report', 'info');
     return r;
   },
 };
