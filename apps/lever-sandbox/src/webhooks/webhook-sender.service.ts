@@ -48,6 +48,7 @@ export class WebhookSender implements OnModuleDestroy {
   private deliveries: WebhookDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
+  private closed = false;
 
   constructor(
     @Inject(SANDBOX_ENV) private readonly env: LeverSandboxEnv,
@@ -144,10 +145,12 @@ export class WebhookSender implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closed = true; // an attempt cut short by the shutdown must not schedule its retry
     this.stopAll();
   }
 
   private schedule(delivery: WebhookDelivery, delayMs: number): void {
+    if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.attempt(delivery);
