@@ -22,7 +22,7 @@ const { line, progress, target } = require('../lib/report');
 const { num, verdict } = require('../lib/util');
 
 const WRK = process.env.BENCH_WRK ?? 'wrk';
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 50);
 
 function writeBodies(file, count, signatureToken) {
   const fd = fs.openSync(file, 'w');
