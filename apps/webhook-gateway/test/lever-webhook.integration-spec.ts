@@ -16,7 +16,7 @@ import {
   type TestAccount,
 } from './gateway-harness';
 import type { Redis } from 'ioredis';
-import { WebhookEnqueuer, leverTokenKey } from '../src/webhooks/webhook-enqueuer';
+import { BATCH_MAX, WebhookEnqueuer, leverTokenKey } from '../src/webhooks/webhook-enqueuer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -126,6 +126,23 @@ describe('POST /webhooks/lever/:webhookKey', () => {
       expect(ttl).toBeLessThanOrEqual(60_000);
       // A repeat or a reuse does not overwrite the fingerprint recorded first.
       expect(await world.ns.redis.get(leverTokenKey(world.ns.prefix, acme.account.id, reused))).toBe('fingerprint-u');
+    } finally {
+      script.mockRestore();
+    }
+  });
+
+  it('sends a turn of more than BATCH_MAX tokens in batches of at most BATCH_MAX, each delivery answered', async () => {
+    const enqueuer = gateway.app.get(WebhookEnqueuer);
+    const redis = gateway.app.get<Redis & { recordLeverTokens: (...args: unknown[]) => Promise<unknown> }>(REDIS);
+    const script = jest.spyOn(redis, 'recordLeverTokens');
+    try {
+      const count = 2 * BATCH_MAX + 3;
+      const tokens = Array.from({ length: count }, () => randomUUID());
+      const uses = await Promise.all(tokens.map((t) => enqueuer.recordLeverToken(acme.account.id, t, `fp-${t}`, 60_000)));
+      expect(uses).toEqual(Array(count).fill('first'));
+      expect(script).toHaveBeenCalledTimes(3);
+      // Each call carries its batch's keys first (numkeys, then the keys): 16, 16 and 3.
+      expect(script.mock.calls.map((args) => args[0])).toEqual([BATCH_MAX, BATCH_MAX, 3]);
     } finally {
       script.mockRestore();
     }
