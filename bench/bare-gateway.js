@@ -9,10 +9,11 @@
 //   PORT=4099 QUEUE_PREFIX=x WEBHOOK_KEY=k SIGNATURE_TOKEN=s ACCOUNT_ID=a node bench/bare-gateway.js
 'use strict';
 
-const { createHash, createHmac, timingSafeEqual } = require('node:crypto');
+const { createHash } = require('node:crypto');
 const { Queue } = require('bullmq');
 const Fastify = require('fastify');
 const Redis = require('ioredis');
+const { LEVER_EVENTS_JOB_OPTIONS, leverSignatureValid } = require('./lib/bare');
 
 const env = (name, fallback) => {
   const v = process.env[name] ?? fallback;
@@ -28,19 +29,8 @@ const connection = new Redis(env('REDIS_URL', 'redis://127.0.0.1:6379'), { maxRe
 const queue = new Queue(env('QUEUE_NAME', 'bare-lever-events'), {
   connection,
   prefix: env('QUEUE_PREFIX'),
-  defaultJobOptions: {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
-    removeOnFail: false,
-  },
+  defaultJobOptions: LEVER_EVENTS_JOB_OPTIONS,
 });
-
-function signatureValid(token, triggeredAt, signature, secret) {
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${token}${triggeredAt}`).digest('hex'));
-  const given = Buffer.from(signature.toLowerCase());
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
 
 const app = Fastify({ logger: false, bodyLimit: 262_144 });
 
@@ -54,7 +44,7 @@ app.post('/webhooks/lever/:webhookKey', async (req, reply) => {
   if (typeof token !== 'string' || typeof signature !== 'string' || (typeof triggeredAt !== 'number' && typeof triggeredAt !== 'string')) {
     return reply.code(401).send({ error: 'unsigned' });
   }
-  if (!signatureValid(token, triggeredAt, signature, account.signatureToken)) return reply.code(401).send({ error: 'bad signature' });
+  if (!leverSignatureValid(token, triggeredAt, signature, account.signatureToken)) return reply.code(401).send({ error: 'bad signature' });
   const at = Number(triggeredAt);
   if (!Number.isFinite(at) || Date.now() - at > REPLAY_WINDOW_MS || at - Date.now() > MAX_FUTURE_SKEW_MS) {
     return reply.code(400).send({ error: 'stale' });

@@ -10,6 +10,7 @@
 const { randomBytes } = require('node:crypto');
 const { Queue, Worker } = require('bullmq');
 const Redis = require('ioredis');
+const { LEVER_EVENTS_JOB_OPTIONS } = require('./lib/bare');
 const { deleteRedisKeys, REDIS_URL } = require('./lib/stack');
 
 function option(name, fallback) {
@@ -27,15 +28,13 @@ async function main() {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('hop', { connection: redis, prefix });
   try {
-    // The lever-events job options (bench/bare-gateway.js has the same).
-    const opts = { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 86_400, count: 50_000 } };
     for (let i = 0; i < jobs; i += 500) {
       const n = Math.min(500, jobs - i);
       await queue.addBulk(
         Array.from({ length: n }, (_, j) => ({
           name: 'hop',
           data: { accountId: 'acc', opportunityId: `opp-${i + j}`, deliveryToken: `tok-${i + j}` },
-          opts: { ...opts, jobId: `hop-${i + j}` },
+          opts: { ...LEVER_EVENTS_JOB_OPTIONS, jobId: `hop-${i + j}` },
         })),
       );
     }

@@ -1,8 +1,8 @@
 'use strict';
 // JSON over HTTP for the control APIs (lever-sandbox, platform-sandbox, config-api) and the Lever
 // API of the lever-sandbox. node:http over a keep-alive pool rather than fetch: the bench runner
-// shares the machine's two cores with the product, and fetch (undici) cost it about 0.5 ms more
-// CPU per request, most of the runner's own CPU in the throughput scenario.
+// shares the machine's two cores with the product, and with fetch (undici) it spent about twice
+// the CPU in the throughput scenario (docs/performance.md, ninth round).
 
 const http = require('node:http');
 

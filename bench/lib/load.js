@@ -9,7 +9,7 @@ const path = require('node:path');
 const { busyPercent, cpuTimes } = require('./machine');
 const { ROOT, benchNodeArgs, startProcess, waitReady } = require('./proc');
 const { progress } = require('./report');
-const { Stack } = require('./stack');
+const { PLATFORM_API_KEY, Stack } = require('./stack');
 const { createTenants } = require('./tenants');
 const { mapLimit, sleep, summary } = require('./util');
 const { LeverWatcher, keyRequests, sentCheck, waitQuiet, webhookTimes } = require('./watch');
@@ -47,7 +47,7 @@ async function startBarePipeline(stack, tenants) {
       TENANTS_FILE: tenantsFile,
       LEVER_API_URL: `${stack.urls.lever}/v1`,
       PLATFORM_API_URL: stack.urls.platform,
-      PLATFORM_API_KEY: stack.platformApiKey,
+      PLATFORM_API_KEY,
     },
     logFile: stack.log('bare-pipeline'),
   });

@@ -120,7 +120,6 @@ class Stack {
     this.lever = new LeverSandbox(this.urls.lever);
     this.platform = new PlatformSandbox(this.urls.platform);
     this.api = new ConfigApi(this.urls.api, ADMIN_TOKEN);
-    this.platformApiKey = PLATFORM_API_KEY;
   }
 
   productEnv() {
@@ -245,4 +244,4 @@ async function sweepStale() {
   return { databases: dbs.length, keys };
 }
 
-module.exports = { Stack, sweepStale, deleteRedisKeys, REDIS_URL, appEnvOverrides };
+module.exports = { Stack, sweepStale, deleteRedisKeys, REDIS_URL, PLATFORM_API_KEY, appEnvOverrides };

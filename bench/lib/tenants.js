@@ -36,12 +36,13 @@ async function createTenants(stack, specs, { moverBurst = 20, concurrency = 4 } 
       apiKey: `lk_${slug}_mover${i}_${randomBytes(6).toString('hex')}`,
     }));
     const tagPrefix = `Bench ${spec.name}`;
+    const platformAccountId = `bench-${slug}`;
 
     const account = await stack.api.call('POST', '/v1/accounts', {
       name: `Bench ${spec.name}`,
       tagPrefix,
       lever: { apiKey: productKey.apiKey, signatureToken, performAsUserId: botId },
-      platformAccountId: `bench-${slug}`,
+      platformAccountId,
     });
     const company = await stack.lever.createCompany({
       name: `Bench ${spec.name}`,
@@ -75,7 +76,7 @@ async function createTenants(stack, specs, { moverBurst = 20, concurrency = 4 } 
       // What the throughput ceiling's bare relay needs to act as the product (bench/bare-pipeline.js).
       productApiKey: productKey.apiKey,
       botId,
-      platformAccountId: `bench-${slug}`,
+      platformAccountId,
       platformTestId: TEST.platformTestId,
       movers,
       stageId: company.stages.find((s) => s.text === 'Coding Test').id,
