@@ -59,6 +59,8 @@ async function startBarePipeline(stack, tenants) {
 /**
  * @param bare  true: bench/bare-pipeline.js instead of the product's gateway, dispatcher and
  *              result-sync (the ceiling: the same HTTP conversation and nothing else)
+ * @param leverDelayMs  every Lever response to the product's keys waits this long (the sandbox's
+ *              delay fault): a real Lever's network and server time, which the local sandbox lacks
  */
 async function pipelineLoad({
   scenario,
@@ -70,6 +72,7 @@ async function pipelineLoad({
   hooks = {},
   label = scenario,
   bare = false,
+  leverDelayMs = 0,
 }) {
   const stack = new Stack({ scenario, logDir, leverRate: UNLIMITED, leverBurst: UNLIMITED });
   try {
@@ -86,6 +89,11 @@ async function pipelineLoad({
     const tenants = await createTenants(stack, specs, { moverBurst: Infinity });
     if (bare) await startBarePipeline(stack, tenants);
     else await stack.startPipeline({ dispatchers, resultSyncs });
+    if (leverDelayMs > 0) {
+      await mapLimit(tenants, 8, (t) =>
+        stack.lever.control('POST', `/keys/${encodeURIComponent(t.productKeyId)}/faults`, { delayMs: leverDelayMs, count: 1_000_000 }),
+      );
+    }
     await sleep(2_000); // let start-up work (cache loads, first polls) settle
     if (hooks.beforeLoad) await hooks.beforeLoad(stack, tenants);
 

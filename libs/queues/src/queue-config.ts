@@ -31,20 +31,30 @@ const KEEP = {
   removeOnFail: FAILED_JOB_RETENTION,
 } as const;
 
+/**
+ * Jobs one worker process runs at once on each queue that webhooks feed. A job spends most of its
+ * time waiting on Lever, the platform and PostgreSQL, not on the CPU: with Lever answering in
+ * 150 ms (the bench's latency run), one dispatcher and one result-sync moved 53 candidates/s to
+ * "Sent" at 10 slots, 89 at 20, 122 at 40 and 131 at 64 (the machine's CPU then the limit);
+ * docs/performance.md, tenth round. 32 keeps most of that gain at a bounded number of jobs in
+ * flight per pod (PostgreSQL connections stay at the pool's 10: a job holds one only per statement).
+ */
+const WEBHOOK_WORK_CONCURRENCY = 32;
+
 /** Exhaustive per-queue settings: adding a queue without configuring it does not compile. */
 export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   'lever-events': {
-    concurrency: 10,
+    concurrency: WEBHOOK_WORK_CONCURRENCY,
     slotsPerAccount: 4,
     job: { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 }, ...KEEP },
   },
   'platform-events': {
-    concurrency: 10,
+    concurrency: WEBHOOK_WORK_CONCURRENCY,
     slotsPerAccount: 10,
     job: { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 }, ...KEEP },
   },
   'lever-sync': {
-    concurrency: 10,
+    concurrency: WEBHOOK_WORK_CONCURRENCY,
     slotsPerAccount: 4,
     // More attempts: Lever maintenance windows (503) can last minutes; the 8th retry waits ~4 min.
     job: { attempts: 10, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, ...KEEP },
