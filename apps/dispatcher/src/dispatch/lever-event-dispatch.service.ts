@@ -460,7 +460,8 @@ export class LeverEventDispatchService {
     });
   }
 
-  // The timeline first: a failed insert leaves the delivery unfinished, so the retry records it.
+  // The timeline and the outcome in one statement: both or neither, so a failure leaves the
+  // delivery unfinished and the retry records both.
   private async finish(
     event: LeverEventJob,
     steps: CandidateEventBatch,
@@ -469,8 +470,10 @@ export class LeverEventDispatchService {
     extra: Record<string, unknown> = {},
   ): Promise<DispatchOutcome> {
     if (outcome !== DispatchOutcome.AccountMissing) {
-      await this.webhookStep(event, steps, outcome, typeof detail === 'string' ? { code: detail, ...extra } : extra).flush();
-      await this.deliveries.setOutcome(event.accountId, event.deliveryToken, deliveryOutcomeText(outcome, detail));
+      const text = deliveryOutcomeText(outcome, detail);
+      await this.webhookStep(event, steps, outcome, typeof detail === 'string' ? { code: detail, ...extra } : extra).flushWith((rows) =>
+        this.deliveries.setOutcome(event.accountId, event.deliveryToken, text, { steps: rows }),
+      );
     }
     return outcome;
   }

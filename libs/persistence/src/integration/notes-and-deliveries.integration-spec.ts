@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { RuleKind } from '@lever-assess/domain';
+import { CandidateEventType, RuleKind } from '@lever-assess/domain';
 import { randomUUID } from 'node:crypto';
 import { ReferenceNotFoundError } from '..';
 import { accountWithRule, makeRepositories, newAccount, type Repositories } from './fixtures';
@@ -86,6 +86,40 @@ describe('AssessmentNotesRepository and LeverDeliveriesRepository', () => {
         triggeredAt: delivery.triggeredAt,
       });
       await expect(repos.deliveries.find(b.id, delivery.deliveryToken)).resolves.toMatchObject({ outcome: null });
+    });
+
+    it('sets the outcome and writes the timeline steps in one statement: both or neither', async () => {
+      const a = await newAccount(repos);
+      const deliveryToken = `tok-${randomUUID()}`;
+      const opportunityId = `opp-${randomUUID()}`;
+      await repos.deliveries.recordOnce({ accountId: a.id, deliveryToken, opportunityId, toStageId: 'stage', triggeredAt: new Date() });
+      const step = (type: CandidateEventType, at: Date, detail: Record<string, unknown>) => ({
+        accountId: a.id,
+        opportunityId,
+        type,
+        correlationId: deliveryToken,
+        detail,
+        at,
+      });
+      const steps = [
+        step(CandidateEventType.WebhookReceived, new Date('2026-03-04T05:06:07.001Z'), { outcome: 'sent' }),
+        step(CandidateEventType.RuleMatched, new Date('2026-03-04T05:06:07.002Z'), { ruleId: 'r1' }),
+      ];
+
+      // A step the database refuses (its account does not exist) fails the statement: no outcome, no step.
+      const refused = [...steps, { ...steps[1], accountId: randomUUID() }];
+      await expect(repos.deliveries.setOutcome(a.id, deliveryToken, 'assessment:x', { steps: refused })).rejects.toThrow();
+      await expect(repos.deliveries.find(a.id, deliveryToken)).resolves.toMatchObject({ outcome: null });
+      await expect(repos.events.listForOpportunity(a.id, opportunityId)).resolves.toEqual([]);
+
+      await expect(repos.deliveries.setOutcome(a.id, deliveryToken, 'assessment:x', { steps })).resolves.toBe(true);
+      await expect(repos.deliveries.find(a.id, deliveryToken)).resolves.toMatchObject({ outcome: 'assessment:x' });
+      const written = await repos.events.listForOpportunity(a.id, opportunityId);
+      expect(written.map((e) => [e.type, e.detail, e.at, e.correlationId])).toEqual(
+        steps.map((e) => [e.type, e.detail, e.at, e.correlationId]),
+      );
+      // An unknown delivery: false, as without steps.
+      await expect(repos.deliveries.setOutcome(a.id, `tok-${randomUUID()}`, 'no_rule')).resolves.toBe(false);
     });
 
     it('forgets deliveries received before a cutoff', async () => {

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { CandidateEvent } from '../entities/candidate-event.entity';
 import type { Scoped } from './scoped';
+import { insertCandidateEventsSql } from './candidate-events.sql';
 import { SqlParams } from './returned-rows';
 
 /** One timeline step. `detail` holds ids, stage ids, tags, codes and counts: never personal data. */
@@ -51,6 +52,15 @@ export class CandidateEventBatch {
     return this.rows.length;
   }
 
+  /**
+   * Hands what was added to `write`, one statement that writes it together with something else
+   * (both or neither, one round trip), then empties the batch. Failures propagate: the job retries.
+   */
+  async flushWith(write: (rows: readonly NewCandidateEvent[]) => Promise<unknown>): Promise<void> {
+    await write(this.rows);
+    this.rows.length = 0;
+  }
+
   /** Writes what was added (nothing when empty) and empties the batch. Failures propagate: the job retries. */
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
@@ -70,17 +80,7 @@ export class CandidateEventsRepository {
     if (rows.length === 0) return;
     // Plain SQL, one statement for the batch: every job writes one (returned-rows.ts selectEntities says why).
     const sql = new SqlParams();
-    const values = rows.map(
-      (e) =>
-        `(${sql.add(e.accountId, '::uuid')}, ${sql.add(e.opportunityId)}, ${sql.add(e.assessmentId ?? null, '::uuid')}, ` +
-        `${e.at ? sql.add(e.at, '::timestamptz') : 'now()'}, ${sql.add(e.type)}, ${sql.add(e.correlationId)}, ` +
-        `${sql.add(JSON.stringify(e.detail ?? {}), '::jsonb')})`,
-    );
-    await this.repo.query(
-      `INSERT INTO "candidate_events" ("account_id", "opportunity_id", "assessment_id", "at", "type", "correlation_id", "detail")
-       VALUES ${values.join(', ')}`,
-      sql.values,
-    );
+    await this.repo.query(insertCandidateEventsSql(rows, sql), sql.values);
   }
 
   /** A batch of one job's steps for one candidate, written by its `flush`. */

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { LeverDelivery } from '../entities/lever-delivery.entity';
+import type { NewCandidateEvent } from './candidate-events.repository';
+import { insertCandidateEventsSql } from './candidate-events.sql';
+import { SqlParams } from './returned-rows';
 import type { Scoped } from './scoped';
 
 export type NewLeverDelivery = Scoped<{
@@ -58,12 +61,23 @@ export class LeverDeliveriesRepository {
     });
   }
 
-  /** What processing decided, for support (e.g. `no_rule`, `assessment:<id>`). */
-  async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
-      'UPDATE "lever_deliveries" SET "outcome" = $3 WHERE "account_id" = $1 AND "delivery_token" = $2',
-      [accountId, deliveryToken, outcome],
-    );
+  /**
+   * What processing decided, for support (e.g. `no_rule`, `assessment:<id>`). With `steps`, the
+   * job's timeline steps are inserted by the same statement (a data-modifying WITH): both or
+   * neither, so a failure leaves the delivery unfinished and its retry writes both, and one round
+   * trip instead of two on every stage change. Resolves whether the delivery was found.
+   */
+  async setOutcome(
+    accountId: string,
+    deliveryToken: string,
+    outcome: string,
+    { steps = [] }: { steps?: readonly NewCandidateEvent[] } = {},
+  ): Promise<boolean> {
+    const sql = new SqlParams();
+    const update = `UPDATE "lever_deliveries" SET "outcome" = ${sql.add(outcome)}
+       WHERE "account_id" = ${sql.add(accountId)} AND "delivery_token" = ${sql.add(deliveryToken)}`;
+    const text = steps.length > 0 ? `WITH "steps" AS (${insertCandidateEventsSql(steps, sql)})\n${update}` : update;
+    const [, affected]: [unknown, number] = await this.repo.query(text, sql.values);
     return affected > 0;
   }
 

@@ -1,5 +1,6 @@
 import { LeverEventName } from '@lever-assess/domain';
-import type { LeverDeliveriesRepository, LeverDelivery, NewLeverDelivery } from '@lever-assess/persistence';
+import type { LeverDeliveriesRepository, LeverDelivery, NewCandidateEvent, NewLeverDelivery } from '@lever-assess/persistence';
+import type { InMemoryCandidateEventsRepository } from './in-memory-candidate-events.repository';
 import { copyRow, foreignKeyViolation, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
 
@@ -7,10 +8,15 @@ const key = (accountId: string, deliveryToken: string) => `${accountId}/${delive
 
 /**
  * LeverDeliveriesRepository over an InMemoryStore: a (account, token) pair is recorded once, and
- * recording one for an account that does not exist fails like the foreign key does.
+ * recording one for an account that does not exist fails like the foreign key does. An outcome set
+ * with steps appends them through `events` first, so a failing append sets nothing (one statement
+ * in PostgreSQL).
  */
 export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveriesRepository> {
-  constructor(private readonly store: InMemoryStore) {}
+  constructor(
+    private readonly store: InMemoryStore,
+    private readonly events: Pick<InMemoryCandidateEventsRepository, 'append'>,
+  ) {}
 
   asRepository(): LeverDeliveriesRepository {
     return this as unknown as LeverDeliveriesRepository;
@@ -52,8 +58,14 @@ export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveri
     );
   }
 
-  async setOutcome(accountId: string, deliveryToken: string, outcome: string): Promise<boolean> {
+  async setOutcome(
+    accountId: string,
+    deliveryToken: string,
+    outcome: string,
+    { steps = [] }: { steps?: readonly NewCandidateEvent[] } = {},
+  ): Promise<boolean> {
     this.store.assertReachable();
+    if (steps.length > 0) await this.events.append(steps);
     const row = this.store.deliveries.get(key(accountId, deliveryToken));
     if (!row) return false;
     row.outcome = outcome;

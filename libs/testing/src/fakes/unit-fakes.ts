@@ -49,9 +49,9 @@ export class UnitFakes {
   readonly rules = new InMemoryTriggerRulesRepository(this.store);
   readonly assessments = new InMemoryAssessmentsRepository(this.store);
   readonly notes = new InMemoryAssessmentNotesRepository(this.store);
-  readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store);
-  readonly views = new InMemoryLeverOpportunityViewsRepository(this.store);
   readonly events = new InMemoryCandidateEventsRepository(this.store);
+  readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store, this.events);
+  readonly views = new InMemoryLeverOpportunityViewsRepository(this.store);
   readonly lever = new FakeLever();
   readonly platform = new FakePlatform();
   readonly accountChanges = new RecordingAccountChanges();
