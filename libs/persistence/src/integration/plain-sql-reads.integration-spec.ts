@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { Account, Assessment, AssessmentNote, LeverOpportunityView, type AccountWithSecrets } from '..';
+import { Account, Assessment, AssessmentNote, LeverOpportunityView, TestDefinition, TriggerRule, type AccountWithSecrets } from '..';
 import { accountWithRule, makeRepositories, type Repositories } from './fixtures';
 import { createMigratedTestDatabase, seal, type TestDatabase } from './test-database';
 
@@ -67,6 +67,39 @@ describe('plain SQL reads give what TypeORM reads', () => {
     expect((plain as AccountWithSecrets).leverApiKeyEnc).toBeTruthy();
     expect(plain).toBeInstanceOf(Account);
     await expect(repos.accounts.findByIdWithSecrets(randomUUID())).resolves.toBeNull();
+  });
+
+  it('TriggerRulesRepository.list and TestsRepository.list (the account cache)', async () => {
+    const { account } = await accountWithRule(repos);
+    const names = ['Zeta', 'alpha', 'Beta'];
+    const tests = [];
+    for (const name of names) {
+      tests.push(
+        await repos.tests.create(account.id, { name: `${name} ${randomUUID()}`, platformTestId: `pt-${name}`, kind: RuleKind.TakeHome }),
+      );
+    }
+    await repos.rules.create(account.id, {
+      stageId: 'stage-2',
+      stageName: 'Coding',
+      requiredTag: 'Backend',
+      kind: RuleKind.TakeHome,
+      testId: tests[0]?.id,
+      passThreshold: 70,
+      failThreshold: 40,
+      enabled: false,
+    });
+    await repos.rules.create(account.id, { stageId: 'stage-3', kind: RuleKind.LiveInterview, postingId: 'posting-1' });
+
+    const rules = await repos.rules.list(account.id);
+    expect(rules).toHaveLength(3);
+    expect(rules).toEqual(
+      await db.dataSource.getRepository(TriggerRule).find({ where: { accountId: account.id }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
+    const listed = await repos.tests.list(account.id);
+    expect(listed).toHaveLength(3);
+    expect(listed).toEqual(
+      await db.dataSource.getRepository(TestDefinition).find({ where: { accountId: account.id }, order: { name: 'ASC', id: 'ASC' } }),
+    );
   });
 
   it('AssessmentsRepository.findById and listForOpportunity', async () => {

@@ -7,6 +7,7 @@ import { TestInUseError, TestNameTakenError } from '../errors/persistence.errors
 import { isForeignKeyViolation, isUniqueViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
 import { definedFields } from './defined-fields';
+import { selectEntities } from './returned-rows';
 
 export interface NewTest {
   /** Also the override tag; unique per account, case-insensitively. */
@@ -59,7 +60,9 @@ export class TestsRepository {
   }
 
   list(accountId: string): Promise<TestDefinition[]> {
-    return this.repo.find({ where: { accountId }, order: { name: 'ASC', id: 'ASC' } });
+    // Plain SQL: the workers' account cache loads it for every account after start and each change
+    // (returned-rows.ts selectEntities says why).
+    return selectEntities(this.repo, 'SELECT * FROM "tests" WHERE "account_id" = $1 ORDER BY "name" ASC, "id" ASC', [accountId]);
   }
 
   /** Resolves the updated test, or null when it does not exist in the account. */

@@ -8,6 +8,7 @@ import { ReferenceNotFoundError, RuleInUseError } from '../errors/persistence.er
 import { isForeignKeyViolation } from '../errors/postgres-errors';
 import { translateCheckViolation } from './constraint-errors';
 import { definedFields } from './defined-fields';
+import { selectEntities } from './returned-rows';
 
 export interface NewTriggerRule {
   stageId: string;
@@ -53,7 +54,11 @@ export class TriggerRulesRepository {
   }
 
   list(accountId: string): Promise<TriggerRule[]> {
-    return this.repo.find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    // Plain SQL: the workers' account cache loads it for every account after start and each change
+    // (returned-rows.ts selectEntities says why).
+    return selectEntities(this.repo, 'SELECT * FROM "trigger_rules" WHERE "account_id" = $1 ORDER BY "created_at" ASC, "id" ASC', [
+      accountId,
+    ]);
   }
 
   /** The rules that may fire when a candidate reaches `stageId`; the domain picks among them. */
