@@ -154,6 +154,38 @@ describe(LeverAccountsService.name, () => {
     }
   });
 
+  it("with the workers' account cache: the key is decrypted once per kept row, and again after a change", async () => {
+    const cache = new AccountConfigCache(
+      accounts,
+      new TriggerRulesRepository(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
+      new TestsRepository(ds.getRepository(TestDefinition)),
+      { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000, connectionName: 'lever-accounts-spec-decrypt' },
+    );
+    cache.onApplicationBootstrap();
+    const decrypt = jest.spyOn(box, 'decrypt');
+    try {
+      await eventually(() => cache.isServing);
+      const cached = new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix), undefined, cache);
+      const account = await newAccount('good-key');
+      decrypt.mockClear();
+      for (let i = 0; i < 3; i++) await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'good-key' } });
+      expect(decrypt).toHaveBeenCalledTimes(1);
+
+      // The admin pastes another key: the change drops the kept row, and the next job uses the new key.
+      await accounts.update(account.id, { leverApiKeyEnc: box.encrypt('replaced-key') });
+      cache.forget(account.id);
+      await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'replaced-key' } });
+      expect(decrypt).toHaveBeenCalledTimes(2);
+      // Without the cache (config-api), every open decrypts.
+      await sut.open(account.id);
+      await sut.open(account.id);
+      expect(decrypt).toHaveBeenCalledTimes(4);
+    } finally {
+      decrypt.mockRestore();
+      await cache.onApplicationShutdown();
+    }
+  });
+
   it('leaves the account active when Lever refuses a key the admin replaced during the call', async () => {
     const account = await newAccount('revoked-key');
     await expect(

@@ -45,6 +45,13 @@ export type KeyHealthResult = { status: KeyHealthStatus; problem: string | null 
 @Injectable()
 export class LeverAccountsService {
   private readonly logger = new Logger(LeverAccountsService.name);
+  /**
+   * Lever keys of the rows the workers' cache keeps, decrypted once per row: every job of an
+   * account shares the cached (frozen) row until a change drops it, so the key is not decrypted
+   * again for each job (2-3% of a worker's CPU per candidate; docs/performance.md, tenth round). The
+   * entry goes with the row. A row read without the cache is decrypted each time.
+   */
+  private readonly cachedApiKeys = new WeakMap<AccountWithSecrets, string>();
 
   constructor(
     private readonly accounts: AccountsRepository,
@@ -76,12 +83,20 @@ export class LeverAccountsService {
       account,
       auth: {
         accountId,
-        apiKey: this.box.decrypt(account.leverApiKeyEnc, accountSecretContext('leverApiKeyEnc', accountId)),
+        apiKey: this.apiKeyOf(account, account.leverApiKeyEnc),
         // The account's region (EU and others); absent: the client's LEVER_API_URL.
         ...(account.leverApiUrl ? { baseUrl: account.leverApiUrl } : {}),
       },
       performAs: account.performAsUserId,
     };
+  }
+
+  private apiKeyOf(account: AccountWithSecrets, sealed: string): string {
+    const kept = this.cachedApiKeys.get(account);
+    if (kept !== undefined) return kept;
+    const apiKey = this.box.decrypt(sealed, accountSecretContext('leverApiKeyEnc', account.id));
+    if (Object.isFrozen(account)) this.cachedApiKeys.set(account, apiKey);
+    return apiKey;
   }
 
   /** An OAuth account: its access token, refreshed first when it expires within the margin (or `force`). */
