@@ -124,17 +124,31 @@ describe(LeverAccountsService.name, () => {
     await expect(sut.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'revoked-key' } });
   });
 
-  it("with the workers' account cache: a 401 stops this process's next job at once, and a reconnect lets it through", async () => {
+  /** A LeverAccountsService with the workers' account cache, serving; `work` runs with it, then the cache stops. */
+  async function withCachedService(
+    connectionName: string,
+    work: (cached: LeverAccountsService, cache: AccountConfigCache) => Promise<void>,
+  ): Promise<void> {
     const cache = new AccountConfigCache(
       accounts,
       new TriggerRulesRepository(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
       new TestsRepository(ds.getRepository(TestDefinition)),
-      { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000, connectionName: 'lever-accounts-spec-cache' },
+      { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000, connectionName },
     );
     cache.onApplicationBootstrap();
     try {
       await eventually(() => cache.isServing);
-      const cached = new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix), undefined, cache);
+      await work(
+        new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix), undefined, cache),
+        cache,
+      );
+    } finally {
+      await cache.onApplicationShutdown();
+    }
+  }
+
+  it("with the workers' account cache: a 401 stops this process's next job at once, and a reconnect lets it through", async () => {
+    await withCachedService('lever-accounts-spec-cache', async (cached) => {
       const account = await newAccount('revoked-key');
       // Kept: the same row for both opens.
       expect((await cached.open(account.id)).account).toBe((await cached.open(account.id)).account);
@@ -149,40 +163,30 @@ describe(LeverAccountsService.name, () => {
 
       await cached.markConnected(account.id);
       await expect(cached.open(account.id)).resolves.toMatchObject({ account: { status: AccountStatus.Active } });
-    } finally {
-      await cache.onApplicationShutdown();
-    }
+    });
   });
 
   it("with the workers' account cache: the key is decrypted once per kept row, and again after a change", async () => {
-    const cache = new AccountConfigCache(
-      accounts,
-      new TriggerRulesRepository(ds.getRepository(TriggerRule), ds.getRepository(TestDefinition)),
-      new TestsRepository(ds.getRepository(TestDefinition)),
-      { redisUrl: TEST_REDIS_URL, queuePrefix: ns.prefix, maxAgeMs: 60_000, connectionName: 'lever-accounts-spec-decrypt' },
-    );
-    cache.onApplicationBootstrap();
     const decrypt = jest.spyOn(box, 'decrypt');
     try {
-      await eventually(() => cache.isServing);
-      const cached = new LeverAccountsService(accounts, box, client, new AccountChangesPublisher(ns.redis, ns.prefix), undefined, cache);
-      const account = await newAccount('good-key');
-      decrypt.mockClear();
-      for (let i = 0; i < 3; i++) await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'good-key' } });
-      expect(decrypt).toHaveBeenCalledTimes(1);
+      await withCachedService('lever-accounts-spec-decrypt', async (cached, cache) => {
+        const account = await newAccount('good-key');
+        decrypt.mockClear();
+        for (let i = 0; i < 3; i++) await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'good-key' } });
+        expect(decrypt).toHaveBeenCalledTimes(1);
 
-      // The admin pastes another key: the change drops the kept row, and the next job uses the new key.
-      await accounts.update(account.id, { leverApiKeyEnc: box.encrypt('replaced-key') });
-      cache.forget(account.id);
-      await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'replaced-key' } });
-      expect(decrypt).toHaveBeenCalledTimes(2);
-      // Without the cache (config-api), every open decrypts.
-      await sut.open(account.id);
-      await sut.open(account.id);
-      expect(decrypt).toHaveBeenCalledTimes(4);
+        // The admin pastes another key: the change drops the kept row, and the next job uses the new key.
+        await accounts.update(account.id, { leverApiKeyEnc: box.encrypt('replaced-key') });
+        cache.forget(account.id);
+        await expect(cached.open(account.id)).resolves.toMatchObject({ auth: { apiKey: 'replaced-key' } });
+        expect(decrypt).toHaveBeenCalledTimes(2);
+        // Without the cache (config-api), every open decrypts.
+        await sut.open(account.id);
+        await sut.open(account.id);
+        expect(decrypt).toHaveBeenCalledTimes(4);
+      });
     } finally {
       decrypt.mockRestore();
-      await cache.onApplicationShutdown();
     }
   });
 

@@ -18,6 +18,11 @@ export type NewLeverDelivery = Scoped<{
   triggeredAt: Date;
 }>;
 
+/** The job's timeline steps, written by the statement that sets the delivery's outcome. */
+export interface OutcomeSteps {
+  steps?: readonly NewCandidateEvent[];
+}
+
 /** Lever's delivery token is processed once per account (DESIGN.md "HTTP surfaces"). */
 @Injectable()
 export class LeverDeliveriesRepository {
@@ -67,12 +72,7 @@ export class LeverDeliveriesRepository {
    * neither, so a failure leaves the delivery unfinished and its retry writes both, and one round
    * trip instead of two on every stage change. Resolves whether the delivery was found.
    */
-  async setOutcome(
-    accountId: string,
-    deliveryToken: string,
-    outcome: string,
-    { steps = [] }: { steps?: readonly NewCandidateEvent[] } = {},
-  ): Promise<boolean> {
+  async setOutcome(accountId: string, deliveryToken: string, outcome: string, { steps = [] }: OutcomeSteps = {}): Promise<boolean> {
     const sql = new SqlParams();
     const update = `UPDATE "lever_deliveries" SET "outcome" = ${sql.add(outcome)}
        WHERE "account_id" = ${sql.add(accountId)} AND "delivery_token" = ${sql.add(deliveryToken)}`;
