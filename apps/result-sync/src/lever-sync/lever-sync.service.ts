@@ -83,7 +83,8 @@ export class LeverSyncService {
     ]);
 
     let plan: SyncPlan | null = null;
-    // Every Lever write made is recorded, in one insert, even when a later write fails.
+    // Every Lever write made is recorded, even when a later write fails: a tag or link write's
+    // step goes with its view update, the rest (a note, a failure) in one insert at the end.
     const steps = this.timeline.batch({
       accountId: job.accountId,
       opportunityId: assessment.opportunityId,
@@ -165,17 +166,21 @@ export class LeverSyncService {
     await fence();
     if (step.action === 'addTags') await lever.addTags(auth, assessment.opportunityId, step.tags, performAs ?? undefined);
     else await lever.removeTags(auth, assessment.opportunityId, step.tags, performAs ?? undefined);
-    await this.views.recordTagWrite(
-      assessment.accountId,
-      assessment.opportunityId,
-      step.action === 'addTags' ? { add: step.tags } : { remove: step.tags },
-    );
     steps.add(
       step.action === 'addTags' ? CandidateEventType.LeverTagsAdded : CandidateEventType.LeverTagsRemoved,
       { tags: step.tags },
       {
         assessmentId: assessment.id,
       },
+    );
+    // The view and the steps so far in one statement (a candidate's "Sent" is one write: one statement).
+    await steps.flushWith((rows) =>
+      this.views.recordTagWrite(
+        assessment.accountId,
+        assessment.opportunityId,
+        step.action === 'addTags' ? { add: step.tags } : { remove: step.tags },
+        { steps: rows },
+      ),
     );
     this.logger.log({ msg: `Lever ${step.action}`, opportunityId: assessment.opportunityId, tags: step.tags });
   }
@@ -190,7 +195,6 @@ export class LeverSyncService {
   ): Promise<void> {
     await fence();
     await lever.addLinks(auth, assessment.opportunityId, links, performAs ?? undefined);
-    await this.views.recordLinksAdded(assessment.accountId, assessment.opportunityId, links);
     // Which kind of link, never the URL itself (a personal invitation or report).
     steps.add(
       CandidateEventType.LeverLinksAdded,
@@ -199,6 +203,7 @@ export class LeverSyncService {
         assessmentId: assessment.id,
       },
     );
+    await steps.flushWith((rows) => this.views.recordLinksAdded(assessment.accountId, assessment.opportunityId, links, { steps: rows }));
     this.logger.log({ msg: 'Lever addLinks', opportunityId: assessment.opportunityId, links: links.length });
   }
 

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { CandidateEventType } from '@lever-assess/domain';
+import { randomUUID } from 'node:crypto';
 import { makeRepositories, newAccount, type Repositories } from './fixtures';
 import { createMigratedTestDatabase, type TestDatabase } from './test-database';
 
@@ -35,6 +37,43 @@ describe('LeverOpportunityViewsRepository', () => {
     expect(view?.tags.sort()).toEqual(['Acme - Needs Review', 'Full-time']);
     expect(view?.links.sort()).toEqual(['https://a.example', 'https://report.example']);
     expect(view!.observedAt.getTime()).toBeGreaterThan(ago(5_000).getTime());
+  });
+
+  it('writes the timeline steps with a tag or link write in one statement: both or neither', async () => {
+    const { id } = await newAccount(repos);
+    await repos.views.recordRead(id, 'opp-steps', { tags: ['Full-time'], links: [] }, ago(1_000));
+    const step = (type: CandidateEventType, detail: Record<string, unknown>, accountId = id) => ({
+      accountId,
+      opportunityId: 'opp-steps',
+      type,
+      correlationId: 'corr-1',
+      detail,
+      at: new Date(),
+    });
+
+    // A step the database refuses (its account does not exist) fails the statement: the view keeps its tags.
+    const refused = [step(CandidateEventType.LeverTagsAdded, { tags: ['Acme - Sent'] }, randomUUID())];
+    await expect(repos.views.recordTagWrite(id, 'opp-steps', { add: ['Acme - Sent'] }, { steps: refused })).rejects.toThrow();
+    await expect(repos.views.find(id, 'opp-steps')).resolves.toMatchObject({ tags: ['Full-time'] });
+    await expect(repos.events.listForOpportunity(id, 'opp-steps')).resolves.toEqual([]);
+
+    const sent = step(CandidateEventType.LeverTagsAdded, { tags: ['Acme - Sent'] });
+    await expect(repos.views.recordTagWrite(id, 'opp-steps', { add: ['Acme - Sent'] }, { steps: [sent] })).resolves.toBe(true);
+    const linked = step(CandidateEventType.LeverLinksAdded, { count: 1 });
+    await expect(repos.views.recordLinksAdded(id, 'opp-steps', ['https://r.example'], { steps: [linked] })).resolves.toBe(true);
+    await expect(repos.views.find(id, 'opp-steps')).resolves.toMatchObject({
+      tags: ['Acme - Sent', 'Full-time'],
+      links: ['https://r.example'],
+    });
+    const written = await repos.events.listForOpportunity(id, 'opp-steps');
+    expect(written.map((e) => [e.type, e.detail])).toEqual([
+      [CandidateEventType.LeverTagsAdded, { tags: ['Acme - Sent'] }],
+      [CandidateEventType.LeverLinksAdded, { count: 1 }],
+    ]);
+    // No view to change: false, and the step is still written (the Lever write happened).
+    const orphan = { ...step(CandidateEventType.LeverTagsAdded, { tags: ['x'] }), opportunityId: 'opp-no-view' };
+    await expect(repos.views.recordTagWrite(id, 'opp-no-view', { add: ['x'] }, { steps: [orphan] })).resolves.toBe(false);
+    await expect(repos.events.listForOpportunity(id, 'opp-no-view')).resolves.toHaveLength(1);
   });
 
   it('keeps a view changed after a read began: the late read is older than our write', async () => {

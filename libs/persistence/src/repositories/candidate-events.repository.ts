@@ -20,6 +20,11 @@ export type NewCandidateEvent = Scoped<{
 
 export const MAX_CANDIDATE_EVENTS = 1000;
 
+/** A write that also inserts the job's timeline steps, in the same statement: both or neither, one round trip. */
+export interface WithTimelineSteps {
+  steps?: readonly NewCandidateEvent[];
+}
+
 /** What every step of one job shares: the candidate and the job's correlation id. */
 export type CandidateEventScope = Scoped<{ opportunityId: string; correlationId: string }>;
 

@@ -17,3 +17,11 @@ export function insertCandidateEventsSql(rows: readonly NewCandidateEvent[], sql
   return `INSERT INTO "candidate_events" ("account_id", "opportunity_id", "assessment_id", "at", "type", "correlation_id", "detail")
        VALUES ${values.join(', ')}`;
 }
+
+/**
+ * `statement` (its values already in `sql`) preceded by the insert of `steps` as a data-modifying
+ * WITH, so both happen in one statement; `statement` alone when there are no steps.
+ */
+export function withStepsInserted(steps: readonly NewCandidateEvent[], sql: SqlParams, statement: string): string {
+  return steps.length > 0 ? `WITH "steps" AS (${insertCandidateEventsSql(steps, sql)})\n${statement}` : statement;
+}

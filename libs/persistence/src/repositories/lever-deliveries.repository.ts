@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { LeverDelivery } from '../entities/lever-delivery.entity';
-import type { NewCandidateEvent } from './candidate-events.repository';
-import { insertCandidateEventsSql } from './candidate-events.sql';
+import type { WithTimelineSteps } from './candidate-events.repository';
+import { withStepsInserted } from './candidate-events.sql';
 import { SqlParams } from './returned-rows';
 import type { Scoped } from './scoped';
 
@@ -17,11 +17,6 @@ export type NewLeverDelivery = Scoped<{
   toStageId: string | null;
   triggeredAt: Date;
 }>;
-
-/** The job's timeline steps, written by the statement that sets the delivery's outcome. */
-export interface OutcomeSteps {
-  steps?: readonly NewCandidateEvent[];
-}
 
 /** Lever's delivery token is processed once per account (DESIGN.md "HTTP surfaces"). */
 @Injectable()
@@ -72,12 +67,11 @@ export class LeverDeliveriesRepository {
    * neither, so a failure leaves the delivery unfinished and its retry writes both, and one round
    * trip instead of two on every stage change. Resolves whether the delivery was found.
    */
-  async setOutcome(accountId: string, deliveryToken: string, outcome: string, { steps = [] }: OutcomeSteps = {}): Promise<boolean> {
+  async setOutcome(accountId: string, deliveryToken: string, outcome: string, { steps = [] }: WithTimelineSteps = {}): Promise<boolean> {
     const sql = new SqlParams();
     const update = `UPDATE "lever_deliveries" SET "outcome" = ${sql.add(outcome)}
        WHERE "account_id" = ${sql.add(accountId)} AND "delivery_token" = ${sql.add(deliveryToken)}`;
-    const text = steps.length > 0 ? `WITH "steps" AS (${insertCandidateEventsSql(steps, sql)})\n${update}` : update;
-    const [, affected]: [unknown, number] = await this.repo.query(text, sql.values);
+    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 

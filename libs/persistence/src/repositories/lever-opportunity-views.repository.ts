@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
-import { selectEntities } from './returned-rows';
+import type { WithTimelineSteps } from './candidate-events.repository';
+import { withStepsInserted } from './candidate-events.sql';
+import { SqlParams, selectEntities } from './returned-rows';
 
 export interface OpportunityFacts {
   tags: readonly string[];
@@ -41,33 +43,41 @@ export class LeverOpportunityViewsRepository {
     );
   }
 
-  /** Applies a tag write Lever confirmed. Resolves false when there is no view to change. */
+  /**
+   * Applies a tag write Lever confirmed, with the job's pending timeline steps in the same
+   * statement. Resolves false when there is no view to change.
+   */
   async recordTagWrite(
     accountId: string,
     opportunityId: string,
     change: { add?: readonly string[]; remove?: readonly string[] },
+    { steps = [] }: WithTimelineSteps = {},
   ): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
-      `UPDATE "lever_opportunity_views"
+    const sql = new SqlParams();
+    const update = `UPDATE "lever_opportunity_views"
        SET "tags" = ARRAY(
-             SELECT DISTINCT t FROM unnest("tags" || $3::text[]) AS t WHERE NOT (t = ANY($4::text[])) ORDER BY t
+             SELECT DISTINCT t FROM unnest("tags" || ${sql.add([...(change.add ?? [])], '::text[]')}) AS t
+             WHERE NOT (t = ANY(${sql.add([...(change.remove ?? [])], '::text[]')})) ORDER BY t
            ),
            "observed_at" = greatest("observed_at", now())
-       WHERE "account_id" = $1 AND "opportunity_id" = $2`,
-      [accountId, opportunityId, [...(change.add ?? [])], [...(change.remove ?? [])]],
-    );
+       WHERE "account_id" = ${sql.add(accountId)} AND "opportunity_id" = ${sql.add(opportunityId)}`;
+    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 
-  /** Applies an addLinks Lever confirmed. Resolves false when there is no view to change. */
-  async recordLinksAdded(accountId: string, opportunityId: string, links: readonly string[]): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
-      `UPDATE "lever_opportunity_views"
-       SET "links" = ARRAY(SELECT DISTINCT l FROM unnest("links" || $3::text[]) AS l ORDER BY l),
+  /** Applies an addLinks Lever confirmed, with the job's pending timeline steps; false when there is no view to change. */
+  async recordLinksAdded(
+    accountId: string,
+    opportunityId: string,
+    links: readonly string[],
+    { steps = [] }: WithTimelineSteps = {},
+  ): Promise<boolean> {
+    const sql = new SqlParams();
+    const update = `UPDATE "lever_opportunity_views"
+       SET "links" = ARRAY(SELECT DISTINCT l FROM unnest("links" || ${sql.add([...links], '::text[]')}) AS l ORDER BY l),
            "observed_at" = greatest("observed_at", now())
-       WHERE "account_id" = $1 AND "opportunity_id" = $2`,
-      [accountId, opportunityId, [...links]],
-    );
+       WHERE "account_id" = ${sql.add(accountId)} AND "opportunity_id" = ${sql.add(opportunityId)}`;
+    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 }

@@ -1,5 +1,5 @@
 import { LeverEventName } from '@lever-assess/domain';
-import type { LeverDeliveriesRepository, LeverDelivery, NewLeverDelivery, OutcomeSteps } from '@lever-assess/persistence';
+import type { LeverDeliveriesRepository, LeverDelivery, NewLeverDelivery, WithTimelineSteps } from '@lever-assess/persistence';
 import type { InMemoryCandidateEventsRepository } from './in-memory-candidate-events.repository';
 import { copyRow, foreignKeyViolation, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
@@ -58,7 +58,7 @@ export class InMemoryLeverDeliveriesRepository implements PublicOf<LeverDeliveri
     );
   }
 
-  async setOutcome(accountId: string, deliveryToken: string, outcome: string, { steps = [] }: OutcomeSteps = {}): Promise<boolean> {
+  async setOutcome(accountId: string, deliveryToken: string, outcome: string, { steps = [] }: WithTimelineSteps = {}): Promise<boolean> {
     this.store.assertReachable();
     if (steps.length > 0) await this.events.append(steps);
     const row = this.store.deliveries.get(key(accountId, deliveryToken));

@@ -1,4 +1,5 @@
-import type { LeverOpportunityView, LeverOpportunityViewsRepository, OpportunityFacts } from '@lever-assess/persistence';
+import type { LeverOpportunityView, LeverOpportunityViewsRepository, OpportunityFacts, WithTimelineSteps } from '@lever-assess/persistence';
+import type { InMemoryCandidateEventsRepository } from './in-memory-candidate-events.repository';
 import { copyRow, type InMemoryStore } from './in-memory-store';
 import type { PublicOf } from './public-of';
 
@@ -6,10 +7,15 @@ const key = (accountId: string, opportunityId: string) => `${accountId}/${opport
 
 /**
  * LeverOpportunityViewsRepository over an InMemoryStore: a read is recorded only when newer than
- * the stored view; our writes change an existing view in place (and nothing without one).
+ * the stored view; our writes change an existing view in place (and nothing without one). A write
+ * with timeline steps appends them through `events` first, so a failing append changes nothing
+ * (one statement in PostgreSQL).
  */
 export class InMemoryLeverOpportunityViewsRepository implements PublicOf<LeverOpportunityViewsRepository> {
-  constructor(private readonly store: InMemoryStore) {}
+  constructor(
+    private readonly store: InMemoryStore,
+    private readonly events: Pick<InMemoryCandidateEventsRepository, 'append'>,
+  ) {}
 
   asRepository(): LeverOpportunityViewsRepository {
     return this as unknown as LeverOpportunityViewsRepository;
@@ -38,8 +44,10 @@ export class InMemoryLeverOpportunityViewsRepository implements PublicOf<LeverOp
     accountId: string,
     opportunityId: string,
     change: { add?: readonly string[]; remove?: readonly string[] },
+    { steps = [] }: WithTimelineSteps = {},
   ): Promise<boolean> {
     this.store.assertReachable();
+    if (steps.length > 0) await this.events.append(steps);
     const row = this.store.views.get(key(accountId, opportunityId));
     if (!row) return false;
     const removed = new Set(change.remove ?? []);
@@ -48,8 +56,14 @@ export class InMemoryLeverOpportunityViewsRepository implements PublicOf<LeverOp
     return true;
   }
 
-  async recordLinksAdded(accountId: string, opportunityId: string, links: readonly string[]): Promise<boolean> {
+  async recordLinksAdded(
+    accountId: string,
+    opportunityId: string,
+    links: readonly string[],
+    { steps = [] }: WithTimelineSteps = {},
+  ): Promise<boolean> {
     this.store.assertReachable();
+    if (steps.length > 0) await this.events.append(steps);
     const row = this.store.views.get(key(accountId, opportunityId));
     if (!row) return false;
     row.links = [...new Set([...row.links, ...links])].sort();

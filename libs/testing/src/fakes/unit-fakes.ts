@@ -51,7 +51,7 @@ export class UnitFakes {
   readonly notes = new InMemoryAssessmentNotesRepository(this.store);
   readonly events = new InMemoryCandidateEventsRepository(this.store);
   readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store, this.events);
-  readonly views = new InMemoryLeverOpportunityViewsRepository(this.store);
+  readonly views = new InMemoryLeverOpportunityViewsRepository(this.store, this.events);
   readonly lever = new FakeLever();
   readonly platform = new FakePlatform();
   readonly accountChanges = new RecordingAccountChanges();
