@@ -48,7 +48,7 @@ export class LeverAccountsService {
   /**
    * Lever keys of the rows the workers' cache keeps, decrypted once per row: every job of an
    * account shares the cached (frozen) row until a change drops it, so the key is not decrypted
-   * again for each job (2-3% of a worker's CPU per candidate; docs/performance.md, tenth round). The
+   * again for each job (2-3% of a worker's profiled time under load; docs/performance.md, tenth round). The
    * entry goes with the row. A row read without the cache is decrypted each time.
    */
   private readonly cachedApiKeys = new WeakMap<AccountWithSecrets, string>();

@@ -68,9 +68,7 @@ export class CandidateEventBatch {
 
   /** Writes what was added (nothing when empty) and empties the batch. Failures propagate: the job retries. */
   async flush(): Promise<void> {
-    if (this.rows.length === 0) return;
-    await this.repo.append(this.rows);
-    this.rows.length = 0;
+    if (this.rows.length > 0) await this.flushWith((rows) => this.repo.append(rows));
   }
 }
 
