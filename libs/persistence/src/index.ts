@@ -19,6 +19,7 @@ export * from './repositories/assessments.repository';
 export * from './repositories/assessment-notes.repository';
 export * from './repositories/lever-deliveries.repository';
 export * from './repositories/lever-opportunity-views.repository';
+export * from './repositories/opportunity-sync-reads.repository';
 export * from './repositories/admin-tokens.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/candidate-events.repository';

@@ -13,6 +13,7 @@ import { CandidateEventsRepository } from './repositories/candidate-events.repos
 import { ConsoleSessionsRepository } from './repositories/console-sessions.repository';
 import { LeverDeliveriesRepository } from './repositories/lever-deliveries.repository';
 import { LeverOpportunityViewsRepository } from './repositories/lever-opportunity-views.repository';
+import { OpportunitySyncReadsRepository } from './repositories/opportunity-sync-reads.repository';
 import { RecruiterActionsRepository } from './repositories/recruiter-actions.repository';
 import { TestsRepository } from './repositories/tests.repository';
 import { TriggerRulesRepository } from './repositories/trigger-rules.repository';
@@ -25,6 +26,7 @@ export const REPOSITORIES = [
   AssessmentNotesRepository,
   LeverDeliveriesRepository,
   LeverOpportunityViewsRepository,
+  OpportunitySyncReadsRepository,
   AdminTokensRepository,
   AuditLogRepository,
   CandidateEventsRepository,

@@ -287,6 +287,15 @@ describe(LeverSyncService.name, () => {
 
       expect(w.f.lever.calls).toEqual([]);
     });
+
+    it("syncs the assessment's own opportunity when the job names another one", async () => {
+      w.setTags(['Referral']);
+      const assessment = await w.addAssessment();
+
+      await w.service.reconcile({ ...w.job(assessment), opportunityId: 'opp-named-wrongly' });
+
+      expect(w.inLever().tags).toEqual(expect.arrayContaining(['Referral', SENT]));
+    });
   });
 
   describe('the Lever budget: planned from our view of the opportunity', () => {

@@ -17,10 +17,12 @@ import {
   AssessmentsRepository,
   CandidateEventsRepository,
   LeverOpportunityViewsRepository,
+  OpportunitySyncReadsRepository,
   isForeignKeyViolation,
   type Assessment,
   type AssessmentNote,
   type CandidateEventBatch,
+  type LeverOpportunityView,
   type TriggerRule,
 } from '@lever-assess/persistence';
 import type { LeverSyncJob } from '@lever-assess/queues';
@@ -36,6 +38,13 @@ export type WriteFence = () => Promise<void>;
 interface KnownOpportunity {
   tags: readonly string[];
   links: readonly string[];
+}
+
+interface SyncStartingState {
+  assessment: Assessment;
+  ownsStatusTag: boolean;
+  view: LeverOpportunityView | null;
+  noteClaims: AssessmentNote[];
 }
 
 /** Requests a sync may need when it has no view and must read first: a read, two tag writes, links, a note check and write. */
@@ -58,6 +67,7 @@ export class LeverSyncService {
     private readonly config: AccountConfigCache,
     private readonly notes: AssessmentNotesRepository,
     private readonly views: LeverOpportunityViewsRepository,
+    private readonly syncReads: OpportunitySyncReadsRepository,
     private readonly accounts: LeverAccountsService,
     private readonly timeline: CandidateEventsRepository,
   ) {}
@@ -68,19 +78,8 @@ export class LeverSyncService {
    * @throws AssessmentNotFoundError, AccountUnavailableError, LeverError (classified by the processor)
    */
   async reconcile(job: LeverSyncJob, fence: WriteFence = async () => undefined): Promise<void> {
-    // The job's assessment and its siblings (which decide who owns the status tag) in one read.
-    const siblings = await this.assessments.listForOpportunity(job.accountId, job.opportunityId);
-    const assessment =
-      siblings.find((a) => a.id === job.assessmentId) ?? (await this.assessments.findById(job.accountId, job.assessmentId));
-    if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
-    const ownsStatusTag =
-      assessment.opportunityId === job.opportunityId ? ownsStatusTagAmong(assessment, siblings) : await this.ownsStatusTag(assessment);
-    // Independent reads: one round trip's wait instead of three.
-    const [rule, view, noteClaims] = await Promise.all([
-      this.config.rule(job.accountId, assessment.ruleId),
-      this.views.find(job.accountId, assessment.opportunityId),
-      this.notes.listForAssessment(job.accountId, assessment.id),
-    ]);
+    const { assessment, ownsStatusTag, view, noteClaims } = await this.startingState(job);
+    const rule = await this.config.rule(job.accountId, assessment.ruleId);
 
     let plan: SyncPlan | null = null;
     // Every Lever write made is recorded, even when a later write fails: a tag or link write's
@@ -108,6 +107,29 @@ export class LeverSyncService {
       )
       .finally(() => steps.flush());
     await this.clearSyncError(assessment);
+  }
+
+  /**
+   * The job's assessment, whether it owns the status tag (decided among its opportunity's
+   * assessments), our view of the opportunity and the assessment's note claims: one statement when
+   * the job names the assessment's own opportunity (every job the product enqueues), else read one
+   * by one from the assessment found.
+   */
+  private async startingState(job: LeverSyncJob): Promise<SyncStartingState> {
+    const state = await this.syncReads.read(job.accountId, job.opportunityId, job.assessmentId);
+    const listed = state.assessments.find((a) => a.id === job.assessmentId);
+    if (listed) {
+      const ownsStatusTag = ownsStatusTagAmong(listed, state.assessments);
+      return { assessment: listed, ownsStatusTag, view: state.view, noteClaims: state.notes };
+    }
+    const assessment = await this.assessments.findById(job.accountId, job.assessmentId);
+    if (!assessment) throw new AssessmentNotFoundError(job.accountId, job.assessmentId);
+    const [ownsStatusTag, view, noteClaims] = await Promise.all([
+      this.ownsStatusTag(assessment),
+      this.views.find(job.accountId, assessment.opportunityId),
+      this.notes.listForAssessment(job.accountId, assessment.id),
+    ]);
+    return { assessment, ownsStatusTag, view, noteClaims };
   }
 
   /**

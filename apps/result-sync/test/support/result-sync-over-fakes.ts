@@ -21,6 +21,7 @@ export function leverSyncOverFakes(f: UnitFakes): LeverSyncService {
     }),
     f.notes.asRepository(),
     f.views.asRepository(),
+    f.syncReads.asRepository(),
     leverAccounts,
     f.events.asRepository(),
   );

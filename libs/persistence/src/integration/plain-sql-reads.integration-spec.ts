@@ -172,4 +172,52 @@ describe('plain SQL reads give what TypeORM reads', () => {
     const other = await accountWithRule(repos);
     await expect(repos.notes.listForAssessment(other.account.id, scored.id)).resolves.toEqual([]);
   });
+
+  it('OpportunitySyncReadsRepository.read gives what the three reads give, in one statement', async () => {
+    const { account, opportunityId, scored, sent } = await filledAssessments();
+    // Text that JSON must carry exactly: quotes, backslashes, unicode; and a json column (the request).
+    await repos.views.recordRead(
+      account.id,
+      opportunityId,
+      { tags: ['Zed "quoted"', 'back\\slash', 'Ünïcode ✓', 'a'], links: ["https://x.example/?q=1&r='2'"] },
+      new Date('2026-01-01T00:00:00.123Z'),
+    );
+    await repos.notes.claim(account.id, scored.id, 'scored');
+    await repos.notes.claim(account.id, scored.id, 'completed');
+    await repos.notes.setNoteId(account.id, scored.id, 'scored', 'note-1');
+    await repos.notes.claim(account.id, sent.id, 'sent');
+    // Microseconds in a stored timestamp: both reads keep the milliseconds alone.
+    await db.dataSource.query(`UPDATE "assessments" SET "scored_at" = '2026-03-05T00:00:00.123456Z' WHERE "id" = $1`, [scored.id]);
+
+    const state = await repos.syncReads.read(account.id, opportunityId, scored.id);
+    expect(state.assessments).toEqual(await repos.assessments.listForOpportunity(account.id, opportunityId));
+    expect(state.view).toEqual(await repos.views.find(account.id, opportunityId));
+    expect(state.notes).toEqual(await repos.notes.listForAssessment(account.id, scored.id));
+    // Not only equal to our own plain reads: to TypeORM's.
+    expect(state.assessments).toEqual(
+      await db.dataSource
+        .getRepository(Assessment)
+        .find({ where: { accountId: account.id, opportunityId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
+    expect(state.view).toEqual(await db.dataSource.getRepository(LeverOpportunityView).findOneBy({ accountId: account.id, opportunityId }));
+    expect(state.assessments.map((a) => a.id)).toEqual([scored.id, sent.id]);
+    expect(state.assessments[0]).toBeInstanceOf(Assessment);
+    expect(state.assessments[0]?.score).toBe(87.25);
+    expect(state.assessments[0]?.scoredAt).toEqual(new Date('2026-03-05T00:00:00.123Z'));
+    expect(state.assessments[0]?.invitationRequest).toMatchObject({ candidate: { email: 'n@example.com' } });
+    expect(state.view).toBeInstanceOf(LeverOpportunityView);
+    expect(state.view?.tags).toEqual(expect.arrayContaining(['Zed "quoted"', 'back\\slash', 'Ünïcode ✓']));
+    expect(state.notes.map((n) => n.eventKey)).toEqual(['scored', 'completed']);
+    expect(state.notes[0]).toBeInstanceOf(AssessmentNote);
+
+    // Nothing there: empty lists and no view, not a failure.
+    await expect(repos.syncReads.read(account.id, 'nobody', randomUUID())).resolves.toEqual({ assessments: [], view: null, notes: [] });
+    // Tenant-scoped: another account's ids find nothing of this one.
+    const other = await accountWithRule(repos);
+    await expect(repos.syncReads.read(other.account.id, opportunityId, scored.id)).resolves.toEqual({
+      assessments: [],
+      view: null,
+      notes: [],
+    });
+  });
 });

@@ -9,6 +9,7 @@ export * from './in-memory-assessments.repository';
 export * from './in-memory-assessment-notes.repository';
 export * from './in-memory-lever-deliveries.repository';
 export * from './in-memory-lever-opportunity-views.repository';
+export * from './in-memory-opportunity-sync-reads';
 export * from './in-memory-candidate-events.repository';
 export * from './in-memory-locks';
 export * from './fake-lever';

@@ -11,6 +11,7 @@ import { InMemoryAssessmentsRepository } from './in-memory-assessments.repositor
 import { InMemoryCandidateEventsRepository } from './in-memory-candidate-events.repository';
 import { InMemoryLeverDeliveriesRepository } from './in-memory-lever-deliveries.repository';
 import { InMemoryLeverOpportunityViewsRepository } from './in-memory-lever-opportunity-views.repository';
+import { InMemoryOpportunitySyncReads } from './in-memory-opportunity-sync-reads';
 import { InMemoryStore } from './in-memory-store';
 import { InMemoryTestsRepository } from './in-memory-tests.repository';
 import { InMemoryTriggerRulesRepository } from './in-memory-trigger-rules.repository';
@@ -52,6 +53,7 @@ export class UnitFakes {
   readonly events = new InMemoryCandidateEventsRepository(this.store);
   readonly deliveries = new InMemoryLeverDeliveriesRepository(this.store, this.events);
   readonly views = new InMemoryLeverOpportunityViewsRepository(this.store, this.events);
+  readonly syncReads = new InMemoryOpportunitySyncReads(this.assessments, this.views, this.notes);
   readonly lever = new FakeLever();
   readonly platform = new FakePlatform();
   readonly accountChanges = new RecordingAccountChanges();
