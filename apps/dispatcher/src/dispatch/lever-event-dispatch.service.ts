@@ -25,6 +25,7 @@ import {
   type Account,
   type Assessment,
   type CandidateEventBatch,
+  type EarlierAttempts,
   type TestDefinition,
   type TriggerRule,
 } from '@lever-assess/persistence';
@@ -209,7 +210,7 @@ export class LeverEventDispatchService {
     candidateProblem: AssessmentProblem | null,
   ): Promise<RuleResult> {
     const { event, opportunity } = ctx;
-    const earlier = await this.findHandledMove(ctx, rule);
+    const { finishedForMove: earlier, inDoubt } = await this.findEarlierAttempts(ctx, rule);
     if (earlier) {
       this.ruleStep(ctx, rule, earlier, 'finished-before');
       // Its follow-up too: the run that handled it may have died before enqueueing the sync.
@@ -219,12 +220,15 @@ export class LeverEventDispatchService {
 
     // An earlier attempt whose invitation may exist (its answer was lost, then the retries ran out)
     // is taken back and sent again under its own id, instead of a new assessment and a second email.
-    const reopened = await this.assessments.reopenInDoubt({
-      accountId: event.accountId,
-      opportunityId: event.opportunityId,
-      ruleId: rule.id,
-      sourceDeliveryToken: event.deliveryToken,
-    });
+    // (Asked only when the read above saw one: the UPDATE is a statement most stage changes need not make.)
+    const reopened = inDoubt
+      ? await this.assessments.reopenInDoubt({
+          accountId: event.accountId,
+          opportunityId: event.opportunityId,
+          ruleId: rule.id,
+          sourceDeliveryToken: event.deliveryToken,
+        })
+      : null;
     let fresh: { problem: AssessmentProblem | null; request: CreateInvitationRequest | null } | null = null;
     let assessment: Assessment;
     let overrideTag: string | null = null;
@@ -413,13 +417,14 @@ export class LeverEventDispatchService {
   }
 
   /**
-   * An assessment of this rule for this very move (same triggeredAt) that is no longer active and
-   * came from another delivery: a second delivery of a move whose test already finished or failed
-   * must not start it again. Active ones are the unique index's business; the same delivery's own
-   * earlier assessments are not, so replaying a failed job tries again.
+   * `finishedForMove`: an assessment of this rule for this very move (same triggeredAt) that is no
+   * longer active and came from another delivery: a second delivery of a move whose test already
+   * finished or failed must not start it again. Active ones are the unique index's business; the
+   * same delivery's own earlier assessments are not, so replaying a failed job tries again.
+   * `inDoubt`: an errored attempt of this rule whose invitation may exist (reopenInDoubt's).
    */
-  private async findHandledMove(ctx: EventContext, rule: TriggerRule): Promise<Assessment | null> {
-    return this.assessments.findFinishedForMove({
+  private async findEarlierAttempts(ctx: EventContext, rule: TriggerRule): Promise<EarlierAttempts> {
+    return this.assessments.findEarlierAttempts({
       accountId: ctx.event.accountId,
       opportunityId: ctx.event.opportunityId,
       ruleId: rule.id,

@@ -68,10 +68,15 @@ describe('AssessmentsRepository: platform requests and invitations', () => {
   });
 
   describe('reopenInDoubt', () => {
+    /** What findEarlierAttempts (the dispatcher's read before it) says: is there one to take back? */
+    const inDoubt = async (where: { accountId: string; opportunityId: string; ruleId: string }) =>
+      (await repos.assessments.findEarlierAttempts({ ...where, triggeredAt: new Date(0), otherThanDeliveryToken: 'x' })).inDoubt;
+
     it('takes back the newest errored attempt whose invitation may exist, under the new delivery', async () => {
       const input = await newInput();
       const older = await errored(input, 'PLATFORM_UNAVAILABLE');
       const newer = await errored({ ...input, id: randomUUID() }, 'PLATFORM_AUTH_FAILED');
+      await expect(inDoubt(input)).resolves.toBe(true);
 
       const reopened = await repos.assessments.reopenInDoubt({ ...input, sourceDeliveryToken: 'tok-replay' });
 
@@ -91,10 +96,12 @@ describe('AssessmentsRepository: platform requests and invitations', () => {
     it('takes back an errored row from before stored requests only when it ended on PLATFORM_UNAVAILABLE', async () => {
       const refused = await newInput({ invitationRequest: null });
       await errored(refused, 'PLATFORM_REJECTED', false);
+      await expect(inDoubt(refused)).resolves.toBe(false);
       await expect(repos.assessments.reopenInDoubt({ ...refused, sourceDeliveryToken: 't' })).resolves.toBeNull();
 
       const unavailable = await newInput({ invitationRequest: null });
       const row = await errored(unavailable, 'PLATFORM_UNAVAILABLE', false);
+      await expect(inDoubt(unavailable)).resolves.toBe(true);
       await expect(repos.assessments.reopenInDoubt({ ...unavailable, sourceDeliveryToken: 't' })).resolves.toMatchObject({ id: row.id });
     });
 
@@ -104,6 +111,11 @@ describe('AssessmentsRepository: platform requests and invitations', () => {
       await repos.assessments.update(input.accountId, withInvitation.id, { platformInvitationId: 'inv-x' });
       const other = await newInput();
 
+      await expect(inDoubt(input)).resolves.toBe(false);
+      await errored(await newInput({ ...input, id: randomUUID(), ruleId: other.ruleId, accountId: other.accountId }), 'PLATFORM_UNAVAILABLE');
+      await expect(inDoubt({ ...input, opportunityId: 'opp-other' })).resolves.toBe(false);
+      await expect(inDoubt({ ...input, accountId: other.accountId })).resolves.toBe(false);
+      await expect(inDoubt({ ...other, opportunityId: input.opportunityId })).resolves.toBe(true);
       await expect(repos.assessments.reopenInDoubt({ ...input, sourceDeliveryToken: 't' })).resolves.toBeNull();
       await expect(repos.assessments.reopenInDoubt({ ...input, opportunityId: 'opp-other', sourceDeliveryToken: 't' })).resolves.toBeNull();
       await expect(repos.assessments.reopenInDoubt({ ...input, accountId: other.accountId, sourceDeliveryToken: 't' })).resolves.toBeNull();

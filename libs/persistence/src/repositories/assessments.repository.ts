@@ -24,6 +24,23 @@ export function opportunityDigest(opportunityId: string): string {
   return `sha256:${createHash('sha256').update(opportunityId).digest('hex')}`;
 }
 
+/**
+ * An `error` assessment whose invitation is in doubt: none recorded, but a platform request that
+ * may have reached the platform (one is stored, or the row predates stored requests and ended on
+ * PLATFORM_UNAVAILABLE). The arguments are the placeholders of those two values.
+ */
+const inDoubtSql = (errorStatus: string, platformUnavailable: string) =>
+  `"status" = ${errorStatus} AND "platform_invitation_id" IS NULL AND ("invitation_request" IS NOT NULL OR "error_code" = ${platformUnavailable})`;
+
+export type EarlierAttemptsQuery = Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>;
+
+export interface EarlierAttempts {
+  /** See AssessmentsRepository.findFinishedForMove. */
+  finishedForMove: Assessment | null;
+  /** An assessment reopenInDoubt would take back exists. */
+  inDoubt: boolean;
+}
+
 export type NewAssessment = Scoped<{
   /** Chosen by the caller when the platform request (whose reference it is) is stored with the row; generated otherwise. */
   id?: string;
@@ -170,19 +187,29 @@ export class AssessmentsRepository {
    * active and came from another delivery than `otherThanDeliveryToken`: a redelivered move whose
    * assessment already finished or failed must not start again.
    */
-  async findFinishedForMove(
-    where: Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>,
-  ): Promise<Assessment | null> {
-    // Plain SQL: read for every rule of every stage change (returned-rows.ts selectEntities).
-    const [found] = await selectEntities(
-      this.repo,
-      `SELECT * FROM "assessments"
-       WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3 AND "triggered_at" = $4
-         AND NOT ("status" = ANY($5::text[]))
-         -- A row without a token (a manual resend) is from another delivery too; <> would skip it.
-         AND "source_delivery_token" IS DISTINCT FROM $6
-       ORDER BY "created_at" DESC, "id" DESC
-       LIMIT 1`,
+  async findFinishedForMove(where: EarlierAttemptsQuery): Promise<Assessment | null> {
+    return (await this.findEarlierAttempts(where)).finishedForMove;
+  }
+
+  /**
+   * What earlier attempts left for this rule, in one statement (read for every rule of every stage
+   * change): the move's finished assessment (findFinishedForMove), and whether an `error`
+   * assessment is in doubt, the one reopenInDoubt would take back, so that the UPDATE runs only
+   * when there is one.
+   */
+  async findEarlierAttempts(where: EarlierAttemptsQuery): Promise<EarlierAttempts> {
+    const [row] = (await this.repo.query(
+      `SELECT
+         (SELECT row_to_json(f) FROM (
+            SELECT * FROM "assessments"
+            WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3 AND "triggered_at" = $4
+              AND NOT ("status" = ANY($5::text[]))
+              -- A row without a token (a manual resend) is from another delivery too; <> would skip it.
+              AND "source_delivery_token" IS DISTINCT FROM $6
+            ORDER BY "created_at" DESC, "id" DESC
+            LIMIT 1) f) AS "finished",
+         EXISTS (SELECT 1 FROM "assessments"
+                 WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3 AND ${inDoubtSql('$7', '$8')}) AS "in_doubt"`,
       [
         where.accountId,
         where.opportunityId,
@@ -190,9 +217,12 @@ export class AssessmentsRepository {
         where.triggeredAt,
         [...ACTIVE_ASSESSMENT_STATUSES],
         where.otherThanDeliveryToken,
+        AssessmentStatus.Error,
+        AssessmentProblemCode.PlatformUnavailable,
       ],
-    );
-    return found ?? null;
+    )) as { finished: unknown; in_doubt: boolean }[];
+    const [finished] = entitiesFromReturnedRows(this.repo, row?.finished ? [row.finished] : []);
+    return { finishedForMove: finished ?? null, inDoubt: row?.in_doubt === true };
   }
 
   /**
@@ -229,9 +259,7 @@ export class AssessmentsRepository {
         `UPDATE "assessments"
          SET "status" = $5, "error_code" = NULL, "error_text" = NULL, "source_delivery_token" = $6, "updated_at" = CURRENT_TIMESTAMP
          WHERE "id" = (SELECT "id" FROM "assessments"
-                       WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3
-                         AND "status" = $4 AND "platform_invitation_id" IS NULL
-                         AND ("invitation_request" IS NOT NULL OR "error_code" = $7)
+                       WHERE "account_id" = $1 AND "opportunity_id" = $2 AND "rule_id" = $3 AND ${inDoubtSql('$4', '$7')}
                        ORDER BY "created_at" DESC, "id" DESC LIMIT 1)
            -- The status again outside the sub-query: of two concurrent reopeners, the second
            -- re-checks the updated row and matches nothing.

@@ -7,6 +7,8 @@ import {
   type AssessmentFilters,
   type AssessmentPatch,
   type AssessmentsRepository,
+  type EarlierAttempts,
+  type EarlierAttemptsQuery,
   type NewAssessment,
   type Page,
   type PageRequest,
@@ -81,9 +83,11 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     return row ? copyRow(row) : null;
   }
 
-  async findFinishedForMove(
-    where: Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>,
-  ): Promise<Assessment | null> {
+  async findEarlierAttempts(where: EarlierAttemptsQuery): Promise<EarlierAttempts> {
+    return { finishedForMove: await this.findFinishedForMove(where), inDoubt: this.newestInDoubt(where) !== undefined };
+  }
+
+  async findFinishedForMove(where: EarlierAttemptsQuery): Promise<Assessment | null> {
     this.store.assertReachable();
     const [newest] = this.rows(
       (a) =>
@@ -112,15 +116,7 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
 
   async reopenInDoubt(where: Scoped<{ opportunityId: string; ruleId: string; sourceDeliveryToken: string }>): Promise<Assessment | null> {
     this.store.assertReachable();
-    const [newest] = this.rows(
-      (a) =>
-        a.accountId === where.accountId &&
-        a.opportunityId === where.opportunityId &&
-        a.ruleId === where.ruleId &&
-        a.status === AssessmentStatus.Error &&
-        a.platformInvitationId === null &&
-        (a.invitationRequest !== null || a.errorCode === AssessmentProblemCode.PlatformUnavailable),
-    ).sort(newestFirst);
+    const newest = this.newestInDoubt(where);
     // The unique index refuses a second active row for the slot.
     if (!newest || this.active(where)) return null;
     const next: Assessment = {
@@ -234,6 +230,19 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     };
     this.store.assessments.set(row.id, next);
     return copyRow(next);
+  }
+
+  /** The `error` assessment of the slot whose invitation is in doubt (the SQL's inDoubtSql), newest first. */
+  private newestInDoubt(where: Scoped<{ opportunityId: string; ruleId: string }>): Assessment | undefined {
+    return this.rows(
+      (a) =>
+        a.accountId === where.accountId &&
+        a.opportunityId === where.opportunityId &&
+        a.ruleId === where.ruleId &&
+        a.status === AssessmentStatus.Error &&
+        a.platformInvitationId === null &&
+        (a.invitationRequest !== null || a.errorCode === AssessmentProblemCode.PlatformUnavailable),
+    ).sort(newestFirst)[0];
   }
 
   private active(where: Scoped<{ opportunityId: string; ruleId: string }>): Assessment | undefined {
