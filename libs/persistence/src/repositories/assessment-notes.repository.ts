@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AssessmentNote } from '../entities/assessment-note.entity';
 import { ReferenceNotFoundError } from '../errors/persistence.errors';
-import { selectEntities } from './returned-rows';
+import { plainQuery, selectEntities } from './returned-rows';
 
 /**
  * "A Lever note is written at most once per assessment event": claim the (assessment, event)
@@ -19,7 +19,8 @@ export class AssessmentNotesRepository {
    * @throws ReferenceNotFoundError when the assessment is not the account's.
    */
   async claim(accountId: string, assessmentId: string, eventKey: string): Promise<boolean> {
-    const rows: { id: string }[] = await this.repo.query(
+    const rows: { id: string }[] = await plainQuery(
+      this.repo,
       `INSERT INTO "assessment_notes" ("assessment_id", "event_key")
        SELECT a."id", $3 FROM "assessments" a WHERE a."id" = $1 AND a."account_id" = $2
        ON CONFLICT ("assessment_id", "event_key") DO NOTHING
@@ -27,7 +28,8 @@ export class AssessmentNotesRepository {
       [assessmentId, accountId, eventKey],
     );
     if (rows.length > 0) return true;
-    const [{ exists }]: { exists: boolean }[] = await this.repo.query(
+    const [{ exists }]: { exists: boolean }[] = await plainQuery(
+      this.repo,
       `SELECT EXISTS (SELECT 1 FROM "assessments" WHERE "id" = $1 AND "account_id" = $2) AS "exists"`,
       [assessmentId, accountId],
     );
@@ -37,7 +39,8 @@ export class AssessmentNotesRepository {
 
   /** Records the id Lever gave the note. Resolves false when there is no such claim. */
   async setNoteId(accountId: string, assessmentId: string, eventKey: string, leverNoteId: string): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
+    const [, affected]: [unknown, number] = await plainQuery(
+      this.repo,
       `UPDATE "assessment_notes" n SET "lever_note_id" = $4
        FROM "assessments" a
        WHERE n."assessment_id" = a."id" AND a."id" = $1 AND a."account_id" = $2 AND n."event_key" = $3`,
@@ -51,7 +54,8 @@ export class AssessmentNotesRepository {
    * (never after a timeout: the note may exist). A claim with a note id is never released.
    */
   async release(accountId: string, assessmentId: string, eventKey: string): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
+    const [, affected]: [unknown, number] = await plainQuery(
+      this.repo,
       `DELETE FROM "assessment_notes" n USING "assessments" a
        WHERE n."assessment_id" = a."id" AND a."id" = $1 AND a."account_id" = $2
          AND n."event_key" = $3 AND n."lever_note_id" IS NULL`,

@@ -17,7 +17,7 @@ import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
-import { SqlParams, entitiesFromReturnedRows, selectEntities, updatedEntities } from './returned-rows';
+import { SqlParams, entitiesFromReturnedRows, plainQuery, selectEntities, updatedEntities } from './returned-rows';
 
 /** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
 export function opportunityDigest(opportunityId: string): string {
@@ -154,7 +154,8 @@ export class AssessmentsRepository {
       // `json`, not `jsonb`: the stored request keeps its key order (it is sent again verbatim).
       invitation_request: sql.add(input.invitationRequest ? JSON.stringify(input.invitationRequest) : null, '::json'),
     };
-    const raw: unknown = await this.repo.query(
+    const raw: unknown = await plainQuery(
+      this.repo,
       `INSERT INTO "assessments" (${Object.keys(columns)
         .map((n) => `"${n}"`)
         .join(', ')})
@@ -198,7 +199,8 @@ export class AssessmentsRepository {
    * when there is one.
    */
   async findEarlierAttempts(where: EarlierAttemptsQuery): Promise<EarlierAttempts> {
-    const [row] = (await this.repo.query(
+    const [row] = (await plainQuery(
+      this.repo,
       `SELECT
          (SELECT row_to_json(f) FROM (
             SELECT * FROM "assessments"
@@ -455,7 +457,8 @@ export class AssessmentsRepository {
 
   // Foreign keys prove the rule and test exist; this proves they are the same tenant's (one query for both).
   private async assertReferences(input: NewAssessment): Promise<void> {
-    const [found] = (await this.repo.query(
+    const [found] = (await plainQuery(
+      this.repo,
       `SELECT EXISTS (SELECT 1 FROM trigger_rules WHERE account_id = $1 AND id = $2) AS rule,
               ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM tests WHERE account_id = $1 AND id = $3)) AS test`,
       [input.accountId, input.ruleId, input.testId ?? null],

@@ -5,7 +5,7 @@ import { In, type Repository } from 'typeorm';
 import { CandidateEvent } from '../entities/candidate-event.entity';
 import type { Scoped } from './scoped';
 import { insertCandidateEventsSql } from './candidate-events.sql';
-import { SqlParams } from './returned-rows';
+import { SqlParams, plainQuery } from './returned-rows';
 
 /** One timeline step. `detail` holds ids, stage ids, tags, codes and counts: never personal data. */
 export type NewCandidateEvent = Scoped<{
@@ -83,7 +83,7 @@ export class CandidateEventsRepository {
     if (rows.length === 0) return;
     // Plain SQL, one statement for the batch: every job writes one (returned-rows.ts selectEntities says why).
     const sql = new SqlParams();
-    await this.repo.query(insertCandidateEventsSql(rows, sql), sql.values);
+    await plainQuery(this.repo, insertCandidateEventsSql(rows, sql), sql.values);
   }
 
   /** A batch of one job's steps for one candidate, written by its `flush`. */

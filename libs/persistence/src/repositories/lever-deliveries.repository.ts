@@ -5,7 +5,7 @@ import { LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { LeverDelivery } from '../entities/lever-delivery.entity';
 import type { WithTimelineSteps } from './candidate-events.repository';
 import { withStepsInserted } from './candidate-events.sql';
-import { SqlParams } from './returned-rows';
+import { SqlParams, plainQuery } from './returned-rows';
 import type { Scoped } from './scoped';
 
 export type NewLeverDelivery = Scoped<{
@@ -26,7 +26,8 @@ export class LeverDeliveriesRepository {
   /** Resolves true the first time this (account, token) is recorded, false on every repeat. */
   async recordOnce(delivery: NewLeverDelivery): Promise<boolean> {
     // Plain SQL: once per job (returned-rows.ts selectEntities says why).
-    const rows: unknown[] = await this.repo.query(
+    const rows: unknown[] = await plainQuery(
+      this.repo,
       `INSERT INTO "lever_deliveries" ("account_id", "delivery_token", "opportunity_id", "event", "to_stage_id", "triggered_at")
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING
@@ -71,7 +72,7 @@ export class LeverDeliveriesRepository {
     const sql = new SqlParams();
     const update = `UPDATE "lever_deliveries" SET "outcome" = ${sql.add(outcome)}
        WHERE "account_id" = ${sql.add(accountId)} AND "delivery_token" = ${sql.add(deliveryToken)}`;
-    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
+    const [, affected]: [unknown, number] = await plainQuery(this.repo, withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 

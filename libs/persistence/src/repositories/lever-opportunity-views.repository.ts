@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
 import type { WithTimelineSteps } from './candidate-events.repository';
 import { withStepsInserted } from './candidate-events.sql';
-import { SqlParams, selectEntities } from './returned-rows';
+import { SqlParams, plainQuery, selectEntities } from './returned-rows';
 
 export interface OpportunityFacts {
   tags: readonly string[];
@@ -33,7 +33,8 @@ export class LeverOpportunityViewsRepository {
    * since then (a write recorded after the read began) is kept: the read may predate that write.
    */
   async recordRead(accountId: string, opportunityId: string, facts: OpportunityFacts, observedAt: Date): Promise<void> {
-    await this.repo.query(
+    await plainQuery(
+      this.repo,
       `INSERT INTO "lever_opportunity_views" ("account_id", "opportunity_id", "tags", "links", "observed_at")
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ("account_id", "opportunity_id") DO UPDATE
@@ -61,7 +62,7 @@ export class LeverOpportunityViewsRepository {
            ),
            "observed_at" = greatest("observed_at", now())
        WHERE "account_id" = ${sql.add(accountId)} AND "opportunity_id" = ${sql.add(opportunityId)}`;
-    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
+    const [, affected]: [unknown, number] = await plainQuery(this.repo, withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 
@@ -77,7 +78,7 @@ export class LeverOpportunityViewsRepository {
        SET "links" = ARRAY(SELECT DISTINCT l FROM unnest("links" || ${sql.add([...links], '::text[]')}) AS l ORDER BY l),
            "observed_at" = greatest("observed_at", now())
        WHERE "account_id" = ${sql.add(accountId)} AND "opportunity_id" = ${sql.add(opportunityId)}`;
-    const [, affected]: [unknown, number] = await this.repo.query(withStepsInserted(steps, sql, update), sql.values);
+    const [, affected]: [unknown, number] = await plainQuery(this.repo, withStepsInserted(steps, sql, update), sql.values);
     return affected > 0;
   }
 }

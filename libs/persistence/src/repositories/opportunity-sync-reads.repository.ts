@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { AssessmentNote } from '../entities/assessment-note.entity';
 import { Assessment } from '../entities/assessment.entity';
 import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
-import { entitiesFromReturnedRows } from './returned-rows';
+import { entitiesFromReturnedRows, plainQuery } from './returned-rows';
 
 /** What a sync of one assessment starts from: the same entities the three repositories' reads give. */
 export interface OpportunitySyncState {
@@ -43,7 +43,7 @@ export class OpportunitySyncReadsRepository {
 
   /** The opportunity's assessments and view, and the notes of `assessmentId`, tenant-scoped. */
   async read(accountId: string, opportunityId: string, assessmentId: string): Promise<OpportunitySyncState> {
-    const [row] = (await this.assessments.query(READ_SQL, [accountId, opportunityId, assessmentId])) as {
+    const [row] = (await plainQuery(this.assessments, READ_SQL, [accountId, opportunityId, assessmentId])) as {
       assessments: unknown;
       view: unknown;
       notes: unknown;

@@ -1,4 +1,29 @@
-import type { ObjectLiteral, Repository } from 'typeorm';
+import type { Pool, QueryResult } from 'pg';
+import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
+
+/**
+ * Runs one plain SQL statement and answers as TypeORM's `query()` does: the rows, or `[rows,
+ * rowCount]` for an UPDATE or DELETE. Outside a transaction it goes straight to the pg pool TypeORM
+ * keeps, without a TypeORM query runner per statement (its checkout, events and release were about
+ * 7% of each worker's CPU under the throughput load: docs/performance.md, eleventh round); inside one
+ * (the repository's manager holds a query runner) it runs on that runner. A failed statement
+ * rejects with pg's own error, whose code and constraint postgres-errors.ts reads either way.
+ */
+export async function plainQuery<T = unknown>(repo: { manager: EntityManager }, sql: string, params: unknown[] = []): Promise<T> {
+  const { manager } = repo;
+  const pool = manager.queryRunner ? undefined : pgPoolOf(manager);
+  if (!pool) return (await manager.query(sql, params)) as T;
+  const result: QueryResult = await pool.query(sql, params);
+  return (result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows) as T;
+}
+
+/** The pg pool of an initialized PostgreSQL DataSource (TypeORM's driver holds it as `master`). */
+function pgPoolOf(manager: EntityManager): Pool | undefined {
+  const { connection } = manager;
+  if (!connection.isInitialized || connection.options.type !== 'postgres') return undefined;
+  const pool = (connection.driver as { master?: Pool }).master;
+  return typeof pool?.query === 'function' ? pool : undefined;
+}
 
 /**
  * Entities from the rows of an `INSERT/UPDATE ... RETURNING *` (column names as the database
@@ -24,7 +49,7 @@ export function entitiesFromReturnedRows<E extends ObjectLiteral>(repo: Reposito
  * same way, so callers get the same entities.
  */
 export async function selectEntities<E extends ObjectLiteral>(repo: Repository<E>, sql: string, params: unknown[]): Promise<E[]> {
-  return entitiesFromReturnedRows(repo, await repo.query(sql, params));
+  return entitiesFromReturnedRows(repo, await plainQuery(repo, sql, params));
 }
 
 /**
@@ -32,7 +57,7 @@ export async function selectEntities<E extends ObjectLiteral>(repo: Repository<E
  * with `[rows, rowCount]`, an INSERT's or SELECT's with the rows alone.
  */
 export async function updatedEntities<E extends ObjectLiteral>(repo: Repository<E>, sql: string, params: unknown[]): Promise<E[]> {
-  const [rows] = (await repo.query(sql, params)) as [unknown, number];
+  const [rows] = await plainQuery<[unknown, number]>(repo, sql, params);
   return entitiesFromReturnedRows(repo, rows);
 }
 
