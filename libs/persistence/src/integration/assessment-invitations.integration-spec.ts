@@ -112,7 +112,10 @@ describe('AssessmentsRepository: platform requests and invitations', () => {
       const other = await newInput();
 
       await expect(inDoubt(input)).resolves.toBe(false);
-      await errored(await newInput({ ...input, id: randomUUID(), ruleId: other.ruleId, accountId: other.accountId }), 'PLATFORM_UNAVAILABLE');
+      await errored(
+        await newInput({ ...input, id: randomUUID(), ruleId: other.ruleId, accountId: other.accountId }),
+        'PLATFORM_UNAVAILABLE',
+      );
       await expect(inDoubt({ ...input, opportunityId: 'opp-other' })).resolves.toBe(false);
       await expect(inDoubt({ ...input, accountId: other.accountId })).resolves.toBe(false);
       await expect(inDoubt({ ...other, opportunityId: input.opportunityId })).resolves.toBe(true);
