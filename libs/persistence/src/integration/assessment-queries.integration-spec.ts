@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AssessmentStatus, RuleKind, statusTagOwner } from '@lever-assess/domain';
 import { randomUUID } from 'node:crypto';
-import { Assessment, type Account, type TriggerRule } from '..';
+import { Assessment, type Account, type EarlierAttemptsQuery, type TriggerRule } from '..';
 import { makeRepositories, newAccount, type Repositories } from './fixtures';
 import { createMigratedTestDatabase, type TestDatabase } from './test-database';
 
@@ -55,7 +55,10 @@ describe('AssessmentsRepository queries over a whole opportunity', () => {
     return items.map((a) => a.id);
   }
 
-  describe('findFinishedForMove', () => {
+  describe('findEarlierAttempts: the finished assessment of the move', () => {
+    /** The finished assessment findEarlierAttempts reports for the move. */
+    const finishedForMove = async (query: EarlierAttemptsQuery) => (await repos.assessments.findEarlierAttempts(query)).finishedForMove;
+
     it('finds the finished assessment of the move from another delivery behind 120 newer rows', async () => {
       const { account, rules, opportunityId } = await setUp();
       const [rule, otherRule, sentRule] = rules;
@@ -78,7 +81,7 @@ describe('AssessmentsRepository queries over a whole opportunity', () => {
       );
       expect(await oldPageIds(account.id, opportunityId, 100)).not.toContain(target);
 
-      const found = await repos.assessments.findFinishedForMove({
+      const found = await finishedForMove({
         ...base,
         triggeredAt: new Date(MOVE_AT.getTime()),
         otherThanDeliveryToken: THIS_TOKEN,
@@ -92,12 +95,12 @@ describe('AssessmentsRepository queries over a whole opportunity', () => {
       const base = { accountId: account.id, opportunityId, ruleId: rules[0].id };
       const query = { ...base, triggeredAt: MOVE_AT, otherThanDeliveryToken: THIS_TOKEN };
       await insert({ ...base, status: AssessmentStatus.Completed });
-      await expect(repos.assessments.findFinishedForMove(query)).resolves.toBeNull();
+      await expect(finishedForMove(query)).resolves.toBeNull();
 
       const [manual] = await insert({ ...base, status: AssessmentStatus.Error, sourceDeliveryToken: null });
-      await expect(repos.assessments.findFinishedForMove(query)).resolves.toMatchObject({ id: manual });
+      await expect(finishedForMove(query)).resolves.toMatchObject({ id: manual });
       const [newer] = await insert({ ...base, status: AssessmentStatus.Canceled });
-      await expect(repos.assessments.findFinishedForMove(query)).resolves.toMatchObject({ id: newer });
+      await expect(finishedForMove(query)).resolves.toMatchObject({ id: newer });
     });
 
     it("never returns another account's rows", async () => {
@@ -105,7 +108,7 @@ describe('AssessmentsRepository queries over a whole opportunity', () => {
       await insert({ accountId: account.id, opportunityId, ruleId: rules[0].id });
       const stranger = await newAccount(repos, 'Stranger');
       await expect(
-        repos.assessments.findFinishedForMove({
+        finishedForMove({
           accountId: stranger.id,
           opportunityId,
           ruleId: rules[0].id,

@@ -12,6 +12,7 @@ import {
   createDataSource,
   isUniqueViolation,
   type AccountWithSecrets,
+  type EarlierAttemptsQuery,
 } from '..';
 import { plainQuery } from '../repositories/returned-rows';
 import { accountWithRule, makeRepositories, newAccount, type Repositories } from './fixtures';
@@ -131,23 +132,24 @@ describe('plain SQL reads give what TypeORM reads', () => {
     await expect(repos.assessments.listForOpportunity(other.account.id, opportunityId)).resolves.toEqual([]);
   });
 
-  it('AssessmentsRepository.findFinishedForMove', async () => {
+  it('AssessmentsRepository.findEarlierAttempts: the finished assessment of the move', async () => {
+    const finishedForMove = async (query: EarlierAttemptsQuery) => (await repos.assessments.findEarlierAttempts(query)).finishedForMove;
     const { account, rule, opportunityId, triggeredAt, scored, sent } = await filledAssessments();
     // Only the finished one of this move stays (the active one would take its slot below).
     await db.dataSource.getRepository(Assessment).delete({ id: sent.id });
     const where = { accountId: account.id, opportunityId, ruleId: rule.id, triggeredAt };
-    const found = await repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' });
+    const found = await finishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' });
     expect(found).toEqual(await db.dataSource.getRepository(Assessment).findOneBy({ id: scored.id }));
     // Its own delivery, another move time, or only active ones: nothing.
-    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toBeNull();
+    await expect(finishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toBeNull();
     await expect(
-      repos.assessments.findFinishedForMove({ ...where, triggeredAt: new Date(triggeredAt.getTime() + 1), otherThanDeliveryToken: 'x' }),
+      finishedForMove({ ...where, triggeredAt: new Date(triggeredAt.getTime() + 1), otherThanDeliveryToken: 'x' }),
     ).resolves.toBeNull();
     await db.dataSource.getRepository(Assessment).update({ id: scored.id }, { status: AssessmentStatus.Completed });
-    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' })).resolves.toBeNull();
+    await expect(finishedForMove({ ...where, otherThanDeliveryToken: 'tok-other' })).resolves.toBeNull();
     // A row without a token (a manual resend) counts as another delivery.
     await db.dataSource.getRepository(Assessment).update({ id: scored.id }, { status: AssessmentStatus.Error, sourceDeliveryToken: null });
-    await expect(repos.assessments.findFinishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toMatchObject({
+    await expect(finishedForMove({ ...where, otherThanDeliveryToken: 'tok-a' })).resolves.toMatchObject({
       id: scored.id,
     });
     const statuses = await db.dataSource.getRepository(Assessment).countBy({ id: scored.id, status: In([AssessmentStatus.Error]) });
@@ -300,7 +302,7 @@ describe('plain SQL reads give what TypeORM reads', () => {
 
     it('goes through TypeORM when the DataSource is not initialized (its own error)', async () => {
       const closed = createDataSource(db.url);
-      await expect(plainQuery(closed.getRepository(Account), 'SELECT 1', [])).rejects.toThrow();
+      await expect(plainQuery(closed.getRepository(Account), 'SELECT 1', [])).rejects.toThrow('Driver not Connected');
     });
   });
 });

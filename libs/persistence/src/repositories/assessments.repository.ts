@@ -35,7 +35,11 @@ const inDoubtSql = (errorStatus: string, platformUnavailable: string) =>
 export type EarlierAttemptsQuery = Scoped<{ opportunityId: string; ruleId: string; triggeredAt: Date; otherThanDeliveryToken: string }>;
 
 export interface EarlierAttempts {
-  /** See AssessmentsRepository.findFinishedForMove. */
+  /**
+   * The newest assessment of this rule for this very move (same `triggeredAt`) that is no longer
+   * active and came from another delivery than `otherThanDeliveryToken`: a redelivered move whose
+   * assessment already finished or failed must not start again.
+   */
   finishedForMove: Assessment | null;
   /** An assessment reopenInDoubt would take back exists. */
   inDoubt: boolean;
@@ -184,19 +188,9 @@ export class AssessmentsRepository {
   }
 
   /**
-   * The newest assessment of this rule for this very move (same `triggeredAt`) that is no longer
-   * active and came from another delivery than `otherThanDeliveryToken`: a redelivered move whose
-   * assessment already finished or failed must not start again.
-   */
-  async findFinishedForMove(where: EarlierAttemptsQuery): Promise<Assessment | null> {
-    return (await this.findEarlierAttempts(where)).finishedForMove;
-  }
-
-  /**
    * What earlier attempts left for this rule, in one statement (read for every rule of every stage
-   * change): the move's finished assessment (findFinishedForMove), and whether an `error`
-   * assessment is in doubt, the one reopenInDoubt would take back, so that the UPDATE runs only
-   * when there is one.
+   * change): the move's finished assessment, and whether an `error` assessment is in doubt, the one
+   * reopenInDoubt would take back, so that the UPDATE runs only when there is one.
    */
   async findEarlierAttempts(where: EarlierAttemptsQuery): Promise<EarlierAttempts> {
     const [row] = (await plainQuery(

@@ -84,22 +84,8 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
   }
 
   async findEarlierAttempts(where: EarlierAttemptsQuery): Promise<EarlierAttempts> {
-    return { finishedForMove: await this.findFinishedForMove(where), inDoubt: this.newestInDoubt(where) !== undefined };
-  }
-
-  async findFinishedForMove(where: EarlierAttemptsQuery): Promise<Assessment | null> {
     this.store.assertReachable();
-    const [newest] = this.rows(
-      (a) =>
-        a.accountId === where.accountId &&
-        a.opportunityId === where.opportunityId &&
-        a.ruleId === where.ruleId &&
-        a.triggeredAt.getTime() === where.triggeredAt.getTime() &&
-        !isActive(a.status) &&
-        // IS DISTINCT FROM: a row without a token (a manual resend) counts as another delivery.
-        a.sourceDeliveryToken !== where.otherThanDeliveryToken,
-    ).sort(newestFirst);
-    return newest ?? null;
+    return { finishedForMove: this.finishedForMove(where), inDoubt: this.newestInDoubt(where) !== undefined };
   }
 
   async listSentWithoutInvitation(where: Scoped<{ opportunityId: string; sourceDeliveryToken: string }>): Promise<Assessment[]> {
@@ -230,6 +216,21 @@ export class InMemoryAssessmentsRepository implements PublicOf<AssessmentsReposi
     };
     this.store.assessments.set(row.id, next);
     return copyRow(next);
+  }
+
+  /** EarlierAttempts.finishedForMove: the move's newest finished assessment from another delivery. */
+  private finishedForMove(where: EarlierAttemptsQuery): Assessment | null {
+    const [newest] = this.rows(
+      (a) =>
+        a.accountId === where.accountId &&
+        a.opportunityId === where.opportunityId &&
+        a.ruleId === where.ruleId &&
+        a.triggeredAt.getTime() === where.triggeredAt.getTime() &&
+        !isActive(a.status) &&
+        // IS DISTINCT FROM: a row without a token (a manual resend) counts as another delivery.
+        a.sourceDeliveryToken !== where.otherThanDeliveryToken,
+    ).sort(newestFirst);
+    return newest ?? null;
   }
 
   /** The `error` assessment of the slot whose invitation is in doubt (the SQL's inDoubtSql), newest first. */

@@ -1,5 +1,11 @@
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
-import { ReferenceNotFoundError, TestNameTakenError, isForeignKeyViolation, type NewAssessment } from '@lever-assess/persistence';
+import {
+  ReferenceNotFoundError,
+  TestNameTakenError,
+  isForeignKeyViolation,
+  type EarlierAttemptsQuery,
+  type NewAssessment,
+} from '@lever-assess/persistence';
 import { randomUUID } from 'node:crypto';
 import { UnitFakes } from './unit-fakes';
 
@@ -67,9 +73,10 @@ describe('in-memory repositories', () => {
       const { assessment } = await f.assessments.insertIfNoActive({ ...slot, sourceDeliveryToken: 'token-1' });
       await f.assessments.update(accountId, assessment.id, { status: AssessmentStatus.Error });
       const move = { accountId, opportunityId: 'opp-1', ruleId: slot.ruleId, triggeredAt: slot.triggeredAt };
+      const finishedForMove = async (query: EarlierAttemptsQuery) => (await f.assessments.findEarlierAttempts(query)).finishedForMove;
 
-      await expect(f.assessments.findFinishedForMove({ ...move, otherThanDeliveryToken: 'token-1' })).resolves.toBeNull();
-      await expect(f.assessments.findFinishedForMove({ ...move, otherThanDeliveryToken: 'token-2' })).resolves.toMatchObject({
+      await expect(finishedForMove({ ...move, otherThanDeliveryToken: 'token-1' })).resolves.toBeNull();
+      await expect(finishedForMove({ ...move, otherThanDeliveryToken: 'token-2' })).resolves.toMatchObject({
         id: assessment.id,
       });
     });
