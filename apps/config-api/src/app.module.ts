@@ -36,7 +36,7 @@ export class AppModule {
           redis,
           queues: [QueueName.LeverEvents, QueueName.PlatformEvents, QueueName.LeverSync, QueueName.AccountSweeps],
         }),
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, preparedStatements: env.DATABASE_PREPARED_STATEMENTS }),
         // SecretBox, the rate-limited LeverClient, LeverAccountsService.
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
         // Catalog import, resend and cancel.

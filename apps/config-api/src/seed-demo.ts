@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   if (env.NODE_ENV === 'production') logger.warn('seeding the demo account under NODE_ENV=production (DEMO_SEED_ALLOW_PRODUCTION=true)');
   const box = SecretBox.fromEnv(env);
   const redis = createRedis(env.REDIS_URL, { name: 'seed-demo' });
-  const ds = createDataSource(env.DATABASE_URL);
+  const ds = createDataSource(env.DATABASE_URL, { preparedStatements: env.DATABASE_PREPARED_STATEMENTS });
   await ds.initialize();
   try {
     const accounts = new AccountsRepository(ds.getRepository(Account));

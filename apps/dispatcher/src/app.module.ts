@@ -25,7 +25,7 @@ export class AppModule {
         RedisModule.forRoot(redis),
         // Consumes lever-events; produces lever-sync.
         QueuesModule.forRoot({ redis, queues: [QueueName.LeverEvents, QueueName.LeverSync] }),
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, preparedStatements: env.DATABASE_PREPARED_STATEMENTS }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
         // Rules and catalog per account in memory, dropped when config-api announces an edit.
         AccountConfigCacheModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, maxAgeMs: env.ACCOUNT_CONFIG_CACHE_MS }),

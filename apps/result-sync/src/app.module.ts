@@ -40,7 +40,7 @@ export class AppModule {
         RedisModule.forRoot(redis),
         // lever-events too: the sweep enqueues missed stage changes and recruiter resends there.
         QueuesModule.forRoot({ redis, queues: [...OWNED_QUEUES, QueueName.LeverEvents] }),
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL }),
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, preparedStatements: env.DATABASE_PREPARED_STATEMENTS }),
         AccountAccessModule.forRoot(accountAccessOptionsFromEnv(env)),
         // Rules and catalog per account in memory, dropped when config-api announces an edit.
         AccountConfigCacheModule.forRoot({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, maxAgeMs: env.ACCOUNT_CONFIG_CACHE_MS }),

@@ -23,7 +23,12 @@ export class AppModule {
         // Accounts are read at start-up and on cache invalidation, never per request: the gateway
         // starts while PostgreSQL is down and is ready once the account cache is loaded, however
         // PostgreSQL fares afterwards (its readiness is the account-cache check, not PostgreSQL's).
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, connectInBackground: true, readinessCheck: false }),
+        PersistenceModule.forRoot({
+          databaseUrl: env.DATABASE_URL,
+          preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+          connectInBackground: true,
+          readinessCheck: false,
+        }),
         WebhooksModule,
       ],
     };

@@ -40,6 +40,8 @@ export interface PersistenceModuleOptions {
   retryAttempts?: number;
   retryDelayMs?: number;
   poolSize?: number;
+  /** Distinct plain SQL texts prepared by name per connection (DATABASE_PREPARED_STATEMENTS); 0: none. */
+  preparedStatements?: number;
   /**
    * Start even when PostgreSQL is down: one connection attempt during start-up, then retries
    * every `retryDelayMs` in the background (`retryAttempts` is not used) while the app runs;
@@ -67,7 +69,10 @@ export class PersistenceModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({
-          ...createDataSourceOptions(options.databaseUrl, options.poolSize ? { poolSize: options.poolSize } : {}),
+          ...createDataSourceOptions(options.databaseUrl, {
+            ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+            ...(options.preparedStatements !== undefined ? { preparedStatements: options.preparedStatements } : {}),
+          }),
           retryAttempts: options.retryAttempts ?? 10,
           retryDelay: retryDelayMs,
           // BackgroundConnection connects it instead.

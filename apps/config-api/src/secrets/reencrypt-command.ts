@@ -31,7 +31,11 @@ export async function runReencrypt(env: EncryptionEnv, args: ReencryptArgs, logg
   const box = SecretBox.fromEnv(env);
   if (box.isDevelopmentKey) logger.warn('ENCRYPTION_KEY is not set: values are re-sealed under the development key');
   const { database } = parseDatabaseUrl(env.DATABASE_URL);
-  const ds = await createDataSource(env.DATABASE_URL, { poolSize: 2, logging: false }).initialize();
+  const ds = await createDataSource(env.DATABASE_URL, {
+    poolSize: 2,
+    logging: false,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+  }).initialize();
   try {
     logger.info({ database, keyId: box.currentKeyId, dryRun: args.dryRun }, `re-encrypting sealed values under key ${box.currentKeyId}`);
     const summary = await reencryptAccountSecrets(ds, box, {

@@ -34,6 +34,18 @@ export class RedisEnv extends BaseEnv {
 export class RedisDatabaseEnv extends RedisEnv {
   @IsUrl({ ...URL_OPTS, protocols: ['postgres', 'postgresql'] })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lever_assess';
+
+  /**
+   * Distinct SQL texts each process prepares by name on each PostgreSQL connection, so the server
+   * parses and plans the workers' statements once per connection instead of per job. 0 behind a
+   * PgBouncer in transaction mode older than 1.21 (or without max_prepared_statements), where a
+   * prepared statement does not follow the client from one transaction to the next.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DATABASE_PREPARED_STATEMENTS = 200;
 }
 
 /**

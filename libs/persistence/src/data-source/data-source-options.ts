@@ -3,6 +3,10 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../migrations';
 import { SnakeNamingStrategy } from '../naming/snake-naming.strategy';
+import type { PreparedStatementsOption } from '../repositories/prepared-statements';
+
+/** What a caller may change of the shared options: TypeORM's, and how many statements to prepare by name. */
+export type DataSourceOverrides = Partial<PostgresDataSourceOptions> & PreparedStatementsOption;
 
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
@@ -11,7 +15,7 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
  * and the TypeORM CLI. The schema changes only through migrations: never synchronize, never run
  * migrations on app start (several replicas would race).
  */
-export function createDataSourceOptions(databaseUrl: string, overrides: Partial<PostgresDataSourceOptions> = {}): DataSourceOptions {
+export function createDataSourceOptions(databaseUrl: string, overrides: DataSourceOverrides = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -37,6 +41,6 @@ export function createDataSourceOptions(databaseUrl: string, overrides: Partial<
 }
 
 /** A DataSource that is not initialized yet (call `initialize()`). */
-export function createDataSource(databaseUrl: string, overrides: Partial<PostgresDataSourceOptions> = {}): DataSource {
+export function createDataSource(databaseUrl: string, overrides: DataSourceOverrides = {}): DataSource {
   return new DataSource(createDataSourceOptions(databaseUrl, overrides));
 }

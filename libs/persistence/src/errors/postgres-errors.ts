@@ -2,6 +2,8 @@
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_CHECK_VIOLATION = '23514';
+/** Also what PostgreSQL answers for a prepared statement whose result columns changed. */
+export const PG_FEATURE_NOT_SUPPORTED = '0A000';
 
 interface PgErrorFields {
   code?: string;

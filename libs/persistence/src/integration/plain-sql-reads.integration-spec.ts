@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AssessmentStatus, RuleKind } from '@lever-assess/domain';
 import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import {
   Account,
   Assessment,
@@ -303,6 +303,91 @@ describe('plain SQL reads give what TypeORM reads', () => {
     it('goes through TypeORM when the DataSource is not initialized (its own error)', async () => {
       const closed = createDataSource(db.url);
       await expect(plainQuery(closed.getRepository(Account), 'SELECT 1', [])).rejects.toThrow('Driver not Connected');
+    });
+  });
+
+  // Outside a transaction, plainQuery prepares each text by name once per connection
+  // (prepared-statements.ts). One connection per DataSource here, so what it prepared is what
+  // pg_prepared_statements lists (read through TypeORM's query(), which prepares nothing).
+  describe('plainQuery prepares its statements by name', () => {
+    const opened: DataSource[] = [];
+    afterAll(() => Promise.all(opened.map((ds) => ds.destroy())));
+
+    async function oneConnection(preparedStatements?: number): Promise<Repository<Account>> {
+      const ds = await createDataSource(db.url, { poolSize: 1, logging: false, preparedStatements }).initialize();
+      opened.push(ds);
+      return ds.getRepository(Account);
+    }
+    const prepared = async (repo: Repository<Account>) =>
+      ((await repo.query('SELECT "statement" FROM pg_prepared_statements ORDER BY "prepare_time"')) as { statement: string }[]).map(
+        (row) => row.statement,
+      );
+
+    it('once per text, up to DATABASE_PREPARED_STATEMENTS texts; the rest run unnamed with the same answers', async () => {
+      const account = await newAccount(repos);
+      const repo = await oneConnection(2);
+      const byId = 'SELECT "name" FROM "accounts" WHERE "id" = $1';
+      const byName = 'SELECT "id" FROM "accounts" WHERE "name" = $1 AND "id" = $2';
+      const third = 'SELECT "id", "name" FROM "accounts" WHERE "id" = $1';
+      for (let i = 0; i < 3; i++) await expect(plainQuery(repo, byId, [account.id])).resolves.toEqual([{ name: account.name }]);
+      await expect(plainQuery(repo, byName, [account.name, account.id])).resolves.toEqual([{ id: account.id }]);
+      await expect(plainQuery(repo, third, [account.id])).resolves.toEqual([{ id: account.id, name: account.name }]);
+      expect(await prepared(repo)).toEqual([byId, byName]);
+    });
+
+    it('keeps its connection, and what it prepared there, when PostgreSQL refuses a statement', async () => {
+      const account = await newAccount(repos);
+      const repo = await oneConnection();
+      const backend = 'SELECT pg_backend_pid() AS "pid"';
+      const [before] = await plainQuery<{ pid: number }[]>(repo, backend);
+      const copy = 'INSERT INTO "accounts" SELECT * FROM "accounts" WHERE "id" = $1';
+      for (let i = 0; i < 2; i++) {
+        const err = await plainQuery(repo, copy, [account.id]).catch((e: unknown) => e);
+        expect(isUniqueViolation(err)).toBe(true);
+      }
+      await expect(plainQuery(repo, backend)).resolves.toEqual([before]);
+      expect(await prepared(repo)).toEqual([backend, copy]);
+    });
+
+    it('prepares nothing at DATABASE_PREPARED_STATEMENTS=0', async () => {
+      const account = await newAccount(repos);
+      const repo = await oneConnection(0);
+      await expect(plainQuery(repo, 'SELECT "name" FROM "accounts" WHERE "id" = $1', [account.id])).resolves.toEqual([
+        { name: account.name },
+      ]);
+      expect(await prepared(repo)).toEqual([]);
+    });
+
+    it('prepares nothing inside a transaction', async () => {
+      const account = await newAccount(repos);
+      const repo = await oneConnection();
+      await repo.manager.transaction((tx) =>
+        plainQuery(tx.getRepository(Account), 'SELECT "name" FROM "accounts" WHERE "id" = $1', [account.id]),
+      );
+      expect(await prepared(repo)).toEqual([]);
+    });
+
+    it('runs a statement once more, under a new name, when a migration changed its columns since it was prepared', async () => {
+      const repo = await oneConnection();
+      const table = `prepared_probe_${randomUUID().replace(/-/g, '')}`;
+      await repo.query(`CREATE TABLE "${table}" ("id" int)`);
+      const insert = `INSERT INTO "${table}" ("id") VALUES ($1) RETURNING *`;
+      const select = `SELECT * FROM "${table}" ORDER BY "id"`;
+      await expect(plainQuery(repo, insert, [1])).resolves.toEqual([{ id: 1 }]);
+      await expect(plainQuery(repo, select)).resolves.toEqual([{ id: 1 }]);
+      // What a migration adding a column does: PostgreSQL now refuses both prepared statements
+      // on this connection ("cached plan must not change result type").
+      await repo.query(`ALTER TABLE "${table}" ADD COLUMN "note" text NOT NULL DEFAULT 'x'`);
+      await expect(plainQuery(repo, insert, [2])).resolves.toEqual([{ id: 2, note: 'x' }]);
+      await expect(plainQuery(repo, select)).resolves.toEqual([
+        { id: 1, note: 'x' },
+        { id: 2, note: 'x' },
+      ]);
+      // The refused INSERT did nothing: one row per call. Later calls use the new names.
+      await expect(plainQuery(repo, insert, [3])).resolves.toEqual([{ id: 3, note: 'x' }]);
+      await expect(repo.query(`SELECT count(*)::int AS "n" FROM "${table}"`)).resolves.toEqual([{ n: 3 }]);
+      expect((await prepared(repo)).filter((statement) => statement === insert)).toHaveLength(2);
+      await repo.query(`DROP TABLE "${table}"`);
     });
   });
 });
