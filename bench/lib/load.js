@@ -7,6 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { busyPercent, cpuTimes } = require('./machine');
+const { serverCpuSince, serverCpuSnapshot } = require('./noise');
 const { ROOT, benchNodeArgs, startProcess, waitReady } = require('./proc');
 const { progress } = require('./report');
 const { PLATFORM_API_KEY, Stack } = require('./stack');
@@ -107,6 +108,7 @@ async function pipelineLoad({
     const split0 = stack.cpuSplit();
     const runner0 = process.cpuUsage();
     const machine0 = cpuTimes();
+    const servers0 = serverCpuSnapshot();
 
     progress(`${label}: moving ${pairs.length} candidates to the trigger stage at once, waiting for "Sent"`);
     const since = Date.now();
@@ -129,6 +131,7 @@ async function pipelineLoad({
     const split1 = stack.cpuSplit();
     const runner1 = process.cpuUsage(runner0);
     const machine1 = cpuTimes();
+    const servers = serverCpuSince(servers0);
     if (hooks.afterLoad) await hooks.afterLoad(stack, tenants);
     stack.assertRunning();
 
@@ -163,6 +166,8 @@ async function pipelineLoad({
       othersCpuMs: delta(others),
       runnerCpuMs: (runner1.user + runner1.system) / 1000,
       machineBusy: busyPercent(machine0, machine1),
+      // PostgreSQL's and Redis's own CPU for the same span (every user of those servers).
+      serverCpuMs: servers,
       watcher: { polls: watcher.polls, reads: watcher.reads },
     };
   } finally {

@@ -84,7 +84,32 @@ class CpuAccount {
   }
 }
 
+const SERVERS = { postgres: 'postgres', 'redis-server': 'redis' };
+
+/** CPU ticks of every PostgreSQL and Redis process now (for serverCpuSince). */
+function serverCpuSnapshot() {
+  const ticks = new Map();
+  for (const p of readProcs()) if (SERVERS[p.comm]) ticks.set(`${p.pid}:${p.start}`, p.ticks);
+  return { ticks, since: uptimeTicks() };
+}
+
+/**
+ * CPU ms PostgreSQL's and Redis's processes spent since `snapshot` (a backend started meanwhile
+ * counts from zero; one that exited meanwhile is missed). Includes other users of the same servers.
+ */
+function serverCpuSince(snapshot) {
+  const spent = { postgres: 0, redis: 0 };
+  for (const p of readProcs()) {
+    const server = SERVERS[p.comm];
+    if (!server) continue;
+    const before = snapshot.ticks.get(`${p.pid}:${p.start}`) ?? (p.start >= snapshot.since ? 0 : p.ticks);
+    spent[server] += p.ticks - before;
+  }
+  const ms = (ticks) => (ticks * 1000) / ticksPerSecond();
+  return { postgresMs: ms(spent.postgres), redisMs: ms(spent.redis) };
+}
+
 const describeNoise = (n) =>
   `machine CPU ${n.busy.toFixed(0)}% busy of ${n.cpus} cores: bench ${n.bench.toFixed(0)}%, Redis ${n.redis.toFixed(0)}%, PostgreSQL ${n.postgres.toFixed(0)}%, other ${n.other.toFixed(0)}%`;
 
-module.exports = { CpuAccount, describeNoise };
+module.exports = { CpuAccount, describeNoise, serverCpuSnapshot, serverCpuSince };

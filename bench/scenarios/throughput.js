@@ -75,6 +75,9 @@ module.exports = {
     line(
       `    bench runner ${num(r.runnerCpuMs)} ms; machine CPU busy ${num(r.machineBusy, 0)}% of ${os.cpus().length} CPUs during the load`,
     );
+    line(
+      `    servers: PostgreSQL ${num(r.serverCpuMs.postgresMs)} ms (${num(r.serverCpuMs.postgresMs / r.candidates, 2)} per candidate), Redis ${num(r.serverCpuMs.redisMs)} ms (${num(r.serverCpuMs.redisMs / r.candidates, 2)}); every user of those servers`,
+    );
     if (slow) {
       line(`  with every Lever response held ${leverDelayMs} ms (a real Lever's network and server time; the same load):`);
       line(
