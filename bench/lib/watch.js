@@ -179,6 +179,24 @@ async function keyRequests(lever, keyIds, from, to = Infinity) {
   return { total: entries.length, byStatus, maxPerSecond, last: times.at(-1) ?? null, entries };
 }
 
+/**
+ * The fewest tokens Lever's own bucket (`rate` per second, `burst` at most, full at the first
+ * request) held after any request of `entries` (one key's), replayed over their arrival times at
+ * the sandbox: how close the key came to a 429. Below 0 is a 429. A steadier figure than the
+ * count of 429s, which only says whether a run crossed the line.
+ */
+function leverHeadroom(entries, rate, burst) {
+  const times = entries.map((e) => e.at).sort((a, b) => a - b);
+  let tokens = burst;
+  let lowest = burst;
+  for (let i = 0; i < times.length; i++) {
+    if (i > 0) tokens = Math.min(burst, tokens + ((times[i] - times[i - 1]) / 1000) * rate);
+    tokens -= 1;
+    lowest = Math.min(lowest, tokens);
+  }
+  return lowest;
+}
+
 /** Waits until the keys have sent nothing for `quietMs` (or `maxMs` passed); returns the time of their last request. */
 async function waitQuiet(lever, keyIds, since, { quietMs = 2_000, maxMs = 30_000 } = {}) {
   const deadline = Date.now() + maxMs;
@@ -203,4 +221,13 @@ async function webhookTimes(lever, companyIds) {
   return map;
 }
 
-module.exports = { LeverWatcher, sentCheck, needsReviewCheck, passCheck, keyRequests, waitQuiet, webhookTimes };
+module.exports = {
+  leverHeadroom,
+  LeverWatcher,
+  sentCheck,
+  needsReviewCheck,
+  passCheck,
+  keyRequests,
+  waitQuiet,
+  webhookTimes,
+};

@@ -12,7 +12,16 @@ const { Stack } = require('../lib/stack');
 const { line, progress, target } = require('../lib/report');
 const { createTenants, moveAll } = require('../lib/tenants');
 const { mapLimit, num, secs, sleep, verdict } = require('../lib/util');
-const { LeverWatcher, keyRequests, needsReviewCheck, passCheck, sentCheck, waitQuiet, webhookTimes } = require('../lib/watch');
+const {
+  LeverWatcher,
+  keyRequests,
+  leverHeadroom,
+  needsReviewCheck,
+  passCheck,
+  sentCheck,
+  waitQuiet,
+  webhookTimes,
+} = require('../lib/watch');
 
 const LEVER_RATE = 10;
 const LEVER_BURST = 20;
@@ -96,12 +105,23 @@ module.exports = {
       line(
         `  full Flow A life: ${num(whole.total)} Lever requests, ${num(whole.total / n, 2)} per candidate, 429s ${s429(whole)} (by route: ${routes(whole.entries)})`,
       );
+      const headroom = (r) => num(leverHeadroom(r.entries, LEVER_RATE, LEVER_BURST), 1);
+      line(
+        `  Lever's bucket at its lowest (its ${LEVER_RATE}/s, burst ${LEVER_BURST}, replayed over the requests' arrivals; below 0 is a 429): to "Sent" ${headroom(phase1)}, Needs Review ${headroom(phase2)}, Pass ${headroom(phase3)} tokens`,
+      );
       line(
         `  errors: Sent ${sent.results.size - sentOk.length}, missing Sent ${sent.missing.length}, Needs Review ${review.missing.length}, Pass ${passed.missing.length}`,
       );
       target('budget', 'time / (requests / 10 per s), to Sent', num(ratio, 2), '<= 1.1', verdict(ratio, { max: 1.1 }));
       target('budget', '429s, whole life', String(s429(whole)), '0', verdict(s429(whole), { max: 0 }));
       target('budget', 'Lever requests per candidate to Sent', num(phase1.total / n, 2), '<= 2', verdict(phase1.total / n, { max: 2 }));
+      target(
+        'budget',
+        "Lever's bucket at its lowest, whole life",
+        num(leverHeadroom(whole.entries, LEVER_RATE, LEVER_BURST), 1),
+        'report',
+        'info',
+      );
       target('budget', 'Lever requests per candidate, full life', num(whole.total / n, 2), 'report', 'info');
       target('budget', `time to all Sent (${n} candidates)`, secs(sentMs), 'report', 'info');
     } finally {

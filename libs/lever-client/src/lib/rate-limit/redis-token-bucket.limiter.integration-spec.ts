@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RedisTokenBucketLimiter } from './redis-token-bucket.limiter';
+import { MISSED_TURN_MS, RedisTokenBucketLimiter } from './redis-token-bucket.limiter';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -84,6 +84,19 @@ describe(RedisTokenBucketLimiter.name, () => {
       await expect(sut.reserve('key-hold', 1, 'late', 50)).resolves.toEqual({ waitMs: 0 });
       // The hold is spent: the next reservation under that id queues at the end.
       expect((await sut.reserve('key-hold', 1, 'late', 50)).waitMs).toBeGreaterThan(900);
+    });
+
+    it('a job back more than MISSED_TURN_MS after its turn has missed it and queues again', async () => {
+      const sut = new RedisTokenBucketLimiter({ redis: redisA, keyPrefix: prefix, ratePerSecond: 10, burst: 1 });
+      await sut.reserve('key-missed', 1, 'first', 50);
+      const held = await sut.reserve('key-missed', 1, 'slow', 50); // about 100 ms away: held
+      expect(held.waitMs).toBeGreaterThan(50);
+      // It comes back well after its turn, while a backlog formed behind it.
+      await new Promise((r) => setTimeout(r, held.waitMs + MISSED_TURN_MS + 100));
+      for (let i = 0; i < 10; i++) await sut.reserve('key-missed', 1, `backlog-${i}`, 50);
+      // Not at once on top of the backlog's turns: behind them (10 turns at 10 per second).
+      const again = await sut.reserve('key-missed', 1, 'slow', 50);
+      expect(again.waitMs).toBeGreaterThan(800);
     });
 
     it('reserves several requests at once', async () => {

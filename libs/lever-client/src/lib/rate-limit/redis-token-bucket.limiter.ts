@@ -15,6 +15,14 @@ export interface RedisTokenBucketLimiterOptions {
 const COMMAND = 'leverTokenBucket';
 /** A hold outlives its turn by this much, so a job delayed a little late still finds it. */
 const HOLD_SLACK_MS = 5 * 60_000;
+/**
+ * How late a job may take its held turn. Our bucket counts a turn as spent when it is given, Lever
+ * counts a request when it arrives: a turn used late is refill Lever's full bucket lost meanwhile,
+ * and turns used more than about a second late, together with the on-time ones, drew 429s in the
+ * bench's 200-candidate move at burst 15 of Lever's 20 (docs/performance.md, twelfth round). The
+ * 5 spare tokens cover half a second at 10 per second; a job later than that queues again.
+ */
+export const MISSED_TURN_MS = 500;
 
 type BucketRedis = Redis & {
   [COMMAND](
@@ -28,6 +36,7 @@ type BucketRedis = Redis & {
     penaltyMs: number,
     holdAfterMs: number,
     holdTtlMs: number,
+    missedTurnMs: number,
   ): Promise<[number, number]>;
 };
 
@@ -71,6 +80,18 @@ export class RedisTokenBucketLimiter implements LeverRateLimiter {
   ): Promise<[number, number]> {
     // A Lua script's keys must be named; the unused hold key of acquire/penalize is the bucket itself.
     const bucket = `${this.options.keyPrefix}${key}`;
-    return this.redis[COMMAND](bucket, hold || bucket, this.rate, this.burst, mode, cost, maxWaitMs, penaltyMs, holdAfterMs, HOLD_SLACK_MS);
+    return this.redis[COMMAND](
+      bucket,
+      hold || bucket,
+      this.rate,
+      this.burst,
+      mode,
+      cost,
+      maxWaitMs,
+      penaltyMs,
+      holdAfterMs,
+      HOLD_SLACK_MS,
+      MISSED_TURN_MS,
+    );
   }
 }

@@ -6,7 +6,7 @@
  *
  * KEYS[1] bucket, KEYS[2] hold (a job's reserved turn; only for mode 'reserve').
  * ARGV: ratePerSecond, burst, mode, cost, maxWaitMs (acquire), penaltyMs (penalize),
- *       holdAfterMs (reserve), holdTtlMs (reserve).
+ *       holdAfterMs (reserve), holdTtlMs (reserve), missedTurnMs (reserve).
  *
  * Modes:
  * - 'acquire': take `cost` tokens if the wait is at most maxWaitMs; otherwise take nothing.
@@ -15,7 +15,9 @@
  *   consumed when the turn has come (wait <= holdAfterMs), else kept and its wait returned. With
  *   no hold, `cost` tokens are always taken; when the wait is longer than holdAfterMs the turn is
  *   recorded as a hold, so the job, delayed until then, comes back to its own turn instead of
- *   queueing again. Returns {1, waitMs}.
+ *   queueing again. A job back more than missedTurnMs after its turn (its delay ran late: busy
+ *   worker slots, a slow promotion) has missed it and queues again like one without a hold.
+ *   Returns {1, waitMs}.
  * - 'penalize': leaves at most one token and removes penaltyMs worth of refill, so the next
  *   caller waits about penaltyMs behind any reservations already made. Returns {1, 0}.
  */
@@ -29,7 +31,11 @@ local cost = tonumber(ARGV[4])
 
 if mode == 'reserve' then
   local held = tonumber(redis.call('GET', KEYS[2]))
-  if held ~= nil then
+  if held ~= nil and now - held > tonumber(ARGV[9]) then
+    -- Missed by too long: spent now on top of the turns after it, its requests could meet an empty
+    -- bucket at Lever (whose refill was lost while it sat full), so the job queues again below.
+    redis.call('DEL', KEYS[2])
+  elseif held ~= nil then
     local wait = math.max(0, held - now)
     if wait <= tonumber(ARGV[7]) then redis.call('DEL', KEYS[2]) end
     return {1, math.ceil(wait)}
