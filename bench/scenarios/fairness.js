@@ -13,7 +13,7 @@ const { Stack } = require('../lib/stack');
 const { line, progress, target } = require('../lib/report');
 const { createTenants, moveAll } = require('../lib/tenants');
 const { latencyLine, ms, num, secs, sleep, summary, verdict } = require('../lib/util');
-const { LeverWatcher, keyRequests, sentCheck, webhookTimes } = require('../lib/watch');
+const { LeverWatcher, keyRequests, leverHeadroom, sentCheck, webhookTimes } = require('../lib/watch');
 
 const LEVER_RATE = 10;
 const LEVER_BURST = 20;
@@ -111,7 +111,7 @@ module.exports = {
       );
       line(`  A: first webhook to last "Sent": ${secs(aTotal)} (${num(aOk.length / (aTotal / 1000), 2)} candidates/s), ${aOk.length} Sent`);
       line(
-        `  A's product key: ${num(aReq.total)} Lever requests (${num(aReq.total / aCount, 2)} per candidate), 429s ${aReq.byStatus['429'] ?? 0}, busiest second ${aReq.maxPerSecond}`,
+        `  A's product key: ${num(aReq.total)} Lever requests (${num(aReq.total / aCount, 2)} per candidate), 429s ${aReq.byStatus['429'] ?? 0}, busiest second ${aReq.maxPerSecond}, Lever's bucket at its lowest ${num(leverHeadroom(aReq.entries, LEVER_RATE, LEVER_BURST), 1)} tokens (replayed; below 0 is a 429)`,
       );
       line(`  B..F moved at +${num(waves[0]?.at / 1000, 1)} s, webhook -> "Sent": ${latencyLine(first)}`);
       line(`  B..F, all ${waves.length} waves while A drained:   ${latencyLine(all)}`);
