@@ -71,7 +71,7 @@ export class PersistenceModule {
         TypeOrmModule.forRoot({
           ...createDataSourceOptions(options.databaseUrl, {
             ...(options.poolSize ? { poolSize: options.poolSize } : {}),
-            ...(options.preparedStatements !== undefined ? { preparedStatements: options.preparedStatements } : {}),
+            preparedStatements: options.preparedStatements,
           }),
           retryAttempts: options.retryAttempts ?? 10,
           retryDelay: retryDelayMs,

@@ -17,7 +17,7 @@ import { translateCheckViolation } from './constraint-errors';
 import { normalizePage, type Page, type PageRequest } from './pagination';
 import type { Scoped } from './scoped';
 import { definedFields } from './defined-fields';
-import { SqlParams, entitiesFromReturnedRows, plainQuery, selectEntities, updatedEntities } from './returned-rows';
+import { SqlParams, entitiesFromReturnedRows, entityFromReturnedRow, plainQuery, selectEntities, updatedEntities } from './returned-rows';
 
 /** How a purged opportunity is named in the audit log: `sha256:<hex>` of its Lever id. */
 export function opportunityDigest(opportunityId: string): string {
@@ -217,8 +217,7 @@ export class AssessmentsRepository {
         AssessmentProblemCode.PlatformUnavailable,
       ],
     )) as { finished: unknown; in_doubt: boolean }[];
-    const [finished] = entitiesFromReturnedRows(this.repo, row?.finished ? [row.finished] : []);
-    return { finishedForMove: finished ?? null, inDoubt: row?.in_doubt === true };
+    return { finishedForMove: entityFromReturnedRow(this.repo, row?.finished), inDoubt: row?.in_doubt === true };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { AssessmentNote } from '../entities/assessment-note.entity';
 import { Assessment } from '../entities/assessment.entity';
 import { LeverOpportunityView } from '../entities/lever-opportunity-view.entity';
-import { entitiesFromReturnedRows, plainQuery } from './returned-rows';
+import { entitiesFromReturnedRows, entityFromReturnedRow, plainQuery } from './returned-rows';
 
 /** What a sync of one assessment starts from: the same entities the three repositories' reads give. */
 export interface OpportunitySyncState {
@@ -48,10 +48,9 @@ export class OpportunitySyncReadsRepository {
       view: unknown;
       notes: unknown;
     }[];
-    const [view] = entitiesFromReturnedRows(this.views, row?.view ? [row.view] : []);
     return {
       assessments: entitiesFromReturnedRows(this.assessments, row?.assessments),
-      view: view ?? null,
+      view: entityFromReturnedRow(this.views, row?.view),
       notes: entitiesFromReturnedRows(this.notes, row?.notes),
     };
   }

@@ -88,6 +88,11 @@ export function entitiesFromReturnedRows<E extends ObjectLiteral>(repo: Reposito
   });
 }
 
+/** The entity of one row returned as JSON (`row_to_json`), or null when there was none. */
+export function entityFromReturnedRow<E extends ObjectLiteral>(repo: Repository<E>, row: unknown): E | null {
+  return row ? (entitiesFromReturnedRows(repo, [row])[0] ?? null) : null;
+}
+
 /**
  * The entities a plain SQL `SELECT *` finds. For the workers' per-job reads: TypeORM's find
  * builds and escapes its query and maps aliased columns on every call, several times the CPU of
