@@ -62,6 +62,10 @@ async function startBarePipeline(stack, tenants) {
  *              result-sync (the ceiling: the same HTTP conversation and nothing else)
  * @param leverDelayMs  every Lever response to the product's keys waits this long (the sandbox's
  *              delay fault): a real Lever's network and server time, which the local sandbox lacks
+ * @param warmup  stage changes of other candidates moved (and watched to "Sent") before the measured
+ *              ones, so the figures are those of warm processes: in freshly started ones V8 spends
+ *              about a fifth of the first thousand candidates' CPU compiling (perf, thirteenth round
+ *              in docs/performance.md), a cost a long-running deployment pays once
  */
 async function pipelineLoad({
   scenario,
@@ -74,6 +78,7 @@ async function pipelineLoad({
   label = scenario,
   bare = false,
   leverDelayMs = 0,
+  warmup = 0,
 }) {
   const stack = new Stack({ scenario, logDir, leverRate: UNLIMITED, leverBurst: UNLIMITED });
   try {
@@ -83,9 +88,10 @@ async function pipelineLoad({
         : `${label}: starting the apps (${dispatchers} dispatcher(s), ${resultSyncs} result-sync(s)), ${accounts} accounts`,
     );
     await stack.setup();
+    const share = (total, i) => Math.floor(total / accounts) + (i < total % accounts ? 1 : 0);
     const specs = Array.from({ length: accounts }, (_, i) => ({
       name: `T${String(i + 1).padStart(3, '0')}`,
-      candidates: Math.floor(candidates / accounts) + (i < candidates % accounts ? 1 : 0),
+      candidates: share(warmup, i) + share(candidates, i),
     }));
     const tenants = await createTenants(stack, specs, { moverBurst: Infinity });
     if (bare) await startBarePipeline(stack, tenants);
@@ -98,10 +104,37 @@ async function pipelineLoad({
     await sleep(2_000); // let start-up work (cache loads, first polls) settle
     if (hooks.beforeLoad) await hooks.beforeLoad(stack, tenants);
 
-    const pairs = tenants.flatMap((t) => t.opportunities.map((o) => ({ t, o })));
+    // Each account's first opportunities warm the processes up; the rest are measured.
+    const warmPairs = tenants.flatMap((t, i) => t.opportunities.slice(0, share(warmup, i)).map((o) => ({ t, o })));
+    const pairs = tenants.flatMap((t, i) => t.opportunities.slice(share(warmup, i)).map((o) => ({ t, o })));
     const checks = new Map(tenants.map((t) => [t.tagPrefix, sentCheck(t.tagPrefix)]));
-    const prefixOf = new Map(pairs.map(({ t, o }) => [o.id, t.tagPrefix]));
+    const prefixOf = new Map([...warmPairs, ...pairs].map(({ t, o }) => [o.id, t.tagPrefix]));
     const productKeys = tenants.map((t) => t.productKeyId);
+    const moveAll = (moving) =>
+      mapLimit(moving, 64, async ({ t, o }) => {
+        const status = await stack.lever.moveStage(t.movers[0].apiKey, o.id, t.stageId);
+        if (status !== 200) throw new Error(`moving ${o.id} answered ${status}`);
+      });
+    let warm = null;
+    if (warmPairs.length > 0) {
+      progress(`${label}: warm-up: moving ${warmPairs.length} other candidates first (not measured)`);
+      const warmSince = Date.now();
+      const watching = new LeverWatcher(stack.lever).until(
+        warmPairs.map(({ o }) => o.id),
+        (state) => checks.get(prefixOf.get(state.id))(state),
+        { since: warmSince, deadline: Date.now() + 60_000 + warmPairs.length * 500 },
+      );
+      await moveAll(warmPairs);
+      const { results, missing } = await watching;
+      await waitQuiet(stack.lever, productKeys, warmSince, { quietMs: 1_500 });
+      const sentAt = [...results.values()].filter((r) => !r.error).map((r) => r.at);
+      warm = {
+        candidates: warmPairs.length,
+        sent: sentAt.length,
+        missing: missing.length,
+        perSecond: sentAt.length / ((Math.max(...sentAt) - warmSince) / 1000),
+      };
+    }
     const pipeline = stack.procs.filter((p) => PIPELINE_APPS.includes(p.app));
     const others = stack.procs.filter((p) => !PIPELINE_APPS.includes(p.app));
     const cpu0 = stack.cpu();
@@ -120,10 +153,7 @@ async function pipelineLoad({
       { since, deadline },
     );
     const moveStart = Date.now();
-    await mapLimit(pairs, 64, async ({ t, o }) => {
-      const status = await stack.lever.moveStage(t.movers[0].apiKey, o.id, t.stageId);
-      if (status !== 200) throw new Error(`moving ${o.id} answered ${status}`);
-    });
+    await moveAll(pairs);
     const movesMs = Date.now() - moveStart;
     const { results, missing } = await watching;
     const quietAt = await waitQuiet(stack.lever, productKeys, since, { quietMs: 1_500 });
@@ -169,6 +199,7 @@ async function pipelineLoad({
       // PostgreSQL's and Redis's own CPU for the same span (every user of those servers).
       serverCpuMs: servers,
       watcher: { polls: watcher.polls, reads: watcher.reads },
+      warm,
     };
   } finally {
     progress(`${label}: stopping the apps, dropping the database and Redis keys`);

@@ -14,6 +14,10 @@
 // BENCH_TP_LEVER_DELAY_MS (default 150; 0 skips it): the local sandbox answers in about a
 // millisecond, a real Lever over the internet in a hundred or more, and with that wait a worker's
 // slots, not the CPU, can bound the rate (tenth round in docs/performance.md).
+//
+// Each of the three loads first moves BENCH_TP_WARMUP other candidates (default 1,000; 0 measures
+// cold processes, as until 3 December 2026) and measures only after they are "Sent": a deployment
+// runs warm, and in fresh processes V8's compiler took about a fifth of the measured CPU.
 
 const os = require('node:os');
 const { pipelineLoad } = require('../lib/load');
@@ -35,7 +39,8 @@ module.exports = {
     const accounts = quick ? 20 : wholeNumber('BENCH_TP_ACCOUNTS', 250, 1);
     const leverDelayMs = wholeNumber('BENCH_TP_LEVER_DELAY_MS', 150, 0);
     const candidates = quick ? 200 : 1000;
-    const r = await pipelineLoad({ scenario: 'throughput', logDir, accounts, candidates });
+    const warmup = quick ? 200 : wholeNumber('BENCH_TP_WARMUP', 1000, 0);
+    const r = await pipelineLoad({ scenario: 'throughput', logDir, accounts, candidates, warmup });
     const slow =
       leverDelayMs > 0
         ? await pipelineLoad({
@@ -44,15 +49,29 @@ module.exports = {
             accounts,
             candidates,
             leverDelayMs,
+            warmup,
             label: `throughput, Lever at ${leverDelayMs} ms`,
           })
         : null;
     // The same load through bench/bare-pipeline.js (the HTTP conversation alone, no product): what
     // this machine, its stand-ins and the bench can carry at all, measured in the same run.
-    const ceiling = await pipelineLoad({ scenario: 'ceiling', logDir, accounts, candidates, bare: true, label: 'throughput ceiling' });
+    const ceiling = await pipelineLoad({
+      scenario: 'ceiling',
+      logDir,
+      accounts,
+      candidates,
+      warmup,
+      bare: true,
+      label: 'throughput ceiling',
+    });
     const rate = Number((/LEVER_RATE_PER_SECOND=(\d+(\.\d+)?)/.exec(limiter) ?? [])[1]);
     line(
       `  ${num(r.candidates)} stage changes over ${accounts} accounts (${num(r.candidates / accounts)} each), 1 dispatcher, 1 result-sync`,
+    );
+    line(
+      r.warm
+        ? `  warm-up first (every load): ${num(r.warm.candidates)} other candidates to "Sent" at ${num(r.warm.perSecond, 1)}/s${r.warm.missing ? ` (${r.warm.missing} not Sent)` : ''}, not measured`
+        : '  no warm-up (BENCH_TP_WARMUP=0): fresh processes, their JIT compilation counted',
     );
     line(`  moves issued in ${num(r.movesMs / 1000, 1)} s (64 PUTs in flight); all to "Sent" in ${num(r.seconds, 1)} s`);
     line(`  throughput:            ${num(r.perSecond, 1)} stage changes/s to "Sent" (first webhook to last "Sent")`);
