@@ -135,9 +135,9 @@ module.exports = {
   async run({ quick, logDir }) {
     const rounds = quick ? 2 : 4; // per server, in the order gateway, bare, bare, gateway, ...
     const roundSeconds = quick ? 2 : 3; // wrk takes whole seconds
-    const warmSeconds = quick ? 1 : 2;
+    const warmSeconds = quick ? 1 : 5; // perf: the gateway still compiled 7% of its CPU in a first round after 2 s
     const count = quick ? 80_000 : 320_000;
-    const warmCount = quick ? 15_000 : 40_000;
+    const warmCount = quick ? 15_000 : 100_000;
     const threads = Number(process.env.BENCH_WRK_THREADS ?? 1);
     const stack = new Stack({ scenario: 'ingest', logDir, sandboxes: false });
     const files = { bodies: path.join(logDir, 'ingest-bodies.jsonl'), warm: path.join(logDir, 'ingest-warmup.jsonl') };
