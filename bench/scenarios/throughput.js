@@ -70,7 +70,7 @@ module.exports = {
     );
     line(
       r.warm
-        ? `  warm-up first (every load): ${num(r.warm.candidates)} other candidates to "Sent" at ${num(r.warm.perSecond, 1)}/s${r.warm.missing ? ` (${r.warm.missing} not Sent)` : ''}, not measured`
+        ? `  warm-up first (every load): ${num(r.warm.candidates)} other candidates to "Sent" at ${num(r.warm.perSecond, 1)}/s (first move to last "Sent")${r.warm.missing ? ` (${r.warm.missing} not Sent)` : ''}, not measured`
         : '  no warm-up (BENCH_TP_WARMUP=0): fresh processes, their JIT compilation counted',
     );
     line(`  moves issued in ${num(r.movesMs / 1000, 1)} s (64 PUTs in flight); all to "Sent" in ${num(r.seconds, 1)} s`);
