@@ -110,29 +110,36 @@ async function pipelineLoad({
     const checks = new Map(tenants.map((t) => [t.tagPrefix, sentCheck(t.tagPrefix)]));
     const prefixOf = new Map([...warmPairs, ...pairs].map(({ t, o }) => [o.id, t.tagPrefix]));
     const productKeys = tenants.map((t) => t.productKeyId);
-    const moveAll = (moving) =>
-      mapLimit(moving, 64, async ({ t, o }) => {
+    // One wave: watch the candidates, move them all at once, then wait for their "Sent" and for
+    // the product's keys to go quiet (trailing writes of the same candidates).
+    const wave = async (moving) => {
+      const since = Date.now();
+      const watcher = new LeverWatcher(stack.lever);
+      const watching = watcher.until(
+        moving.map(({ o }) => o.id),
+        (state) => checks.get(prefixOf.get(state.id))(state),
+        { since, deadline: since + 60_000 + moving.length * 500 },
+      );
+      const moveStart = Date.now();
+      await mapLimit(moving, 64, async ({ t, o }) => {
         const status = await stack.lever.moveStage(t.movers[0].apiKey, o.id, t.stageId);
         if (status !== 200) throw new Error(`moving ${o.id} answered ${status}`);
       });
+      const movesMs = Date.now() - moveStart;
+      const { results, missing } = await watching;
+      const quietAt = await waitQuiet(stack.lever, productKeys, since, { quietMs: 1_500 });
+      return { since, watcher, movesMs, results, missing, quietAt };
+    };
     let warm = null;
     if (warmPairs.length > 0) {
       progress(`${label}: warm-up: moving ${warmPairs.length} other candidates first (not measured)`);
-      const warmSince = Date.now();
-      const watching = new LeverWatcher(stack.lever).until(
-        warmPairs.map(({ o }) => o.id),
-        (state) => checks.get(prefixOf.get(state.id))(state),
-        { since: warmSince, deadline: Date.now() + 60_000 + warmPairs.length * 500 },
-      );
-      await moveAll(warmPairs);
-      const { results, missing } = await watching;
-      await waitQuiet(stack.lever, productKeys, warmSince, { quietMs: 1_500 });
-      const sentAt = [...results.values()].filter((r) => !r.error).map((r) => r.at);
+      const w = await wave(warmPairs);
+      const sentAt = [...w.results.values()].filter((r) => !r.error).map((r) => r.at);
       warm = {
         candidates: warmPairs.length,
         sent: sentAt.length,
-        missing: missing.length,
-        perSecond: sentAt.length / ((Math.max(...sentAt) - warmSince) / 1000),
+        missing: w.missing.length,
+        perSecond: sentAt.length / ((Math.max(...sentAt) - w.since) / 1000),
       };
     }
     const pipeline = stack.procs.filter((p) => PIPELINE_APPS.includes(p.app));
@@ -144,19 +151,7 @@ async function pipelineLoad({
     const servers0 = serverCpuSnapshot();
 
     progress(`${label}: moving ${pairs.length} candidates to the trigger stage at once, waiting for "Sent"`);
-    const since = Date.now();
-    const watcher = new LeverWatcher(stack.lever);
-    const deadline = Date.now() + 60_000 + pairs.length * 500;
-    const watching = watcher.until(
-      pairs.map(({ o }) => o.id),
-      (state) => checks.get(prefixOf.get(state.id))(state),
-      { since, deadline },
-    );
-    const moveStart = Date.now();
-    await moveAll(pairs);
-    const movesMs = Date.now() - moveStart;
-    const { results, missing } = await watching;
-    const quietAt = await waitQuiet(stack.lever, productKeys, since, { quietMs: 1_500 });
+    const { since, watcher, movesMs, results, missing, quietAt } = await wave(pairs);
     const cpu1 = stack.cpu();
     const split1 = stack.cpuSplit();
     const runner1 = process.cpuUsage(runner0);

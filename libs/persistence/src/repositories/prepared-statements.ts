@@ -43,7 +43,7 @@ export class PreparedStatementNames {
     return this.issue(text);
   }
 
-  /** How many texts have a name (for tests and the bench's curiosity). */
+  /** How many texts have a name (for tests). */
   get size(): number {
     return this.names.size;
   }
