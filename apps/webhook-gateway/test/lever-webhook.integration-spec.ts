@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AccountStatus } from '@lever-assess/domain';
-import { QUEUE_CONFIG, leverEventJobId } from '@lever-assess/queues';
+import { LeverEventsProducer, QUEUE_CONFIG, leverEventJobId } from '@lever-assess/queues';
 import { AccountChangesPublisher, REDIS } from '@lever-assess/redis';
 import { TEST_REDIS_URL, createTestDatabase, createTestRedisNamespace, eventually } from '@lever-assess/testing';
 import { randomUUID } from 'node:crypto';
@@ -146,6 +146,30 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     } finally {
       script.mockRestore();
     }
+  });
+
+  it('a job Redis refuses in a burst fails its own delivery (503) alone; its retry is accepted once', async () => {
+    const producer = gateway.app.get(LeverEventsProducer);
+    const deliveries = Array.from({ length: 6 }, () => leverDelivery({ signatureToken: acme.signatureToken }));
+    const refused = deliveries[2].data.opportunityId;
+    const add = producer.add.bind(producer);
+    const spy = jest
+      .spyOn(producer, 'add')
+      .mockImplementation((job) =>
+        job.opportunityId === refused ? Promise.reject(new Error('OOM command not allowed when used memory > maxmemory')) : add(job),
+      );
+    try {
+      const answers = await Promise.all(deliveries.map((delivery) => post(acme, delivery)));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 503, 202, 202, 202]);
+    } finally {
+      spy.mockRestore();
+    }
+    const counts = await Promise.all(deliveries.map(async (d) => (await jobsFor(d.data.opportunityId as string)).length));
+    expect(counts).toEqual([1, 1, 0, 1, 1, 1]);
+    // Lever retries the refused delivery: its token is known, its job is not, so it is queued now.
+    expect((await post(acme, deliveries[2])).status).toBe(202);
+    expect(await post(acme, deliveries[2])).toEqual({ status: 200, body: { status: 'duplicate' } });
+    await expect(jobsFor(refused as string)).resolves.toHaveLength(1);
   });
 
   it('still answers 2xx to a late copy of an accepted delivery outside the replay window', async () => {

@@ -3,7 +3,7 @@ import { redisOptionsFromUrl } from '@lever-assess/redis';
 import { Queue } from 'bullmq';
 import { leverEventJobId, platformEventJobId } from './job-ids';
 import type { LeverEventJob, PlatformEventJob } from './job-payloads';
-import { LeverEventsProducer, LeverSyncProducer, PlatformEventsProducer } from './producers';
+import { LeverEventsProducer, LeverSyncProducer, PlatformEventsProducer, QueueProducer } from './producers';
 import { QUEUE_CONFIG } from './queue-config';
 import { QueueName } from './queue-names';
 
@@ -64,16 +64,35 @@ describe('queue producers', () => {
     await expect(producer.exists(leverEventJobId({ ...leverEvent, deliveryToken: 'token-2' }))).resolves.toBe(false);
   });
 
-  it('lever-events addMany: one round trip for several deliveries, each with its id and the queue defaults; a job still in Redis is kept', async () => {
+  it('lever-events addMany: several deliveries at once, each with its id and the queue defaults; a job still in Redis is kept', async () => {
     const queue = open(QueueName.LeverEvents);
     const producer = new LeverEventsProducer(queue);
     const batch = ['many-1', 'many-2', 'many-3'].map((token) => ({ ...leverEvent, deliveryToken: token, correlationId: token }));
     await producer.add(batch[0]);
     const ids = await producer.addMany([{ ...batch[0], correlationId: 'changed' }, batch[1], batch[2]]);
     expect(ids).toEqual(batch.map((job) => leverEventJobId(job)));
-    const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+    const jobs = await Promise.all(batch.map((job) => queue.getJob(leverEventJobId(job))));
     expect(jobs.map((job) => job?.data.correlationId)).toEqual(['many-1', 'many-2', 'many-3']);
     expect(jobs.every((job) => job?.opts.attempts === QUEUE_CONFIG[QueueName.LeverEvents].job.attempts)).toBe(true);
+  });
+
+  it('addMany: a job refused alone fails alone, in its place; the others are stored', async () => {
+    const queue = open(QueueName.LeverEvents);
+    // BullMQ refuses a custom id with a colon: a refusal that real Redis and BullMQ give for one job.
+    class RefusingProducer extends QueueProducer<typeof QueueName.LeverEvents> {
+      constructor() {
+        super(queue, QueueName.LeverEvents, (job) => (job.deliveryToken === 'refused' ? 'not:allowed' : leverEventJobId(job)));
+      }
+    }
+    const producer = new RefusingProducer();
+    const batch = ['ok-1', 'refused', 'ok-2'].map((token) => ({ ...leverEvent, deliveryToken: token, correlationId: token }));
+    const results = await producer.addMany(batch);
+    expect(results[0]).toBe(leverEventJobId(batch[0]));
+    expect(results[1]).toBeInstanceOf(Error);
+    expect((results[1] as Error).message).toMatch(/cannot contain :/);
+    expect(results[2]).toBe(leverEventJobId(batch[2]));
+    expect(await queue.getJob(leverEventJobId(batch[2]))).toBeDefined();
+    expect(await queue.getJob('not:allowed')).toBeUndefined();
   });
 
   it('platform-events: one job per event id', async () => {

@@ -65,15 +65,15 @@ export const BATCH_MAX = 16;
  * such, and Redis trouble becomes a WebhookUnavailableError (503) within ENQUEUE_TIMEOUT_MS. The
  * dispatcher's recorded deliveries are the lasting guard once a completed job has been removed.
  *
- * The two writes of a new delivery (its token, then its job) are group-committed per event-loop
- * turn: the deliveries read in one turn record their tokens in one script call and add their jobs in
- * one more (at most BATCH_MAX each), so a burst costs Redis and the gateway two round trips per
- * batch instead of two per delivery. Each delivery is still answered only once its own writes are stored.
+ * The two writes of a new delivery (its token, then its job) are grouped per event-loop turn: the
+ * deliveries read in one turn record their tokens in one script call (at most BATCH_MAX per call)
+ * and then send their jobs together, one command each, under one deadline. Each delivery is still
+ * answered only once its own writes are stored, and a job Redis refuses fails its delivery alone.
  */
 @Injectable()
 export class WebhookEnqueuer {
   // The deadline is per batch (one timer per batch, not per delivery): every delivery of a batch
-  // waits for the same round trip. A batch goes at BATCH_MAX deliveries without waiting for the end
+  // waits for the same round trip (or the same burst of commands). A batch goes at BATCH_MAX deliveries without waiting for the end
   // of the turn, so Redis works on the first ones while the gateway still reads the rest.
   private readonly tokenRecords = new TurnBatcher<TokenRecord, string | null>(
     (records) => withDeadline(this.recordTokens(records)),

@@ -37,13 +37,11 @@ export class RecordingProducer<P> {
     return jobId ?? String(++this.added);
   }
 
-  /** Like the real addMany (one pipeline): a failure set with failNext fails the whole batch. */
-  async addMany(payloads: P[]): Promise<string[]> {
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    const ids: string[] = [];
-    for (const payload of payloads) ids.push(await this.add(payload));
-    return ids;
+  /** Like the real addMany (one command per job): a failure set with failNext fails the next job alone. */
+  async addMany(payloads: P[]): Promise<(string | Error)[]> {
+    const results: (string | Error)[] = [];
+    for (const payload of payloads) results.push(await this.add(payload).catch((err: Error) => err));
+    return results;
   }
 
   async addOnce(payload: P): Promise<RecordedAddResult> {
