@@ -31,6 +31,18 @@ const LAYERS = [
 // The domain stays pure: no I/O library, whatever the layer rules allow.
 const DOMAIN_BANNED_IMPORTS = ['ioredis', 'bullmq', 'typeorm', 'pg', '@nestjs/*', 'node:http', 'node:net', 'node:fs', 'fastify', 'undici'];
 
+// ioredis pipelines (and `multi()`, and BullMQ's `addBulk`, which builds one) outlive V8's young
+// generation: each defines a getter closure on itself, so under load every one is promoted to the
+// old space (docs/performance.md, fourteenth round). Product code sends separate commands instead.
+const NO_REDIS_PIPELINES = [
+  'error',
+  {
+    selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(pipeline|multi|addBulk)$/]",
+    message:
+      'An ioredis pipeline (multi, addBulk) survives every scavenge until a full GC: send separate commands (docs/performance.md, fourteenth round).',
+  },
+];
+
 const boundaries = (withTesting) => [
   'error',
   {
@@ -66,6 +78,7 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      'no-restricted-syntax': NO_REDIS_PIPELINES,
     },
   },
   {
@@ -74,6 +87,8 @@ export default [
       '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+      // Tests may build fixtures with pipelines; the collector's cost does not matter there.
+      'no-restricted-syntax': 'off',
     },
   },
 ];
