@@ -31,9 +31,8 @@ export abstract class QueueProducer<Q extends QueueName> {
   }
 
   /**
-   * add() for several jobs at once: each is its own command, all sent in the same turn, so Redis
-   * reads them together. Resolves, in order, each job's id or the Error that refused that job
-   * alone (never rejects).
+   * add() for several jobs at once: each is its own command, all sent in the same turn. Resolves,
+   * in order, each job's id or the Error that refused that job alone (never rejects).
    *
    * Not BullMQ's addBulk: that builds an ioredis pipeline, and every ioredis pipeline defines a
    * getter closure on itself, which keeps it and all its commands reachable from V8's map
