@@ -74,13 +74,41 @@ export interface RunningApp {
   stop(): Promise<AppExit>;
 }
 
-/** Runs `node dist/apps/<app>/main.js` with only the given env (plus PATH) and waits until it listens. */
+/** The app exited on EADDRINUSE: the port was taken between freePort() and its listen. */
+class PortTakenError extends Error {}
+
+/** How often startBuiltApp tries another port when the one it chose was taken meanwhile. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Runs `node dist/apps/<app>/main.js` with only the given env (plus PATH) and waits until it
+ * listens. Without a PORT in `env` it picks a free one; since another test's process may take that
+ * port before the app binds it (suites run in parallel), an app that exits with EADDRINUSE is
+ * started again on another port, up to PORT_ATTEMPTS times. `pickPort` replaces freePort (a test
+ * of that retry hands out a taken port first).
+ */
 export async function startBuiltApp(
   app: string,
   env: Record<string, string>,
-  { readyPath = '/health/live', timeoutMs = 30_000 } = {},
+  options: { readyPath?: string; timeoutMs?: number; pickPort?: () => Promise<number> } = {},
 ): Promise<RunningApp> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const pickPort = options.pickPort ?? freePort;
+  for (let attempt = 1; ; attempt++) {
+    const port = env.PORT ? Number(env.PORT) : await pickPort();
+    try {
+      return await startBuiltAppOn(app, env, port, options);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || env.PORT || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startBuiltAppOn(
+  app: string,
+  env: Record<string, string>,
+  port: number,
+  { readyPath = '/health/live', timeoutMs = 30_000 }: { readyPath?: string; timeoutMs?: number },
+): Promise<RunningApp> {
   const path = builtAppPath(app);
   const log = openAppLog(app, { port });
   const child = spawnLogged(path, [], { ...env, PORT: String(port) }, log);
@@ -102,16 +130,19 @@ export async function startBuiltApp(
     },
   };
   try {
-    // An early exit ends the wait at once (a throw would only be retried until the timeout).
+    // An early exit ends the wait at once (a throw would only be retried until the timeout). Each
+    // probe is bounded: whatever holds the port may accept a connection and never answer.
     const ready = await eventually(
-      async () => (child.exitCode !== null || child.signalCode !== null ? 'exited' : (await fetch(url + readyPath)).ok),
+      async () =>
+        child.exitCode !== null || child.signalCode !== null
+          ? 'exited'
+          : (await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) })).ok,
       { timeoutMs, intervalMs: 100 },
     );
     // The failing test prints the log's tail (libs/testing's Jest environment).
     if (ready === 'exited') {
-      throw new Error(
-        `${app} exited (${child.exitCode ?? child.signalCode}) before it was ready; its log: ${relative(WORKSPACE_ROOT, log.path)}`,
-      );
+      const message = `${app} exited (${child.exitCode ?? child.signalCode}) before it was ready; its log: ${relative(WORKSPACE_ROOT, log.path)}`;
+      throw readLog(log.path).includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
     }
   } catch (err) {
     await running.stop();
