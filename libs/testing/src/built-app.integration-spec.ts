@@ -1,7 +1,10 @@
 import { ConsoleLogger } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runBuiltApp, startBuiltApp } from './built-app';
+import { freePort } from './free-port';
 import { eventually } from './waiting';
 import { IN_PROCESS_LOG, TEST_LOG_DIR_ENV, testLogDir } from './test-logs';
 
@@ -30,6 +33,36 @@ describe('test log files', () => {
       await app.stop();
     }
     expect(readFileSync(app.logFile, 'utf8')).toContain('shutting down');
+  });
+
+  it('starts an app again on another port when the port it picked was taken before the app listened', async () => {
+    // Another process's server on that port: it answers, but not as the app would.
+    const squatter = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => squatter.listen(0, resolve));
+    const taken = (squatter.address() as AddressInfo).port;
+    const offered: number[] = [];
+    try {
+      const app = await startBuiltApp(
+        'lever-sandbox',
+        { LOG_LEVEL: 'info' },
+        {
+          pickPort: async () => {
+            const port = offered.length === 0 ? taken : await freePort();
+            offered.push(port);
+            return port;
+          },
+        },
+      );
+      try {
+        expect(offered).toHaveLength(2);
+        expect(app.url).toBe(`http://127.0.0.1:${offered[1]}`);
+        expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('writes a run-to-completion entry to its own file', async () => {

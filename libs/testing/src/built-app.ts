@@ -1,21 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
+import { freePort } from './free-port';
 import { WORKSPACE_ROOT, currentTestLogDir } from './test-logs';
 import { eventually } from './waiting';
-
-/** A port that was free a moment ago (bind :0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `dist/apps/<app>/<entry>.js`; `entry` names an extra webpack entry such as config-api's migrate. */
 export function builtAppPath(app: string, entry = 'main'): string {
