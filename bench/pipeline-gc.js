@@ -7,9 +7,9 @@
 // mode only constructs pipelines and drops them, without sending anything.
 //
 // Every ioredis 5 pipeline defines a `length` getter closure on itself in its constructor; the
-// object and everything it holds then outlive the young generation (V8 keeps the new hidden class
-// that the accessor makes, and with it the closure, until a full collection), so a scavenge copies
-// and promotes them. The figures: scavenges, their median pause, bytes promoted per scavenge and the
+// object and everything it holds then outlive the young generation, so a scavenge copies and
+// promotes them (likely through the hidden class of its own that the accessor gives each pipeline:
+// docs/performance.md, fourteenth round). The figures: scavenges, their median pause, bytes promoted per scavenge and the
 // time spent in scavenges per batch.
 //
 //   node bench/pipeline-gc.js [--seconds 6]

@@ -35,9 +35,9 @@ export abstract class QueueProducer<Q extends QueueName> {
    * in order, each job's id or the Error that refused that job alone (never rejects).
    *
    * Not BullMQ's addBulk: that builds an ioredis pipeline, and every ioredis pipeline defines a
-   * getter closure on itself, which keeps it and all its commands reachable from V8's map
-   * transitions until the next full collection. Under a burst of webhooks each batch was promoted
-   * to the old space (fourteenth round in docs/performance.md).
+   * getter closure on itself, which keeps it and all its commands alive past the young generation.
+   * Under a burst of webhooks each batch was promoted to the old space (fourteenth round in
+   * docs/performance.md).
    */
   addMany(payloads: JobOf<Q>[]): Promise<(string | Error)[]> {
     return Promise.all(payloads.map((payload) => this.add(payload).catch(asError)));

@@ -129,7 +129,8 @@ async function startBuiltAppOn(
     );
     // The failing test prints the log's tail (libs/testing's Jest environment).
     if (ready === 'exited') {
-      const message = `${app} exited (${child.exitCode ?? child.signalCode}) before it was ready; its log: ${relative(WORKSPACE_ROOT, log.path)}`;
+      const how = child.exitCode ?? child.signalCode;
+      const message = `${app} exited (${how}) before it was ready; its log: ${relative(WORKSPACE_ROOT, log.path)}`;
       throw readLog(log.path).includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
     }
   } catch (err) {

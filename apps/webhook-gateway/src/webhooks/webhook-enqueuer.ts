@@ -73,8 +73,9 @@ export const BATCH_MAX = 16;
 @Injectable()
 export class WebhookEnqueuer {
   // The deadline is per batch (one timer per batch, not per delivery): every delivery of a batch
-  // waits for the same round trip (or the same burst of commands). A batch goes at BATCH_MAX deliveries without waiting for the end
-  // of the turn, so Redis works on the first ones while the gateway still reads the rest.
+  // waits for the same script call, or the same burst of job commands. A batch goes at BATCH_MAX
+  // deliveries without waiting for the end of the turn, so Redis works on the first ones while the
+  // gateway still reads the rest.
   private readonly tokenRecords = new TurnBatcher<TokenRecord, string | null>(
     (records) => withDeadline(this.recordTokens(records)),
     BATCH_MAX,

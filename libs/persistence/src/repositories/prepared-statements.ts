@@ -7,8 +7,8 @@ import { pgErrorFields, PG_FEATURE_NOT_SUPPORTED } from '../errors/postgres-erro
  * planned once per connection instead of for every job (PostgreSQL's CPU -45%
  * per candidate under the throughput load: docs/performance.md, twelfth round). A stage change to
  * "Sent" uses 9 texts in the dispatcher and 4 in result-sync (counted), from 23 call sites in the
- * repositories; the bound keeps texts built from varying parts (several timeline rows in one insert) from growing
- * every connection's statements without end: past it, a text runs unnamed.
+ * repositories; the bound keeps texts built from varying parts (several timeline rows in one
+ * insert) from growing every connection's statements without end: past it, a text runs unnamed.
  */
 export const DEFAULT_PREPARED_STATEMENTS = 200;
 
