@@ -64,7 +64,7 @@ function appOf(pid, comm) {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? comm;
 }
 
-const text = execFileSync('perf', ['script', '-i', file, '-F', 'pid,comm,time,ip,sym,dso'], {
+const text = execFileSync('perf', ['script', '-i', file, '-G', '-F', 'pid,comm,time,ip,sym,dso'], {
   encoding: 'utf8',
   maxBuffer: 1 << 30,
   stdio: ['ignore', 'pipe', 'ignore'],

@@ -1,6 +1,7 @@
-import { createTestRedisNamespace, TEST_REDIS_URL, type TestRedisNamespace } from '@lever-assess/testing';
+import { countSocketWrites, createTestRedisNamespace, TEST_REDIS_URL, type TestRedisNamespace } from '@lever-assess/testing';
 import { redisOptionsFromUrl } from '@lever-assess/redis';
 import { Queue } from 'bullmq';
+import type { Socket } from 'node:net';
 import { leverEventJobId, platformEventJobId } from './job-ids';
 import type { LeverEventJob, PlatformEventJob } from './job-payloads';
 import { LeverEventsProducer, LeverSyncProducer, PlatformEventsProducer, QueueProducer } from './producers';
@@ -74,6 +75,21 @@ describe('queue producers', () => {
     const jobs = await Promise.all(batch.map((job) => queue.getJob(leverEventJobId(job))));
     expect(jobs.map((job) => job?.data.correlationId)).toEqual(['many-1', 'many-2', 'many-3']);
     expect(jobs.every((job) => job?.opts.attempts === QUEUE_CONFIG[QueueName.LeverEvents].job.attempts)).toBe(true);
+  });
+
+  it('addMany: a batch of jobs leaves in one socket write once the queue is connected', async () => {
+    const queue = open(QueueName.LeverEvents);
+    const producer = new LeverEventsProducer(queue);
+    const job = (token: string) => ({ ...leverEvent, deliveryToken: token, correlationId: token });
+    // The first batch learns the queue's connection (BullMQ hands it out as a promise).
+    await producer.addMany([job('first-batch')]);
+    const connection = (await queue.getBackend().client) as unknown as { stream: Socket };
+    const writes = countSocketWrites(connection.stream);
+    const batch = Array.from({ length: 16 }, (_, i) => job(`one-write-${i}`));
+    const ids = await producer.addMany(batch);
+    expect(ids).toEqual(batch.map((each) => leverEventJobId(each)));
+    expect(writes).toEqual({ write: 0, writev: 1, chunks: [16] });
+    expect(await queue.getJobCountByTypes('waiting')).toBeGreaterThanOrEqual(17);
   });
 
   it('addMany: a job refused alone fails alone, in its place; the others are stored', async () => {

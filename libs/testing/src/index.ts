@@ -6,3 +6,4 @@ export * from './built-app';
 export * from './free-port';
 export * from './tcp-proxy';
 export * from './fakes';
+export * from './socket-writes';
