@@ -22,7 +22,7 @@
 const os = require('node:os');
 const { pipelineLoad } = require('../lib/load');
 const { line, target } = require('../lib/report');
-const { latencyLine, num } = require('../lib/util');
+const { latencyLine, num, verdict } = require('../lib/util');
 
 function wholeNumber(name, fallback, min) {
   const text = process.env[name];
@@ -121,7 +121,8 @@ module.exports = {
       );
     }
     line(`    the product reached ${num((100 * r.perSecond) / ceiling.perSecond, 0)}% of the ceiling`);
-    target('throughput', 'stage changes/s to Sent', num(r.perSecond, 1), 'report', 'info');
+    // The issue's target: 1,000/s on this machine, whatever the ceiling above says is possible here.
+    target('throughput', 'stage changes/s to Sent', num(r.perSecond, 1), '>= 1,000', verdict(r.perSecond, { min: 1_000 }));
     target('throughput', 'CPU ms per candidate', num(r.pipelineCpuMs / r.candidates, 2), 'report', 'info');
     if (slow) target('throughput', `with Lever at ${leverDelayMs} ms, stage changes/s`, num(slow.perSecond, 1), 'report', 'info');
     target('throughput', 'ceiling: bare relay, stage changes/s', num(ceiling.perSecond, 1), 'report', 'info');
