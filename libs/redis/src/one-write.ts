@@ -14,7 +14,7 @@ interface ClientInternals {
  * its command in the first microtask after the call (measured with bullmq 6.7); a command that has
  * not been written by then is sent on its own when the socket is uncorked.
  */
-export const ONE_WRITE_MAX_MICROTASKS = 10;
+const ONE_WRITE_MAX_MICROTASKS = 10;
 
 /**
  * Runs `issue`, which starts `commands` commands on `client`, with the client's socket corked until
