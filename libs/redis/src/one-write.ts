@@ -20,7 +20,7 @@ const ONE_WRITE_MAX_MICROTASKS = 10;
  * Runs `issue`, which starts `commands` commands on `client`, with the client's socket corked until
  * they have all been written (or ONE_WRITE_MAX_MICROTASKS have passed): they leave in one socket
  * write. The client makes one system call instead of one per command, and Redis reads them in one
- * go. Under a burst of webhooks this cut the gateway's CPU per request by about a tenth (fifteenth
+ * go. Under a burst of webhooks this cut the gateway's CPU per request by about 6% (fifteenth
  * round in docs/performance.md).
  *
  * Not an ioredis pipeline: every pipeline defines a getter closure on itself, which keeps it and all
