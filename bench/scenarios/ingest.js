@@ -19,7 +19,7 @@ const Redis = require('ioredis');
 const { Stack, REDIS_URL } = require('../lib/stack');
 const { ROOT, benchNodeArgs, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
 const { line, progress, target } = require('../lib/report');
-const { num, verdict } = require('../lib/util');
+const { num, percentile, verdict } = require('../lib/util');
 
 const WRK = process.env.BENCH_WRK ?? 'wrk';
 const CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 50);
@@ -197,6 +197,7 @@ module.exports = {
       }
       const order = Array.from({ length: rounds }, (_, i) => (i % 2 ? [b, g] : [g, b])).flat();
       progress(`ingest: ${order.length} rounds of ${roundSeconds} s: ${order.map((t) => t.label).join(', ')}`);
+      const roundRps = []; // in the order run: each adjacent pair is one gateway and one bare round
       for (const t of order) {
         const waitKey = `${stack.prefix}:${t.queue}:wait`;
         const jobs0 = await redis.llen(waitKey);
@@ -212,6 +213,7 @@ module.exports = {
         });
         t.used += r.requests + 1_000; // wrk may have sent a few more than it counted
         t.rounds.push(r);
+        roundRps.push({ label: t.label, rps: r.rps });
         t.jobs += (await redis.llen(waitKey)) - jobs0;
         t.serverCpuMs += cpuMs(t.proc.pid) - server0;
         if (redisProcess) t.redisCpuMs += cpuMs(redisProcess) - redis0;
@@ -240,6 +242,16 @@ module.exports = {
         );
       }
       line(`  ratio gateway / bare: ${num(ratio, 2)}   gateway p99 ${num(gr.p99, 1)} ms`);
+      // The machine's speed drifts over seconds; adjacent rounds share most of it, so the spread
+      // of these ratios says how far this run's figure can be trusted.
+      const pairRatios = [];
+      for (let i = 0; i + 1 < roundRps.length; i += 2) {
+        const [first, second] = [roundRps[i], roundRps[i + 1]];
+        pairRatios.push(first.label === 'gateway' ? first.rps / second.rps : second.rps / first.rps);
+      }
+      line(
+        `  ratio of each adjacent pair of rounds: ${pairRatios.map((v) => num(v, 2)).join(' / ')} (median ${num(percentile(pairRatios, 50), 2)})`,
+      );
       const wrkMax = Math.max(gr.wrkCpu, br.wrkCpu);
       line(
         `  wrk ${wrkMax < 70 ? 'was not the bottleneck' : 'MAY have been the bottleneck'}: at most ${num(wrkMax)}% of one core (${threads} thread(s)); each server is one Node process`,
