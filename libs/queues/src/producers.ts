@@ -19,7 +19,7 @@ const asError = (err: unknown): Error => (err instanceof Error ? err : new Error
 export abstract class QueueProducer<Q extends QueueName> {
   /** The queue's own connection once BullMQ has opened it (addMany writes its batch through it). */
   private connection: object | undefined;
-  private connectionAsked = false;
+  private connectionLookup: Promise<void> | undefined;
 
   protected constructor(
     private readonly queue: Queue,
@@ -48,18 +48,13 @@ export abstract class QueueProducer<Q extends QueueName> {
   addMany(payloads: JobOf<Q>[]): Promise<(string | Error)[]> {
     const addAll = () => Promise.all(payloads.map((payload) => this.add(payload).catch(asError)));
     if (this.connection) return inOneWrite(this.connection, payloads.length, addAll);
-    this.learnConnection();
+    // BullMQ hands its connection out as one promise: the first batch goes without waiting for it,
+    // and if it never connects every batch goes uncorked (its adds fail on their own anyway).
+    this.connectionLookup ??= this.queue.getBackend().client.then(
+      (client) => void (this.connection = client),
+      () => undefined,
+    );
     return addAll();
-  }
-
-  /** BullMQ hands its connection out as a promise; the first batch goes without waiting for it. */
-  private learnConnection(): void {
-    if (this.connectionAsked) return;
-    this.connectionAsked = true;
-    this.queue
-      .getBackend()
-      .client.then((client) => (this.connection = client))
-      .catch(() => (this.connectionAsked = false)); // not connected yet: ask again with the next batch
   }
 
   /**
