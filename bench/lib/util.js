@@ -51,4 +51,12 @@ function verdict(value, { max, min }) {
   return 'met';
 }
 
-module.exports = { sleep, mapLimit, percentile, summary, ms, secs, num, mb, latencyLine, verdict };
+/** The middle value of a list of numbers (the mean of the two middle ones for an even count); null for an empty list. */
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+module.exports = { sleep, mapLimit, percentile, median, summary, ms, secs, num, mb, latencyLine, verdict };

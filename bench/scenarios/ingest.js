@@ -19,7 +19,7 @@ const Redis = require('ioredis');
 const { Stack, REDIS_URL } = require('../lib/stack');
 const { ROOT, benchNodeArgs, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
 const { line, progress, target } = require('../lib/report');
-const { num, percentile, verdict } = require('../lib/util');
+const { median, num, verdict } = require('../lib/util');
 
 const WRK = process.env.BENCH_WRK ?? 'wrk';
 const CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 50);
@@ -250,7 +250,7 @@ module.exports = {
         pairRatios.push(first.label === 'gateway' ? first.rps / second.rps : second.rps / first.rps);
       }
       line(
-        `  ratio of each adjacent pair of rounds: ${pairRatios.map((v) => num(v, 2)).join(' / ')} (median ${num(percentile(pairRatios, 50), 2)})`,
+        `  ratio of each adjacent pair of rounds: ${pairRatios.map((v) => num(v, 2)).join(' / ')} (median ${num(median(pairRatios), 2)})`,
       );
       const wrkMax = Math.max(gr.wrkCpu, br.wrkCpu);
       line(
