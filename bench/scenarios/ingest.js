@@ -133,24 +133,32 @@ async function redisPid(redis) {
   return pid && cpuMs(pid) !== null ? pid : null;
 }
 
+/** The load of every sitting: the same deliveries, signed once with one signature token. */
+function ingestLoad(quick) {
+  return {
+    rounds: quick ? 2 : 4, // per server, in the order gateway, bare, bare, gateway, ...
+    roundSeconds: quick ? 2 : 3, // wrk takes whole seconds
+    warmSeconds: quick ? 1 : 5, // perf: the gateway still compiled 7% of its CPU in a first round after 2 s
+    count: quick ? 80_000 : 320_000,
+    warmCount: quick ? 15_000 : 100_000,
+    threads: Number(process.env.BENCH_WRK_THREADS ?? 1),
+    // Each sitting registers it for its own account, on its own database and Redis prefix, so the
+    // deliveries are new to every sitting's gateway.
+    signatureToken: randomBytes(20).toString('hex'),
+  };
+}
+
 /**
  * One sitting: a fresh stack, the gateway and the bare server, warm-ups and the alternating rounds.
  * Prints its figures and returns the ones the targets are judged on.
  */
-async function sitting({ quick, logDir, scenario }) {
-  const rounds = quick ? 2 : 4; // per server, in the order gateway, bare, bare, gateway, ...
-  const roundSeconds = quick ? 2 : 3; // wrk takes whole seconds
-  const warmSeconds = quick ? 1 : 5; // perf: the gateway still compiled 7% of its CPU in a first round after 2 s
-  const count = quick ? 80_000 : 320_000;
-  const warmCount = quick ? 15_000 : 100_000;
-  const threads = Number(process.env.BENCH_WRK_THREADS ?? 1);
+async function sitting({ logDir, scenario, load, files }) {
+  const { rounds, roundSeconds, warmSeconds, count, threads, signatureToken } = load;
   const stack = new Stack({ scenario, logDir, sandboxes: false });
-  const files = { bodies: path.join(logDir, `${scenario}-bodies.jsonl`), warm: path.join(logDir, `${scenario}-warmup.jsonl`) };
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   try {
     progress(`${scenario}: starting config-api, creating the account, starting the gateway and the bare baseline`);
     await stack.setup();
-    const signatureToken = randomBytes(20).toString('hex');
     const account = await stack.api.call('POST', '/v1/accounts', {
       name: 'Bench ingest',
       tagPrefix: 'Bench ingest',
@@ -180,9 +188,6 @@ async function sitting({ quick, logDir, scenario }) {
     stack.procs.push(bare);
     await waitReady(bare, `http://127.0.0.1:${barePort}`);
 
-    progress(`${scenario}: writing ${num(count + warmCount)} signed deliveries to ${path.relative(ROOT, logDir)}/`);
-    writeBodies(files.bodies, count, signatureToken);
-    writeBodies(files.warm, warmCount, signatureToken);
     await redis.connect();
     const redisProcess = await redisPid(redis);
 
@@ -262,7 +267,6 @@ async function sitting({ quick, logDir, scenario }) {
     return { ratio, p99: gr.p99, cpuRatio: gr.serverUsPerRequest / br.serverUsPerRequest, gatewayRps: gr.rps, bareRps: br.rps };
   } finally {
     redis.disconnect();
-    for (const f of Object.values(files)) fs.rmSync(f, { force: true });
     progress(`${scenario}: stopping the apps, dropping the database and Redis keys`);
     await stack.teardown();
   }
@@ -275,10 +279,19 @@ module.exports = {
     const sittings = Number(process.env.BENCH_INGEST_SITTINGS ?? (quick ? 1 : 3));
     if (!Number.isInteger(sittings) || sittings < 1)
       throw new Error(`BENCH_INGEST_SITTINGS must be a whole number >= 1, got ${process.env.BENCH_INGEST_SITTINGS}`);
+    const load = ingestLoad(quick);
+    const files = { bodies: path.join(logDir, 'ingest-bodies.jsonl'), warm: path.join(logDir, 'ingest-warmup.jsonl') };
     const results = [];
-    for (let i = 1; i <= sittings; i++) {
-      if (sittings > 1) line(`  sitting ${i} of ${sittings} (a fresh stack, gateway and bare server):`);
-      results.push(await sitting({ quick, logDir, scenario: sittings > 1 ? `ingest${i}` : 'ingest' }));
+    try {
+      progress(`ingest: writing ${num(load.count + load.warmCount)} signed deliveries to ${path.relative(ROOT, logDir)}/`);
+      writeBodies(files.bodies, load.count, load.signatureToken);
+      writeBodies(files.warm, load.warmCount, load.signatureToken);
+      for (let i = 1; i <= sittings; i++) {
+        if (sittings > 1) line(`  sitting ${i} of ${sittings} (a fresh stack, gateway and bare server):`);
+        results.push(await sitting({ logDir, scenario: sittings > 1 ? `ingest${i}` : 'ingest', load, files }));
+      }
+    } finally {
+      for (const f of Object.values(files)) fs.rmSync(f, { force: true });
     }
     const mid = (k) => median(results.map((r) => r[k]));
     if (sittings > 1) {
