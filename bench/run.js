@@ -10,6 +10,8 @@
 //                                               to 60 s for a 3 s window with the machine <= 25% busy)
 //   BENCH_APP_LEVER_RATE_PER_SECOND=10 npm run bench   an app setting (BENCH_APP_<NAME> -> <NAME>)
 //   BENCH_DIST=/other/dist/apps BENCH_CODE="commit abc" npm run bench   other bundles (e.g. an older build)
+//   BENCH_RESULTS=/tmp/figures.json npm run bench   where the figures go as JSON (default: the run's log folder)
+//   npm run bench:ab -- --a <bundles> --b <bundles> -- --only ingest   two builds, alternating (bench/ab.js)
 //
 // App logs: .run/bench/<run>/<scenario>-<app>.log (LOG_LEVEL=warn).
 'use strict';
@@ -138,7 +140,11 @@ async function main() {
   }
 
   report.printTargets();
+  // For a program comparing runs (bench/ab.js); a normal run keeps its figures next to its logs.
+  const results = path.resolve(process.env.BENCH_RESULTS ?? path.join(logDir, 'targets.json'));
+  report.writeTargets(results, { code, bundles: source, quick: opts.quick, scenarios: opts.only, failed });
   line('');
+  line(`figures as JSON: ${path.relative(ROOT, results)}`);
   line(`noise at end: load average ${loadavg()} (1/5/15 min)`);
   line(`  over the run: ${describeNoise(whole.stop())}`);
   line('  ("other" is work outside the bench, Redis and PostgreSQL: noise; PostgreSQL includes other users of the server)');

@@ -40,18 +40,29 @@ const loadavg = () =>
     .join(' / ');
 
 /** `dir`: the bundles (one folder per app). */
-function describe(dir) {
-  const cpus = os.cpus();
-  const head = run('git', ['rev-parse', '--short', 'HEAD']);
-  const dirty = run('git', ['status', '--porcelain', '--', 'apps', 'libs']);
-  const changed = dirty ? dirty.split('\n').filter(Boolean).length : 0;
-  const bundles = APPS.map((app) => {
+/** Each app's bundle (main.js) in `dir`: its modification time, or null where it is missing. */
+function bundleTimes(dir) {
+  return APPS.map((app) => {
     try {
       return fs.statSync(path.join(dir, app, 'main.js')).mtime;
     } catch {
       return null;
     }
   });
+}
+
+/** The apps whose bundle is missing in `dir`. */
+function missingBundles(dir) {
+  const times = bundleTimes(dir);
+  return APPS.filter((_, i) => times[i] === null);
+}
+
+function describe(dir) {
+  const cpus = os.cpus();
+  const head = run('git', ['rev-parse', '--short', 'HEAD']);
+  const dirty = run('git', ['status', '--porcelain', '--', 'apps', 'libs']);
+  const changed = dirty ? dirty.split('\n').filter(Boolean).length : 0;
+  const bundles = bundleTimes(dir);
   const missing = APPS.filter((_, i) => bundles[i] === null);
   const times = bundles.filter(Boolean).sort((a, b) => a - b);
   const wrk = run('wrk', ['-v']) ?? run('sh', ['-c', 'wrk -v 2>&1 | head -1']);
@@ -86,4 +97,4 @@ function effectiveLimiter(appEnv) {
   }
 }
 
-module.exports = { describe, cpuTimes, busyPercent, loadavg, effectiveLimiter };
+module.exports = { describe, missingBundles, cpuTimes, busyPercent, loadavg, effectiveLimiter };

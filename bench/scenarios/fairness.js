@@ -119,9 +119,13 @@ module.exports = {
       line(
         `  errors ${errors}, not Sent by the deadline ${notSent}; watcher: ${watcher.polls} log polls, ${watcher.reads} opportunity reads`,
       );
-      target('fairness', 'B..F p99 webhook->Sent (first wave)', ms(first.p99), '<= 2 s', verdict(first.p99, { max: TARGET_P99_MS }));
-      target('fairness', 'B..F p99 webhook->Sent (all waves)', ms(all.p99), '<= 2 s', verdict(all.p99, { max: TARGET_P99_MS }));
-      target('fairness', `A total (${aCount} candidates)`, secs(aTotal), 'report', 'info');
+      target('fairness', 'B..F p99 webhook->Sent (first wave)', ms(first.p99), '<= 2 s', verdict(first.p99, { max: TARGET_P99_MS }), {
+        raw: first.p99,
+      });
+      target('fairness', 'B..F p99 webhook->Sent (all waves)', ms(all.p99), '<= 2 s', verdict(all.p99, { max: TARGET_P99_MS }), {
+        raw: all.p99,
+      });
+      target('fairness', `A total (${aCount} candidates)`, secs(aTotal), 'report', 'info', { raw: aTotal, better: 'lower' });
       return { aTotal, first, all };
     } finally {
       progress('fairness: stopping the apps, dropping the database and Redis keys');

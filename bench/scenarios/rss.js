@@ -16,6 +16,9 @@ const { pipelineLoad } = require('../lib/load');
 const { line, progress, target } = require('../lib/report');
 const { mb, num, sleep, verdict } = require('../lib/util');
 
+/** kB -> MB as a number, for the figures' raw values (null when missing). */
+const toMb = (kb) => (typeof kb === 'number' ? kb / 1024 : null);
+
 const APPS = ['webhook-gateway', 'dispatcher', 'result-sync', 'config-api'];
 const IDLE_TARGET_KB = 120 * 1024;
 // How long idle memory is watched (after start and after the load); BENCH_RSS_IDLE_S changes it.
@@ -117,9 +120,16 @@ module.exports = {
     line(`  idle series, MB every ${STEP_S} s from 5 s (V8 returns the start-up young generation when its memory reducer runs):`);
     for (const app of APPS) line(`    ${app.padEnd(16)} ${series(idle, app)}`);
     for (const app of APPS) {
-      target('rss', `${app} idle (${last} s)`, mb(idle[last]?.[app]), '<= 120 MB', verdict(idle[last]?.[app], { max: IDLE_TARGET_KB }));
+      target('rss', `${app} idle (${last} s)`, mb(idle[last]?.[app]), '<= 120 MB', verdict(idle[last]?.[app], { max: IDLE_TARGET_KB }), {
+        raw: toMb(idle[last]?.[app]),
+      });
     }
-    for (const app of APPS) target('rss', `${app} idle (5 s after start)`, mb(idle[STEP_S]?.[app]), 'report', 'info');
-    for (const app of APPS) target('rss', `${app} under load (max)`, mb(peak[app]), 'report', 'info');
+    for (const app of APPS)
+      target('rss', `${app} idle (5 s after start)`, mb(idle[STEP_S]?.[app]), 'report', 'info', {
+        raw: toMb(idle[STEP_S]?.[app]),
+        better: 'lower',
+      });
+    for (const app of APPS)
+      target('rss', `${app} under load (max)`, mb(peak[app]), 'report', 'info', { raw: toMb(peak[app]), better: 'lower' });
   },
 };

@@ -41,7 +41,10 @@ module.exports = {
     }
     const [one, two] = runs.map((x) => x.r);
     line(`  2+2 vs 1+1: throughput x${num(two.perSecond / one.perSecond, 2)}, p99 x${num(two.latency.p99 / one.latency.p99, 2)}`);
-    target('scaleout', 'throughput 2+2 / 1+1', num(two.perSecond / one.perSecond, 2), 'report', 'info');
+    target('scaleout', 'throughput 2+2 / 1+1', num(two.perSecond / one.perSecond, 2), 'report', 'info', {
+      raw: two.perSecond / one.perSecond,
+      better: 'higher',
+    });
     target(
       'scaleout',
       'p99 webhook->Sent 1+1 / 2+2',
