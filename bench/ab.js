@@ -178,10 +178,13 @@ async function main() {
   }
 
   const runs = [];
+  const started = Date.now();
   for (const [i, build] of order.entries()) {
     const n = i + 1;
     const t0 = Date.now();
-    progress(`run ${n} of ${order.length}: ${build.key.toUpperCase()} (${build.label})`);
+    // After the first run, the runs so far say how long the rest will take.
+    const left = i ? ` (about ${Math.ceil((((t0 - started) / i) * (order.length - i)) / 60_000)} min left)` : '';
+    progress(`run ${n} of ${order.length}: ${build.key.toUpperCase()} (${build.label})${left}`);
     const run = await benchRun({ build, n, dir, benchArgs: opts.bench });
     runs.push({ ...run, build });
     if (stopping) break;
