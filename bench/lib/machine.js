@@ -39,7 +39,6 @@ const loadavg = () =>
     .map((v) => v.toFixed(2))
     .join(' / ');
 
-/** `dir`: the bundles (one folder per app). */
 /** Each app's bundle (main.js) in `dir`: its modification time, or null where it is missing. */
 function bundleTimes(dir) {
   return APPS.map((app) => {
@@ -57,6 +56,7 @@ function missingBundles(dir) {
   return APPS.filter((_, i) => times[i] === null);
 }
 
+/** `dir`: the bundles (one folder per app). */
 function describe(dir) {
   const cpus = os.cpus();
   const head = run('git', ['rev-parse', '--short', 'HEAD']);
