@@ -21,7 +21,7 @@ const path = require('node:path');
 const { missingBundles } = require('./lib/machine');
 const { ROOT } = require('./lib/proc');
 const { line, progress } = require('./lib/report');
-const { median, num } = require('./lib/util');
+const { alternate, fileStamp, median, num } = require('./lib/util');
 
 const USAGE =
   'usage: npm run bench:ab -- --a <bundles> --b <bundles> [--a-label A] [--b-label B] [--runs 3] [-- <bench arguments>]\n' +
@@ -65,7 +65,7 @@ function parseArgs(argv) {
 function schedule(opts) {
   const A = { key: 'a', label: opts.aLabel, dist: opts.a };
   const B = { key: 'b', label: opts.bLabel, dist: opts.b };
-  return Array.from({ length: opts.runs }, (_, i) => (i % 2 ? [B, A] : [A, B])).flat();
+  return alternate(A, B, opts.runs);
 }
 
 let child = null;
@@ -159,8 +159,7 @@ function printComparison(rows, opts, runs) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const dir = path.join(ROOT, '.run', 'bench-ab', `${stamp}-${process.pid}`);
+  const dir = path.join(ROOT, '.run', 'bench-ab', `${fileStamp()}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
   const order = schedule(opts);
   line(`lever-assess bench A/B: ${order.length} runs of \`bench/run.js ${opts.bench.join(' ')}\``);

@@ -24,7 +24,7 @@ const { CpuAccount, describeNoise } = require('./lib/noise');
 const { ROOT, setDist } = require('./lib/proc');
 const report = require('./lib/report');
 const { appEnvOverrides, sweepStale } = require('./lib/stack');
-const { sleep } = require('./lib/util');
+const { fileStamp, sleep } = require('./lib/util');
 
 const SCENARIOS = ['fairness', 'budget', 'throughput', 'ingest', 'scaleout', 'rss'];
 const { line } = report;
@@ -87,8 +87,7 @@ async function main() {
   const source = path.resolve(process.env.BENCH_DIST ?? path.join(ROOT, 'dist', 'apps'));
   const m = describe(source);
   if (m.missing.length) throw new Error(`missing bundles in ${source}: ${m.missing.join(', ')}; run \`npm run build\` first`);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const logDir = path.join(ROOT, '.run', 'bench', `${stamp}-${process.pid}`);
+  const logDir = path.join(ROOT, '.run', 'bench', `${fileStamp()}-${process.pid}`);
   fs.mkdirSync(logDir, { recursive: true });
   // The bundles are copied first, so a rebuild during the run (others work on the same tree) cannot
   // mix two builds. Under ROOT, so the copies still find ROOT/node_modules.

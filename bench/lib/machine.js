@@ -50,9 +50,8 @@ function bundleTimes(dir) {
   });
 }
 
-/** The apps whose bundle is missing in `dir`. */
-function missingBundles(dir) {
-  const times = bundleTimes(dir);
+/** The apps whose bundle is missing in `dir` (`times`: its bundleTimes, when already read). */
+function missingBundles(dir, times = bundleTimes(dir)) {
   return APPS.filter((_, i) => times[i] === null);
 }
 
@@ -63,7 +62,7 @@ function describe(dir) {
   const dirty = run('git', ['status', '--porcelain', '--', 'apps', 'libs']);
   const changed = dirty ? dirty.split('\n').filter(Boolean).length : 0;
   const bundles = bundleTimes(dir);
-  const missing = APPS.filter((_, i) => bundles[i] === null);
+  const missing = missingBundles(dir, bundles);
   const times = bundles.filter(Boolean).sort((a, b) => a - b);
   const wrk = run('wrk', ['-v']) ?? run('sh', ['-c', 'wrk -v 2>&1 | head -1']);
   return {

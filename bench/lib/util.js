@@ -40,7 +40,9 @@ const num = (v, digits = 0) =>
   v === null || v === undefined || Number.isNaN(v)
     ? 'n/a'
     : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const mb = (kb) => (kb === null || kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+/** kB -> MB as a number (a figure's raw value), null when missing. */
+const kbToMb = (kb) => (typeof kb === 'number' ? kb / 1024 : null);
+const mb = (kb) => (kbToMb(kb) === null ? 'n/a' : `${kbToMb(kb).toFixed(0)} MB`);
 const latencyLine = (s) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (n=${s.n})`;
 
 /** "met" / "NOT met" for a figure against a target; "n/a" when the figure is missing. */
@@ -59,4 +61,10 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-module.exports = { sleep, mapLimit, percentile, median, summary, ms, secs, num, mb, latencyLine, verdict };
+/** `pairs` pairs in the order a b, b a, a b, ...: drift over time weighs on both alike. */
+const alternate = (a, b, pairs) => Array.from({ length: pairs }, (_, i) => (i % 2 ? [b, a] : [a, b])).flat();
+
+/** Now as a file-name stamp: 2026-12-04T01-20-37. */
+const fileStamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+
+module.exports = { sleep, mapLimit, percentile, median, summary, ms, secs, num, mb, kbToMb, latencyLine, verdict, alternate, fileStamp };

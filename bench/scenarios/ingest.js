@@ -23,7 +23,7 @@ const Redis = require('ioredis');
 const { Stack, REDIS_URL } = require('../lib/stack');
 const { ROOT, benchNodeArgs, cpuMs, freePort, startProcess, ticksPerSecond, waitReady } = require('../lib/proc');
 const { line, progress, target } = require('../lib/report');
-const { median, num, verdict } = require('../lib/util');
+const { alternate, median, num, verdict } = require('../lib/util');
 
 const WRK = process.env.BENCH_WRK ?? 'wrk';
 const CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 50);
@@ -205,7 +205,7 @@ async function sitting({ logDir, scenario, load, files }) {
       progress(`${scenario}: ${t.label}: ${warmSeconds} s warm-up`);
       await runWrk({ url: t.url, bodies: files.warm, seconds: warmSeconds, threads, logFile: stack.log(`wrk-${t.label}`) });
     }
-    const order = Array.from({ length: rounds }, (_, i) => (i % 2 ? [b, g] : [g, b])).flat();
+    const order = alternate(g, b, rounds);
     progress(`${scenario}: ${order.length} rounds of ${roundSeconds} s: ${order.map((t) => t.label).join(', ')}`);
     const roundRps = []; // in the order run: each adjacent pair is one gateway and one bare round
     for (const t of order) {

@@ -14,10 +14,7 @@
 
 const { pipelineLoad } = require('../lib/load');
 const { line, progress, target } = require('../lib/report');
-const { mb, num, sleep, verdict } = require('../lib/util');
-
-/** kB -> MB as a number, for the figures' raw values (null when missing). */
-const toMb = (kb) => (typeof kb === 'number' ? kb / 1024 : null);
+const { kbToMb, mb, num, sleep, verdict } = require('../lib/util');
 
 const APPS = ['webhook-gateway', 'dispatcher', 'result-sync', 'config-api'];
 const IDLE_TARGET_KB = 120 * 1024;
@@ -121,15 +118,15 @@ module.exports = {
     for (const app of APPS) line(`    ${app.padEnd(16)} ${series(idle, app)}`);
     for (const app of APPS) {
       target('rss', `${app} idle (${last} s)`, mb(idle[last]?.[app]), '<= 120 MB', verdict(idle[last]?.[app], { max: IDLE_TARGET_KB }), {
-        raw: toMb(idle[last]?.[app]),
+        raw: kbToMb(idle[last]?.[app]),
       });
     }
     for (const app of APPS)
       target('rss', `${app} idle (5 s after start)`, mb(idle[STEP_S]?.[app]), 'report', 'info', {
-        raw: toMb(idle[STEP_S]?.[app]),
+        raw: kbToMb(idle[STEP_S]?.[app]),
         better: 'lower',
       });
     for (const app of APPS)
-      target('rss', `${app} under load (max)`, mb(peak[app]), 'report', 'info', { raw: toMb(peak[app]), better: 'lower' });
+      target('rss', `${app} under load (max)`, mb(peak[app]), 'report', 'info', { raw: kbToMb(peak[app]), better: 'lower' });
   },
 };
