@@ -13,6 +13,27 @@ const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args.splice(topIndex, 2)[1]) : 25;
 const callersIndex = args.indexOf('--callers');
 const callersOf = callersIndex >= 0 ? args.splice(callersIndex, 2)[1] : undefined;
+const usage = 'usage: node bench/profile-summary.js DIR|FILE... [--top N] [--callers NAME]\n';
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (!Number.isInteger(top) || top < 1) {
+  process.stderr.write(`profile-summary: --top takes a whole number >= 1\n${usage}`);
+  process.exit(2);
+}
+if (callersIndex >= 0 && !callersOf) {
+  process.stderr.write(`profile-summary: --callers takes a function name\n${usage}`);
+  process.exit(2);
+}
+const unknown = args.find((a) => a.startsWith('-'));
+const missing = args.find((a) => !a.startsWith('-') && !fs.existsSync(a));
+if (unknown || missing) {
+  process.stderr.write(
+    unknown ? `profile-summary: unknown option ${unknown}\n${usage}` : `profile-summary: no such file or folder: ${missing}\n`,
+  );
+  process.exit(2);
+}
 const files = args.flatMap((a) =>
   fs.statSync(a).isDirectory()
     ? fs
@@ -22,7 +43,7 @@ const files = args.flatMap((a) =>
     : [a],
 );
 if (files.length === 0) {
-  process.stderr.write('usage: node bench/profile-summary.js DIR|FILE... [--top N]\n');
+  process.stderr.write(`profile-summary: no .cpuprofile files in ${args.join(' ') || '(nothing given)'}\n${usage}`);
   process.exit(2);
 }
 
