@@ -362,5 +362,14 @@ describe('POST /webhooks/lever/:webhookKey', () => {
     ]) {
       expect(metrics).toMatch(new RegExp(`webhooks_received_total\\{source="lever",outcome="${outcome}"\\} [1-9]`));
     }
+    // Timed under the route's pattern, never its URL (one series per webhook key would grow without bound).
+    for (const status of ['202', '200', '401', '400', '413', '503']) {
+      expect(metrics).toMatch(
+        new RegExp(
+          `http_request_duration_seconds_count\\{service="webhook-gateway",method="POST",route="/webhooks/lever/:webhookKey",status="${status}"\\} [1-9]`,
+        ),
+      );
+    }
+    expect(metrics).not.toContain(`route="/webhooks/lever/${acme.account.webhookKey}"`);
   });
 });

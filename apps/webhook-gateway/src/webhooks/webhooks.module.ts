@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountCacheModule } from '../account-cache/account-cache.module';
-import { LeverWebhookController } from './lever-webhook.controller';
+import { LeverWebhookRoute } from './lever-webhook.route';
 import { LeverWebhookService } from './lever-webhook.service';
 import { PlatformWebhookController } from './platform-webhook.controller';
 import { PlatformWebhookService } from './platform-webhook.service';
@@ -10,13 +10,15 @@ import { WebhookExceptionFilter } from './webhook-exception.filter';
 import { WebhookOutcomeRecorder } from './webhook-outcome.recorder';
 
 /**
- * The two inbound webhook routes. Needs the global QueuesModule (both queues registered,
- * fail-fast), PersistenceModule, ObservabilityModule and GatewayEnvModule imported by the app.
+ * The two inbound webhook routes (Lever's as a plain Fastify route: LeverWebhookRoute). Needs the
+ * global QueuesModule (both queues registered, fail-fast), PersistenceModule, ObservabilityModule
+ * and GatewayEnvModule imported by the app.
  */
 @Module({
   imports: [AccountCacheModule],
-  controllers: [LeverWebhookController, PlatformWebhookController],
+  controllers: [PlatformWebhookController],
   providers: [
+    LeverWebhookRoute,
     LeverWebhookService,
     PlatformWebhookService,
     WebhookEnqueuer,
