@@ -240,6 +240,26 @@ describe('POST /webhooks/lever/:webhookKey', () => {
       expect(res.body).toEqual({ error: 'invalid_body', message: expect.stringMatching(/json/i) });
     });
 
+    it.each([
+      ['text/plain', 400, { error: 'invalid_body', message: 'body must be a JSON object' }],
+      ['application/xml', 415, { error: 'unsupported_media_type', message: expect.any(String) }],
+    ])('a delivery sent as %s', async (contentType, status, answer) => {
+      const delivery = leverDelivery({ signatureToken: acme.signatureToken });
+      const res = await fetch(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify(delivery),
+      });
+      expect({ status: res.status, body: await res.json() }).toEqual({ status, body: answer });
+      await expect(jobsFor(delivery.data.opportunityId as string)).resolves.toHaveLength(0);
+    });
+
+    it('a GET on the webhook URL: 404, as for any unknown route', async () => {
+      const res = await fetch(`${gateway.url}/webhooks/lever/${acme.account.webhookKey}`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: 'not_found', message: expect.any(String) });
+    });
+
     it('JSON that is not an object', async () => {
       expect(await post(acme, [1, 2])).toEqual({ status: 400, body: { error: 'invalid_body', message: 'body must be a JSON object' } });
     });
