@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LeverWebhookService } from './lever-webhook.service';
 import { WebhookOutcomeRecorder } from './webhook-outcome.recorder';
 
-export const LEVER_WEBHOOK_ROUTE = '/webhooks/lever/:webhookKey';
-
-type LeverWebhookRequest = FastifyRequest<{ Params: { webhookKey: string } }>;
+interface LeverWebhookRoutePath {
+  Params: { webhookKey: string };
+}
 
 /**
  * Lever's webhook URL per account: `POST /webhooks/lever/:webhookKey` (DESIGN.md "HTTP surfaces").
@@ -28,10 +28,10 @@ export class LeverWebhookRoute implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.post(LEVER_WEBHOOK_ROUTE, (req, reply) => this.receive(req as LeverWebhookRequest, reply));
+    fastify.post<LeverWebhookRoutePath>('/webhooks/lever/:webhookKey', (req, reply) => this.receive(req, reply));
   }
 
-  private async receive(req: LeverWebhookRequest, reply: FastifyReply): Promise<FastifyReply> {
+  private async receive(req: FastifyRequest<LeverWebhookRoutePath>, reply: FastifyReply): Promise<FastifyReply> {
     const answer = await this.service.receive(req.params.webhookKey, req.body, String(req.id));
     this.recorder.record({ source: 'lever', ...answer, reason: answer.body.reason });
     return reply.code(answer.httpStatus).send(answer.body);
