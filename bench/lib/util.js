@@ -42,7 +42,7 @@ const num = (v, digits = 0) =>
     : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 /** kB -> MB as a number (a figure's raw value), null when missing. */
 const kbToMb = (kb) => (typeof kb === 'number' ? kb / 1024 : null);
-const mb = (kb) => (kbToMb(kb) === null ? 'n/a' : `${kbToMb(kb).toFixed(0)} MB`);
+const mb = (kb) => (typeof kb === 'number' ? `${kbToMb(kb).toFixed(0)} MB` : 'n/a');
 const latencyLine = (s) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (n=${s.n})`;
 
 /** "met" / "NOT met" for a figure against a target; "n/a" when the figure is missing. */

@@ -112,21 +112,29 @@ module.exports = {
       line(
         `  errors: Sent ${sent.results.size - sentOk.length}, missing Sent ${sent.missing.length}, Needs Review ${review.missing.length}, Pass ${passed.missing.length}`,
       );
+      // Each figure once: the value shown and the raw number for bench:ab come from the same result.
+      const toSentPerCandidate = phase1.total / n;
+      const lifePerCandidate = whole.total / n;
+      const lifeLowest = leverHeadroom(whole.entries, LEVER_RATE, LEVER_BURST);
+      const life429s = s429(whole);
       target('budget', 'time / (requests / 10 per s), to Sent', num(ratio, 2), '<= 1.1', verdict(ratio, { max: 1.1 }), { raw: ratio });
-      target('budget', '429s, whole life', String(s429(whole)), '0', verdict(s429(whole), { max: 0 }), { raw: s429(whole) });
-      target('budget', 'Lever requests per candidate to Sent', num(phase1.total / n, 2), '<= 2', verdict(phase1.total / n, { max: 2 }), {
-        raw: phase1.total / n,
-      });
+      target('budget', '429s, whole life', String(life429s), '0', verdict(life429s, { max: 0 }), { raw: life429s });
       target(
         'budget',
-        "Lever's bucket at its lowest, whole life",
-        num(leverHeadroom(whole.entries, LEVER_RATE, LEVER_BURST), 1),
-        'report',
-        'info',
-        { raw: leverHeadroom(whole.entries, LEVER_RATE, LEVER_BURST), better: 'higher' },
+        'Lever requests per candidate to Sent',
+        num(toSentPerCandidate, 2),
+        '<= 2',
+        verdict(toSentPerCandidate, { max: 2 }),
+        {
+          raw: toSentPerCandidate,
+        },
       );
-      target('budget', 'Lever requests per candidate, full life', num(whole.total / n, 2), 'report', 'info', {
-        raw: whole.total / n,
+      target('budget', "Lever's bucket at its lowest, whole life", num(lifeLowest, 1), 'report', 'info', {
+        raw: lifeLowest,
+        better: 'higher',
+      });
+      target('budget', 'Lever requests per candidate, full life', num(lifePerCandidate, 2), 'report', 'info', {
+        raw: lifePerCandidate,
         better: 'lower',
       });
       target('budget', `time to all Sent (${n} candidates)`, secs(sentMs), 'report', 'info', { raw: sentMs, better: 'lower' });
