@@ -1,5 +1,5 @@
 /**
- * Queue names. The values are persisted in Redis (keys `<prefix>:<name>:…`): renaming one strands
+ * Queue names. The values are persisted in Redis (keys `<prefix>:<name>:...`): renaming one strands
  * every job already queued, so never change a value without a migration plan.
  */
 export const QueueName = {

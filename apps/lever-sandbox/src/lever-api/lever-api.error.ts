@@ -18,7 +18,7 @@ export class LeverApiError extends Error {
   }
 
   static notFound(kind: string, id: string) {
-    // Lever's documented example: "stages a80bbbe0-… was not found"
+    // Lever's documented example: "stages a80bbbe0-... was not found"
     return new LeverApiError(404, 'ResourceNotFound', `${kind} ${id} was not found`);
   }
 }

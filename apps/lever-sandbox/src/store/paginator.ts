@@ -36,7 +36,7 @@ export class Paginator {
   }
 
   private issue(scope: string, position: number): string {
-    // Shaped like Lever's tokens ("0.1414895548650.a6070140-…"); callers must treat them as opaque.
+    // Shaped like Lever's tokens ("0.1414895548650.a6070140-..."); callers must treat them as opaque.
     const token = `0.${Date.now()}.${randomUUID()}`;
     this.tokens.set(token, { scope, position });
     if (this.tokens.size > MAX_TOKENS) this.tokens.delete(this.tokens.keys().next().value as string);

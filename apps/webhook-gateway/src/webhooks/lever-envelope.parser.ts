@@ -37,8 +37,8 @@ export function parseLeverEnvelope(body: unknown): LeverEnvelope {
     typeof triggeredAt !== 'number' &&
     !(typeof triggeredAt === 'string' && /^[1-9]\d{0,15}$/.test(triggeredAt))
   ) {
-    // No leading zero: Lever signs `token + triggeredAt` without a separator, so "abc0" + "1431…"
-    // and "abc" + "01431…" sign the same string; with a zero allowed, a captured delivery whose
+    // No leading zero: Lever signs `token + triggeredAt` without a separator, so "abc0" + "1431..."
+    // and "abc" + "01431..." sign the same string; with a zero allowed, a captured delivery whose
     // token ends in 0 could be sent again under another delivery token and be taken as new.
     throw new InvalidWebhookBodyError('triggeredAt', 'must be milliseconds since the epoch');
   }

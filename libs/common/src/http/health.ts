@@ -3,7 +3,7 @@ import { flushLogs } from '../logging/logger';
 import { MetricsController } from './metrics';
 import type { FastifyReply } from 'fastify';
 
-/** One dependency an app needs to serve: Redis, Postgres, … */
+/** One dependency an app needs to serve: Redis, Postgres, ... */
 export interface HealthCheck {
   name: string;
   /** Resolves when healthy; rejects (or times out) otherwise. */

@@ -50,7 +50,7 @@ const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Age
 /**
  * One HTTP request with node:http over a keep-alive pool. Chosen over the global fetch for the
  * workers' outgoing calls: on the bench machine fetch (undici with web streams) cost about
- * 350 µs more CPU per request (docs/performance.md), and a worker makes three per candidate.
+ * 350 us more CPU per request (docs/performance.md), and a worker makes three per candidate.
  * @throws HttpCallError on a timeout, a network failure or an oversized answer
  */
 export function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
