@@ -11,8 +11,9 @@ prettier=$!
 npx eslint --flag v10_config_lookup_from_file --max-warnings 0 . &
 eslint=$!
 # The apps' bundles stay ASCII: V8 keeps each bundle's source in the heap, and one character
-# outside ASCII (a "µ" in a comment) stores all of it as two bytes per character (config-api:
-# 1.7 MB instead of 0.85 MB of its idle memory). The browser console and test-only code are exempt.
+# beyond Latin-1 (a "..." written as one character, in a comment) stores all of it as two bytes per
+# character (config-api: 1.7 MB instead of 0.85 MB of its idle heap). ASCII is the simple rule that
+# keeps clear of it. The browser console and test-only code are exempt.
 non_ascii=$(grep -rlP '[^\x00-\x7F]' apps/*/src libs/*/src --include=*.ts \
   --exclude='*.spec.ts' --exclude='*.integration-spec.ts' --exclude='*.faults-spec.ts' | grep -v -e '^apps/console/' -e '^libs/testing/')
 [ -z "$non_ascii" ] || echo "[lint] characters outside ASCII in code that is bundled into the apps (write them as ASCII or \u escapes):"$'\n'"$non_ascii"
